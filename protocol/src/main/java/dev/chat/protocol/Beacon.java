@@ -1,0 +1,61 @@
+package dev.chat.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+
+/**
+ * {@code beacon}: a presence datagram, one frame per UDP datagram. Clients send theirs to a
+ * server; servers announce theirs to the LAN. {@code role} tells them apart.
+ */
+public sealed interface Beacon extends Message permits Beacon.ClientBeacon, Beacon.ServerBeacon {
+    String TYPE = "beacon";
+    String ONLINE = "online";
+    String AWAY = "away";
+    String OFFLINE = "offline";
+
+    /** Sequence number; consecutive beacons of one sender count up by one. */
+    long seq();
+
+    /** Sender's clock at sending, epoch ms (used for jitter, never compared across hosts). */
+    long ts();
+
+    /** How often the sender beacons, ms; a peer silent for 3 intervals has gone. */
+    long intervalMs();
+
+    @Override
+    default String type() {
+        return TYPE;
+    }
+
+    /** A client's presence: {@code status} is online, away, or offline (a goodbye). */
+    record ClientBeacon(String nick, String status, long seq, long ts, long intervalMs) implements Beacon {
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("role", "client");
+            g.writeStringField("nick", nick);
+            g.writeStringField("status", status);
+            g.writeNumberField("seq", seq);
+            g.writeNumberField("ts", ts);
+            g.writeNumberField("interval_ms", intervalMs);
+        }
+    }
+
+    /**
+     * A server's announcement, for zero-config discovery. {@code status} is online, or offline
+     * in the goodbye a server sends when it shuts down (then listeners forget it at once).
+     */
+    record ServerBeacon(String name, String node, int tcpPort, String status, long seq, long ts, long intervalMs)
+            implements Beacon {
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("role", "server");
+            g.writeStringField("name", name);
+            g.writeStringField("node", node);
+            g.writeNumberField("tcp_port", tcpPort);
+            if (!ONLINE.equals(status)) {
+                g.writeStringField("status", status); // online is the default and left out
+            }
+            g.writeNumberField("seq", seq);
+            g.writeNumberField("ts", ts);
+            g.writeNumberField("interval_ms", intervalMs);
+        }
+    }
+}

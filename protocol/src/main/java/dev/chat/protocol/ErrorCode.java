@@ -1,0 +1,41 @@
+package dev.chat.protocol;
+
+/**
+ * The {@code code} values of an {@code error} frame. They are part of the public contract:
+ * clients switch on them, so a code is never renamed, only added.
+ */
+public final class ErrorCode {
+    /** Declared frame length is 0 or above the server's {@code max_frame}; the connection is closed. */
+    public static final String FRAME_TOO_LARGE = "frame_too_large";
+    /** Payload is not UTF-8, not JSON, not one object, or has trailing content. */
+    public static final String BAD_JSON = "bad_json";
+    /** The object has no string {@code type}, or a type this side does not know. */
+    public static final String UNKNOWN_TYPE = "unknown_type";
+    /** A known type with a missing or malformed field; the message names the field. */
+    public static final String INVALID = "invalid";
+    /** A request other than {@code hello}, {@code ping} or {@code quit} before {@code hello}. */
+    public static final String NOT_REGISTERED = "not_registered";
+    /** A second {@code hello} on one connection. */
+    public static final String ALREADY_REGISTERED = "already_registered";
+    /** The nick is held by someone else (compared ignoring case, cluster-wide). */
+    public static final String NICK_TAKEN = "nick_taken";
+    /** {@code say}, {@code part} or similar for a room the session has not joined. */
+    public static final String NOT_IN_ROOM = "not_in_room";
+    /** {@code dm} to a nick that nobody holds. */
+    public static final String NO_SUCH_USER = "no_such_user";
+    /** The session sends {@code say}/{@code dm} faster than its rate limit allows. */
+    public static final String RATE_LIMITED = "rate_limited";
+    /** The session reads too slowly; its backlog hit the limit and the connection is closed. */
+    public static final String SLOW_CONSUMER = "slow_consumer";
+    /** The server is at its connection limit; the connection is closed. */
+    public static final String SERVER_FULL = "server_full";
+    /** The session is already in as many rooms as the server allows. */
+    public static final String TOO_MANY_ROOMS = "too_many_rooms";
+    /** The room already has as many members as the server allows. */
+    public static final String ROOM_FULL = "room_full";
+    /** The server could not complete the request in time (e.g. a cluster peer did not answer). */
+    public static final String UNAVAILABLE = "unavailable";
+
+    private ErrorCode() {
+    }
+}

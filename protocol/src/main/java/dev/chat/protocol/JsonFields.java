@@ -1,0 +1,150 @@
+package dev.chat.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Typed, validating access to the fields of one received object. Every failure is an
+ * {@link InvalidMessageException} naming the field and carrying the request's id, so the
+ * handlers of the command table never see a malformed message.
+ */
+final class JsonFields {
+    private final ObjectNode node;
+    private final String type;
+    private final Object id;
+
+    JsonFields(ObjectNode node, String type, Object id) {
+        this.node = node;
+        this.type = type;
+        this.id = id;
+    }
+
+    Object id() {
+        return id;
+    }
+
+    InvalidMessageException invalid(String message) {
+        return new InvalidMessageException(type + ": " + message, id);
+    }
+
+    String string(String field) throws InvalidMessageException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw invalid("'" + field + "' is missing");
+        }
+        if (!v.isTextual()) {
+            throw invalid("'" + field + "' must be a string");
+        }
+        return v.textValue();
+    }
+
+    String optionalString(String field) throws InvalidMessageException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw invalid("'" + field + "' must be a string");
+        }
+        return v.textValue();
+    }
+
+    String nick(String field) throws InvalidMessageException {
+        String nick = string(field);
+        if (!Names.isValidNick(nick)) {
+            throw invalid("'" + field + "' must be 1 to 32 of A-Z a-z 0-9 _ -");
+        }
+        return nick;
+    }
+
+    String room(String field) throws InvalidMessageException {
+        String room = Names.normalizeRoom(string(field));
+        if (room == null) {
+            throw invalid("'" + field + "' must be an optional # and 1 to 64 of A-Z a-z 0-9 _ - .");
+        }
+        return room;
+    }
+
+    String text(String field) throws InvalidMessageException {
+        String text = string(field);
+        if (!Names.isValidText(text)) {
+            throw invalid("'" + field + "' must be 1 to 4000 characters");
+        }
+        return text;
+    }
+
+    long integer(String field, long min, long max) throws InvalidMessageException {
+        Long v = optionalInteger(field, min, max);
+        if (v == null) {
+            throw invalid("'" + field + "' is missing");
+        }
+        return v;
+    }
+
+    Long optionalInteger(String field, long min, long max) throws InvalidMessageException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw invalid("'" + field + "' must be an integer");
+        }
+        long n = v.longValue();
+        if (n < min || n > max) {
+            throw invalid("'" + field + "' must be between " + min + " and " + max);
+        }
+        return n;
+    }
+
+    double number(String field) throws InvalidMessageException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw invalid("'" + field + "' is missing");
+        }
+        if (!v.isNumber()) {
+            throw invalid("'" + field + "' must be a number");
+        }
+        return v.doubleValue();
+    }
+
+    String oneOf(String field, String... allowed) throws InvalidMessageException {
+        String v = string(field);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw invalid("'" + field + "' must be one of " + String.join(", ", allowed));
+    }
+
+    List<String> strings(String field) throws InvalidMessageException {
+        return list(field, e -> e.isTextual() ? e.textValue() : null, "strings");
+    }
+
+    /** A list whose elements {@code map} converts, returning null for a malformed element. */
+    <T> List<T> list(String field, Function<JsonNode, T> map, String what) throws InvalidMessageException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw invalid("'" + field + "' is missing");
+        }
+        if (!v.isArray()) {
+            throw invalid("'" + field + "' must be an array of " + what);
+        }
+        List<T> out = new ArrayList<>(v.size());
+        for (JsonNode e : v) {
+            T t = map.apply(e);
+            if (t == null) {
+                throw invalid("'" + field + "' must be an array of " + what);
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    JsonFields object(JsonNode e, String nestedType) {
+        return e instanceof ObjectNode o ? new JsonFields(o, nestedType, id) : null;
+    }
+}

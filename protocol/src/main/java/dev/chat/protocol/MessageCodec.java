@@ -1,0 +1,297 @@
+package dev.chat.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chat.protocol.ClientMessage.Dm;
+import dev.chat.protocol.ClientMessage.Hello;
+import dev.chat.protocol.ClientMessage.History;
+import dev.chat.protocol.ClientMessage.Join;
+import dev.chat.protocol.ClientMessage.ListPeers;
+import dev.chat.protocol.ClientMessage.ListRooms;
+import dev.chat.protocol.ClientMessage.Nick;
+import dev.chat.protocol.ClientMessage.Part;
+import dev.chat.protocol.ClientMessage.Quit;
+import dev.chat.protocol.ClientMessage.Say;
+import dev.chat.protocol.ClientMessage.Who;
+import dev.chat.protocol.ServerMessage.Bye;
+import dev.chat.protocol.ServerMessage.ChatMessage;
+import dev.chat.protocol.ServerMessage.HistoryReply;
+import dev.chat.protocol.ServerMessage.Joined;
+import dev.chat.protocol.ServerMessage.Member;
+import dev.chat.protocol.ServerMessage.Ok;
+import dev.chat.protocol.ServerMessage.Parted;
+import dev.chat.protocol.ServerMessage.PeerInfo;
+import dev.chat.protocol.ServerMessage.PeerList;
+import dev.chat.protocol.ServerMessage.Presence;
+import dev.chat.protocol.ServerMessage.RoomInfo;
+import dev.chat.protocol.ServerMessage.RoomList;
+import dev.chat.protocol.ServerMessage.Welcome;
+import dev.chat.protocol.ServerMessage.WhoReply;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Turns payload bytes into typed messages and back. This is the one place where bytes meet
+ * messages: decoding checks, in order, UTF-8 ({@code bad_json}), JSON syntax and a single object
+ * with nothing after it ({@code bad_json}), a known string {@code type} ({@code unknown_type}),
+ * then the fields of that type ({@code invalid}, naming the field). Unknown fields are ignored.
+ *
+ * <p>Which types are known depends on the direction: {@code rooms}, {@code who},
+ * {@code history} and {@code peers} are requests from a client and replies from a server, so
+ * servers call {@link #decodeClient}, clients {@link #decodeServer}, and UDP listeners
+ * {@link #decodeBeacon}. All methods are thread-safe.
+ */
+public final class MessageCodec {
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(JsonFields f) throws InvalidMessageException;
+    }
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final int MAX_ID_LENGTH = 64;
+
+    private static final Map<String, Parser<ClientMessage>> CLIENT = Map.ofEntries(
+            Map.entry(Hello.TYPE, f -> new Hello(f.id(), f.nick("nick"))),
+            Map.entry(Join.TYPE, f -> new Join(f.id(), f.room("room"))),
+            Map.entry(Part.TYPE, f -> new Part(f.id(), f.room("room"))),
+            Map.entry(Say.TYPE, f -> new Say(f.id(), f.room("room"), f.text("text"))),
+            Map.entry(Dm.TYPE, f -> new Dm(f.id(), f.nick("to"), f.text("text"))),
+            Map.entry(Nick.TYPE, f -> new Nick(f.id(), f.nick("nick"))),
+            Map.entry(ListRooms.TYPE, f -> new ListRooms(f.id())),
+            Map.entry(Who.TYPE, f -> new Who(f.id(), f.room("room"))),
+            Map.entry(History.TYPE, f -> {
+                String room = f.room("room");
+                Long after = f.optionalInteger("after_seq", 0, Long.MAX_VALUE);
+                Long limit = f.optionalInteger("limit", 1, History.MAX_LIMIT);
+                return new History(f.id(), room, after, limit == null ? History.DEFAULT_LIMIT : limit.intValue());
+            }),
+            Map.entry(ListPeers.TYPE, f -> new ListPeers(f.id())),
+            Map.entry(Ping.TYPE, f -> new Ping(f.id())),
+            Map.entry(Pong.TYPE, f -> new Pong(f.id())),
+            Map.entry(Quit.TYPE, f -> new Quit(f.id(), f.optionalString("reason"))));
+
+    private static final Map<String, Parser<ServerMessage>> SERVER = Map.ofEntries(
+            Map.entry(Welcome.TYPE, f -> new Welcome(f.id(), f.string("nick"), f.string("server"),
+                    f.string("node"), (int) f.integer("protocol", 0, Integer.MAX_VALUE),
+                    f.integer("heartbeat_ms", 0, Long.MAX_VALUE),
+                    (int) f.integer("max_frame", 1, Integer.MAX_VALUE))),
+            Map.entry(Joined.TYPE, f -> new Joined(f.id(), f.string("room"), f.strings("members"),
+                    f.integer("last_seq", 0, Long.MAX_VALUE))),
+            Map.entry(Parted.TYPE, f -> new Parted(f.id(), f.string("room"))),
+            Map.entry(Ok.TYPE, f -> new Ok(f.id())),
+            Map.entry(RoomList.TYPE, f -> new RoomList(f.id(), f.list("rooms", e -> nested(f, e, "rooms",
+                    r -> new RoomInfo(r.string("room"), (int) r.integer("members", 0, Integer.MAX_VALUE))),
+                    "{room, members} objects"))),
+            Map.entry(WhoReply.TYPE, f -> new WhoReply(f.id(), f.string("room"), f.strings("members"))),
+            Map.entry(HistoryReply.TYPE, f -> new HistoryReply(f.id(), f.string("room"),
+                    f.list("messages", e -> nested(f, e, "message", MessageCodec::chatMessage),
+                            "message objects"))),
+            Map.entry(PeerList.TYPE, f -> new PeerList(f.id(), f.list("peers", e -> nested(f, e, "peers",
+                    p -> new PeerInfo(p.string("nick"), p.string("address"), p.string("status"),
+                            p.integer("last_seen_ms", 0, Long.MAX_VALUE), p.number("loss"), p.number("jitter_ms"))),
+                    "peer objects"))),
+            Map.entry(ChatMessage.TYPE, MessageCodec::chatMessage),
+            Map.entry(Member.TYPE, f -> new Member(f.string("room"), f.string("nick"), f.string("event"),
+                    f.optionalString("old"))),
+            Map.entry(Presence.TYPE, f -> new Presence(f.string("nick"), f.string("address"), f.string("status"))),
+            Map.entry(Bye.TYPE, f -> new Bye(f.string("reason"))),
+            Map.entry(ServerMessage.Error.TYPE, f -> new ServerMessage.Error(f.id(), f.string("code"),
+                    f.optionalString("message"))),
+            Map.entry(Ping.TYPE, f -> new Ping(f.id())),
+            Map.entry(Pong.TYPE, f -> new Pong(f.id())));
+
+    private static final Map<String, Parser<Beacon>> BEACON = Map.of(Beacon.TYPE, f -> {
+        String role = f.oneOf("role", "client", "server");
+        long seq = f.integer("seq", 0, Long.MAX_VALUE);
+        long ts = f.integer("ts", 0, Long.MAX_VALUE);
+        long interval = f.integer("interval_ms", 1, 3_600_000);
+        if (role.equals("client")) {
+            return new Beacon.ClientBeacon(f.nick("nick"),
+                    f.oneOf("status", Beacon.ONLINE, Beacon.AWAY, Beacon.OFFLINE), seq, ts, interval);
+        }
+        String status = f.optionalString("status");
+        if (status != null && !status.equals(Beacon.ONLINE) && !status.equals(Beacon.OFFLINE)) {
+            throw f.invalid("'status' must be one of online, offline");
+        }
+        String name = f.string("name");
+        if (name.isEmpty() || name.length() > 255) {
+            throw f.invalid("'name' must be 1 to 255 characters");
+        }
+        return new Beacon.ServerBeacon(name, f.string("node"), (int) f.integer("tcp_port", 1, 65535),
+                status == null ? Beacon.ONLINE : status, seq, ts, interval);
+    });
+
+    private MessageCodec() {
+    }
+
+    /** Decodes a payload received by a server over TCP. */
+    public static ClientMessage decodeClient(byte[] payload) throws ProtocolException {
+        return decode(payload, CLIENT, "client");
+    }
+
+    /** Decodes a payload received by a client over TCP. */
+    public static ServerMessage decodeServer(byte[] payload) throws ProtocolException {
+        return decode(payload, SERVER, "server");
+    }
+
+    /** Decodes the payload of a UDP datagram: only {@code beacon} is known there. */
+    public static Beacon decodeBeacon(byte[] payload) throws ProtocolException {
+        return decode(payload, BEACON, "UDP");
+    }
+
+    /** The JSON payload of a message, without the length header. */
+    public static byte[] encode(Message m) {
+        FrameOutput out = new FrameOutput(128, 0);
+        write(m, out);
+        return out.toByteArray();
+    }
+
+    /** The whole frame of a message: 4-byte length header, then the JSON payload. */
+    public static byte[] encodeFrame(Message m) {
+        FrameOutput out = new FrameOutput(128, Frames.HEADER_LENGTH);
+        write(m, out);
+        byte[] frame = out.toByteArray();
+        Frames.writeHeader(frame, 0, frame.length - Frames.HEADER_LENGTH);
+        return frame;
+    }
+
+    private static void write(Message m, OutputStream out) {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", m.type());
+            Object id = m.id();
+            if (id instanceof String s) {
+                g.writeStringField("id", s);
+            } else if (id instanceof Number n) {
+                g.writeNumberField("id", n.longValue());
+            }
+            m.writeFields(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory output: cannot happen
+        }
+    }
+
+    private static <T> T decode(byte[] payload, Map<String, Parser<T>> table, String side)
+            throws ProtocolException {
+        if (!Utf8.isValid(payload)) {
+            throw new BadJsonException("payload is not valid UTF-8");
+        }
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new BadJsonException("payload is not a single JSON object: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadJsonException("payload could not be read: " + e.getMessage());
+        }
+        if (!(tree instanceof ObjectNode obj)) {
+            throw new BadJsonException(tree == null || tree.isMissingNode()
+                    ? "payload is empty" : "payload must be a JSON object, not " + kind(tree));
+        }
+        JsonNode idNode = obj.get("id");
+        Object id = null;
+        String idProblem = null;
+        if (idNode != null && !idNode.isNull()) {
+            if (idNode.isTextual() && idNode.textValue().length() <= MAX_ID_LENGTH) {
+                id = idNode.textValue();
+            } else if (idNode.isIntegralNumber() && idNode.canConvertToLong()) {
+                id = idNode.longValue();
+            } else {
+                idProblem = "'id' must be a string of at most 64 characters or an integer";
+            }
+        }
+        JsonNode typeNode = obj.get("type");
+        if (typeNode == null || !typeNode.isTextual()) {
+            throw new UnknownTypeException("message has no string 'type'", id);
+        }
+        String type = typeNode.textValue();
+        Parser<T> parser = table.get(type);
+        if (parser == null) {
+            throw new UnknownTypeException("unknown " + side + " message type '" + truncate(type) + "'", id);
+        }
+        if (idProblem != null) {
+            throw new InvalidMessageException(type + ": " + idProblem, null);
+        }
+        return parser.parse(new JsonFields(obj, type, id));
+    }
+
+    private static ChatMessage chatMessage(JsonFields f) throws InvalidMessageException {
+        return new ChatMessage(f.optionalString("room"), f.optionalString("to"), f.string("from"),
+                f.string("text"), f.integer("ts", 0, Long.MAX_VALUE), f.optionalInteger("seq", 0, Long.MAX_VALUE));
+    }
+
+    private static <T> T nested(JsonFields parent, JsonNode e, String what, Parser<T> parser) {
+        JsonFields f = parent.object(e, what);
+        if (f == null) {
+            return null;
+        }
+        try {
+            return parser.parse(f);
+        } catch (InvalidMessageException ex) {
+            return null;
+        }
+    }
+
+    private static String kind(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    /** A growable byte array that can reserve room for the frame header in front. */
+    private static final class FrameOutput extends OutputStream {
+        private byte[] buf;
+        private int count;
+
+        FrameOutput(int capacity, int reserved) {
+            buf = new byte[Math.max(capacity, reserved)];
+            count = reserved;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void ensure(int n) {
+            if (count + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
+            }
+        }
+
+        byte[] toByteArray() {
+            return count == buf.length ? buf : Arrays.copyOf(buf, count);
+        }
+    }
+}

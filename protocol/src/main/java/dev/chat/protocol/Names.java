@@ -1,0 +1,65 @@
+package dev.chat.protocol;
+
+import java.util.Locale;
+
+/** The syntax of nicks, rooms and texts, and how names compare. */
+public final class Names {
+    public static final int MAX_NICK = 32;
+    public static final int MAX_ROOM = 64;
+    public static final int MAX_TEXT = 4000;
+
+    private Names() {
+    }
+
+    /** 1 to 32 of {@code A-Z a-z 0-9 _ -}. */
+    public static boolean isValidNick(String nick) {
+        if (nick == null || nick.isEmpty() || nick.length() > MAX_NICK) {
+            return false;
+        }
+        for (int i = 0; i < nick.length(); i++) {
+            char c = nick.charAt(i);
+            if (!(isAlnum(c) || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The key under which a nick is unique: nicks compare ignoring case. */
+    public static String nickKey(String nick) {
+        return nick.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Returns the canonical room name ({@code "#Ops"} becomes {@code "ops"}), or {@code null}
+     * when the name is not an optional {@code #} followed by 1 to 64 of {@code A-Z a-z 0-9 _ - .}.
+     */
+    public static String normalizeRoom(String room) {
+        if (room == null) {
+            return null;
+        }
+        String name = room.startsWith("#") ? room.substring(1) : room;
+        if (name.isEmpty() || name.length() > MAX_ROOM) {
+            return null;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(isAlnum(c) || c == '_' || c == '-' || c == '.')) {
+                return null;
+            }
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /** 1 to 4000 Unicode code points. */
+    public static boolean isValidText(String text) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        return text.length() <= MAX_TEXT || text.codePointCount(0, text.length()) <= MAX_TEXT;
+    }
+
+    private static boolean isAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+}

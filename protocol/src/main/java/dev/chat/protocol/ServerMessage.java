@@ -1,0 +1,303 @@
+package dev.chat.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.List;
+
+/** Messages a server sends to a client over TCP: replies (carrying the request's id) and events. */
+public sealed interface ServerMessage extends Message
+        permits ServerMessage.Welcome, ServerMessage.Joined, ServerMessage.Parted, ServerMessage.Ok,
+        ServerMessage.RoomList, ServerMessage.WhoReply, ServerMessage.HistoryReply,
+        ServerMessage.PeerList, ServerMessage.ChatMessage, ServerMessage.Member,
+        ServerMessage.Presence, ServerMessage.Bye, ServerMessage.Error, Ping, Pong {
+
+    /** {@code welcome}: registration succeeded. */
+    record Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
+                   int maxFrame) implements ServerMessage {
+        public static final String TYPE = "welcome";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("nick", nick);
+            g.writeStringField("server", server);
+            g.writeStringField("node", node);
+            g.writeNumberField("protocol", protocol);
+            g.writeNumberField("heartbeat_ms", heartbeatMs);
+            g.writeNumberField("max_frame", maxFrame);
+        }
+    }
+
+    /** {@code joined}: the session is in the room; {@code members} includes it. */
+    record Joined(Object id, String room, List<String> members, long lastSeq) implements ServerMessage {
+        public static final String TYPE = "joined";
+
+        public Joined {
+            members = List.copyOf(members);
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            writeStrings(g, "members", members);
+            g.writeNumberField("last_seq", lastSeq);
+        }
+    }
+
+    /** {@code parted}: the session left the room. */
+    record Parted(Object id, String room) implements ServerMessage {
+        public static final String TYPE = "parted";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+        }
+    }
+
+    /** {@code ok}: the request with this id succeeded. Only sent to requests that had an id. */
+    record Ok(Object id) implements ServerMessage {
+        public static final String TYPE = "ok";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) {
+        }
+    }
+
+    /** One row of {@link RoomList}. */
+    record RoomInfo(String room, int members) {
+    }
+
+    /** {@code rooms{rooms:[{room,members}]}}: every room with its member count. */
+    record RoomList(Object id, List<RoomInfo> rooms) implements ServerMessage {
+        public static final String TYPE = "rooms";
+
+        public RoomList {
+            rooms = List.copyOf(rooms);
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeArrayFieldStart("rooms");
+            for (RoomInfo r : rooms) {
+                g.writeStartObject();
+                g.writeStringField("room", r.room());
+                g.writeNumberField("members", r.members());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /** {@code who{room,members}}: the nicks in a room. */
+    record WhoReply(Object id, String room, List<String> members) implements ServerMessage {
+        public static final String TYPE = "who";
+
+        public WhoReply {
+            members = List.copyOf(members);
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            writeStrings(g, "members", members);
+        }
+    }
+
+    /** {@code history{room,messages}}: stored room messages, oldest first. */
+    record HistoryReply(Object id, String room, List<ChatMessage> messages) implements ServerMessage {
+        public static final String TYPE = "history";
+
+        public HistoryReply {
+            messages = List.copyOf(messages);
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeArrayFieldStart("messages");
+            for (ChatMessage m : messages) {
+                g.writeStartObject();
+                g.writeStringField("type", ChatMessage.TYPE);
+                m.writeFields(g);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /**
+     * One row of {@link PeerList}: a peer seen through its UDP beacons.
+     *
+     * @param lastSeenMs milliseconds since its last beacon
+     * @param loss share (0..1) of seq numbers missing over the last 64 expected
+     * @param jitterMs RFC 3550 interarrival jitter, milliseconds
+     */
+    record PeerInfo(String nick, String address, String status, long lastSeenMs, double loss, double jitterMs) {
+    }
+
+    /** {@code peers{peers}}: the presence table. */
+    record PeerList(Object id, List<PeerInfo> peers) implements ServerMessage {
+        public static final String TYPE = "peers";
+
+        public PeerList {
+            peers = List.copyOf(peers);
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeArrayFieldStart("peers");
+            for (PeerInfo p : peers) {
+                g.writeStartObject();
+                g.writeStringField("nick", p.nick());
+                g.writeStringField("address", p.address());
+                g.writeStringField("status", p.status());
+                g.writeNumberField("last_seen_ms", p.lastSeenMs());
+                g.writeNumberField("loss", p.loss());
+                g.writeNumberField("jitter_ms", p.jitterMs());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /**
+     * {@code message}: a room message ({@code room} and {@code seq} set, {@code to} null) or a
+     * direct message ({@code to} set, {@code room} and {@code seq} null).
+     */
+    record ChatMessage(String room, String to, String from, String text, long ts, Long seq)
+            implements ServerMessage {
+        public static final String TYPE = "message";
+
+        public static ChatMessage inRoom(String room, String from, String text, long ts, long seq) {
+            return new ChatMessage(room, null, from, text, ts, seq);
+        }
+
+        public static ChatMessage direct(String to, String from, String text, long ts) {
+            return new ChatMessage(null, to, from, text, ts, null);
+        }
+
+        public boolean isDirect() {
+            return room == null;
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            if (room != null) {
+                g.writeStringField("room", room);
+            } else {
+                g.writeStringField("to", to);
+            }
+            g.writeStringField("from", from);
+            g.writeStringField("text", text);
+            g.writeNumberField("ts", ts);
+            if (seq != null) {
+                g.writeNumberField("seq", seq);
+            }
+        }
+    }
+
+    /** {@code member}: someone joined, parted, quit, or changed nick ({@code old} set) in a room. */
+    record Member(String room, String nick, String event, String old) implements ServerMessage {
+        public static final String TYPE = "member";
+        public static final String JOIN = "join";
+        public static final String PART = "part";
+        public static final String QUIT = "quit";
+        public static final String NICK = "nick";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("nick", nick);
+            g.writeStringField("event", event);
+            if (old != null) {
+                g.writeStringField("old", old);
+            }
+        }
+    }
+
+    /**
+     * {@code presence{nick,address,status}}: a LAN peer appeared, changed status, or left
+     * ({@code status:"offline"}, also sent when it expired). Sent to every registered session.
+     */
+    record Presence(String nick, String address, String status) implements ServerMessage {
+        public static final String TYPE = "presence";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("nick", nick);
+            g.writeStringField("address", address);
+            g.writeStringField("status", status);
+        }
+    }
+
+    /** {@code bye{reason}}: the server is about to close the connection. */
+    record Bye(String reason) implements ServerMessage {
+        public static final String TYPE = "bye";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("reason", reason);
+        }
+    }
+
+    /** {@code error{code,message}}: a request failed; {@code id} is the request's, if it had one. */
+    record Error(Object id, String code, String message) implements ServerMessage {
+        public static final String TYPE = "error";
+
+        public static Error of(ProtocolException e) {
+            return new Error(e.requestId(), e.code(), e.getMessage());
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("code", code);
+            g.writeStringField("message", message);
+        }
+    }
+
+    private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+}
