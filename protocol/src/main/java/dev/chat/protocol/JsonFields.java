@@ -71,7 +71,7 @@ final class JsonFields {
     String text(String field) throws InvalidMessageException {
         String text = string(field);
         if (!Names.isValidText(text)) {
-            throw invalid("'" + field + "' must be 1 to 4000 characters");
+            throw invalid("'" + field + "' must be 1 to 4000 Unicode code points");
         }
         return text;
     }
@@ -104,8 +104,9 @@ final class JsonFields {
         if (v == null || v.isNull()) {
             throw invalid("'" + field + "' is missing");
         }
-        if (!v.isNumber()) {
-            throw invalid("'" + field + "' must be a number");
+        // 1e400 parses as infinity, which JSON cannot carry back out
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+            throw invalid("'" + field + "' must be a finite number");
         }
         return v.doubleValue();
     }

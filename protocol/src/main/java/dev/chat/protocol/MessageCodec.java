@@ -3,6 +3,7 @@ package dev.chat.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,10 +58,13 @@ public final class MessageCodec {
         T parse(JsonFields f) throws InvalidMessageException;
     }
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    // Astral characters go out as 4 UTF-8 bytes, not as a 12-byte pair of escaped surrogates.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
     private static final int MAX_ID_LENGTH = 64;
 
     private static final Map<String, Parser<ClientMessage>> CLIENT = Map.ofEntries(
@@ -127,7 +131,7 @@ public final class MessageCodec {
             throw f.invalid("'status' must be one of online, offline");
         }
         String name = f.string("name");
-        if (name.isEmpty() || name.length() > 255) {
+        if (name.isEmpty() || codePoints(name) > 255) {
             throw f.invalid("'name' must be 1 to 255 characters");
         }
         return new Beacon.ServerBeacon(name, f.string("node"), (int) f.integer("tcp_port", 1, 65535),
@@ -190,6 +194,9 @@ public final class MessageCodec {
         if (!Utf8.isValid(payload)) {
             throw new BadJsonException("payload is not valid UTF-8");
         }
+        if (startsLikeAnotherEncoding(payload)) {
+            throw new BadJsonException("payload must start with a JSON value (no byte order mark, no NUL)");
+        }
         JsonNode tree;
         try {
             tree = MAPPER.readTree(payload);
@@ -206,7 +213,7 @@ public final class MessageCodec {
         Object id = null;
         String idProblem = null;
         if (idNode != null && !idNode.isNull()) {
-            if (idNode.isTextual() && idNode.textValue().length() <= MAX_ID_LENGTH) {
+            if (idNode.isTextual() && codePoints(idNode.textValue()) <= MAX_ID_LENGTH) {
                 id = idNode.textValue();
             } else if (idNode.isIntegralNumber() && idNode.canConvertToLong()) {
                 id = idNode.longValue();
@@ -230,8 +237,39 @@ public final class MessageCodec {
     }
 
     private static ChatMessage chatMessage(JsonFields f) throws InvalidMessageException {
-        return new ChatMessage(f.optionalString("room"), f.optionalString("to"), f.string("from"),
-                f.string("text"), f.integer("ts", 0, Long.MAX_VALUE), f.optionalInteger("seq", 0, Long.MAX_VALUE));
+        String room = f.optionalString("room");
+        String to = f.optionalString("to");
+        if ((room == null) == (to == null)) {
+            throw f.invalid("exactly one of 'room' (room message) and 'to' (direct message) is required");
+        }
+        String from = f.string("from");
+        String text = f.string("text");
+        long ts = f.integer("ts", 0, Long.MAX_VALUE);
+        if (room != null) {
+            return ChatMessage.inRoom(room, from, text, ts, f.integer("seq", 1, Long.MAX_VALUE));
+        }
+        return ChatMessage.direct(to, from, text, ts);
+    }
+
+    /**
+     * Jackson guesses the encoding from the first bytes: a UTF-8 byte order mark is skipped and
+     * zero bytes make it read UTF-16 or UTF-32. Neither a BOM nor a NUL is JSON, and the wire is
+     * UTF-8 only, so such a payload is refused before Jackson can guess.
+     */
+    private static boolean startsLikeAnotherEncoding(byte[] p) {
+        if (p.length >= 3 && (p[0] & 0xFF) == 0xEF && (p[1] & 0xFF) == 0xBB && (p[2] & 0xFF) == 0xBF) {
+            return true;
+        }
+        for (int i = 0; i < Math.min(4, p.length); i++) {
+            if (p[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int codePoints(String s) {
+        return s.codePointCount(0, s.length());
     }
 
     private static <T> T nested(JsonFields parent, JsonNode e, String what, Parser<T> parser) {
@@ -258,7 +296,7 @@ public final class MessageCodec {
     }
 
     private static String truncate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+        return codePoints(s) <= 40 ? s : s.substring(0, s.offsetByCodePoints(0, 40)) + "...";
     }
 
     /** A growable byte array that can reserve room for the frame header in front. */

@@ -51,12 +51,30 @@ public final class Names {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    /** 1 to 4000 Unicode code points. */
+    /**
+     * 1 to 4000 Unicode code points. A lone UTF-16 surrogate (a JSON string can carry one as an
+     * escape) is not a character of any text and makes the text invalid.
+     */
     public static boolean isValidText(String text) {
         if (text == null || text.isEmpty()) {
             return false;
         }
-        return text.length() <= MAX_TEXT || text.codePointCount(0, text.length()) <= MAX_TEXT;
+        int codePoints = 0;
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i += 2;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            } else {
+                i++;
+            }
+            if (++codePoints > MAX_TEXT) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isAlnum(char c) {
