@@ -1,10 +1,12 @@
 package dev.chat.server.presence;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
@@ -37,10 +39,21 @@ final class Announcer implements AutoCloseable {
      * @param port destination port of the group (and the broadcast address)
      * @param broadcastAddress also send to this address, or null
      */
-    static Announcer open(AnnounceRoute route, int port, String broadcastAddress) throws IOException {
+    static Announcer open(AnnounceRoute route, int port, String broadcastAddress)
+            throws IOException, AnnounceRoute.NoRouteException {
         InetSocketAddress broadcast = null;
         if (broadcastAddress != null) {
-            broadcast = new InetSocketAddress(InetAddress.getByName(broadcastAddress), port);
+            InetAddress a;
+            try {
+                a = InetAddress.getByName(broadcastAddress);
+            } catch (UnknownHostException e) {
+                throw new AnnounceRoute.NoRouteException("cannot resolve --announce-broadcast " + broadcastAddress);
+            }
+            if (!(a instanceof Inet4Address)) {
+                throw new AnnounceRoute.NoRouteException("--announce-broadcast must be an IPv4 address: "
+                        + broadcastAddress);
+            }
+            broadcast = new InetSocketAddress(a, port);
         }
         DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
