@@ -71,7 +71,7 @@ public final class ChatServer {
                 .compose(id -> vertx.deployVerticle(
                         () -> new TcpVerticle(config, metrics, nextLoop.getAndIncrement(), tcpPort::set),
                         new DeploymentOptions().setInstances(config.tcpInstances())))
-                .compose(id -> vertx.deployVerticle(new BeaconVerticle(config, metrics, udpPort::set)))
+                .compose(id -> vertx.deployVerticle(new BeaconVerticle(config, metrics, nodeId, tcpPort.get(), udpPort::set)))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, metrics, nodeId, httpPort::set)))
                 .mapEmpty();
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The server's counters, shared by all verticles (thread-safe, cheap to update: hot paths add
@@ -27,6 +28,8 @@ public final class ServerMetrics {
     private final Map<String, LongAdder> beaconsDropped = new ConcurrentHashMap<>();
     private final Map<String, IntSupplier> gauges = new ConcurrentHashMap<>();
     private final Map<String, String> gaugeHelp = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> counters = new ConcurrentHashMap<>();
+    private final Map<String, String> counterHelp = new ConcurrentHashMap<>();
 
     /** Counts one {@code error} frame sent, by its code (a fixed, small set). */
     public void error(String code) {
@@ -57,6 +60,15 @@ public final class ServerMetrics {
         gaugeHelp.put(name, help);
     }
 
+    /**
+     * Registers a counter kept by its owner (e.g. the presence verticle), read at scrape time.
+     * The supplier must be safe to call from any thread and never decrease.
+     */
+    public void counter(String name, String help, LongSupplier value) {
+        counters.put(name, value);
+        counterHelp.put(name, help);
+    }
+
     /** The Prometheus text exposition (version 0.0.4). */
     public String render() {
         StringBuilder b = new StringBuilder(2048);
@@ -79,6 +91,9 @@ public final class ServerMetrics {
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(beaconsDropped).entrySet()) {
             b.append("chat_beacons_dropped_total{reason=\"").append(e.getKey()).append("\"} ")
                     .append(e.getValue().sum()).append('\n');
+        }
+        for (Map.Entry<String, LongSupplier> e : new TreeMap<>(counters).entrySet()) {
+            counter(b, e.getKey(), counterHelp.get(e.getKey()), e.getValue().getAsLong());
         }
         for (Map.Entry<String, IntSupplier> e : new TreeMap<>(gauges).entrySet()) {
             gauge(b, e.getKey(), gaugeHelp.get(e.getKey()), e.getValue().getAsInt());

@@ -1,62 +1,319 @@
 package dev.chat.server.presence;
 
 import dev.chat.protocol.Beacon;
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.FrameTooLargeException;
 import dev.chat.protocol.Frames;
+import dev.chat.protocol.MalformedDatagramException;
 import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
+import dev.chat.protocol.ServerMessage.PeerInfo;
 import dev.chat.server.bus.Addresses;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.metrics.ServerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The UDP side: receives presence beacons on {@code --udp-port}. Never answers a datagram.
- * Malformed and oversized datagrams are dropped and counted.
+ * The UDP side of a node. Receives client presence beacons on {@code --udp-port} into the
+ * {@link PresenceTable} (which this verticle's context owns), answers {@code peers} requests
+ * from the TCP loops ({@link Addresses#PRESENCE_PEERS}), publishes {@code presence} events
+ * ({@link Addresses#PRESENCE_EVENTS}), and announces the server to the LAN every
+ * {@code --beacon-interval} through one interface ({@link AnnounceRoute}), with a goodbye on
+ * stop.
+ *
+ * <p>It never answers a datagram. Oversized, malformed and server-role datagrams are dropped and
+ * counted by reason; the work per datagram is bounded (a size check, then decoding at most
+ * 1200 bytes and an O(log n) table update) and the table is bounded by {@code --max-peers}.
+ * Presence events are rate-limited ({@value #EVENT_RATE} per second, bursts of
+ * {@value #EVENT_BURST}) so a flood of fake nicks cannot turn into a flood of TCP writes; the
+ * ones over the limit are counted and skipped ({@code peers} always tells the truth).
  */
 public final class BeaconVerticle extends VerticleBase {
+    /** Presence events published per second at most, on average. */
+    static final int EVENT_RATE = 200;
+    /** Presence events that may be published at once (e.g. many clients starting together). */
+    static final int EVENT_BURST = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(BeaconVerticle.class);
+    private static final int MAX_NAME = 255; // what the beacon decoder accepts
+
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private final String nodeId;
+    private final int tcpPort;
     private final IntConsumer boundPort;
-    private DatagramSocket socket;
+    private final String announcedName;
 
-    public BeaconVerticle(ServerConfig config, ServerMetrics metrics, IntConsumer boundPort) {
+    private final LongAdder eventsPublished = new LongAdder();
+    private final LongAdder eventsSuppressed = new LongAdder();
+    private final LongAdder announcementsSent = new LongAdder();
+    private final LongAdder announcementsFailed = new LongAdder();
+    private volatile int peerCount;
+    private volatile boolean announcing;
+
+    private PresenceTable table;
+    private DatagramSocket socket;
+    private Announcer announcer;
+    private long announceSeq;
+    private boolean announceFailing;
+    private long expiryTimer = -1;
+    private long expiryAt;
+    private double eventTokens = EVENT_BURST;
+    private long eventTokensAt;
+
+    /**
+     * @param nodeId this node's id, announced as {@code node}
+     * @param tcpPort the bound chat port, announced as {@code tcp_port}
+     * @param boundPort told the actual UDP port once listening
+     */
+    public BeaconVerticle(ServerConfig config, ServerMetrics metrics, String nodeId, int tcpPort,
+                          IntConsumer boundPort) {
         this.config = config;
         this.metrics = metrics;
+        this.nodeId = nodeId;
+        this.tcpPort = tcpPort;
         this.boundPort = boundPort;
+        String name = config.name().isEmpty() ? nodeId : config.name();
+        if (name.length() > MAX_NAME) {
+            int end = Character.isHighSurrogate(name.charAt(MAX_NAME - 1)) ? MAX_NAME - 1 : MAX_NAME;
+            name = name.substring(0, end);
+        }
+        this.announcedName = name;
     }
 
     @Override
     public Future<?> start() {
+        table = new PresenceTable(config.maxPeers(), System::nanoTime, this::publish);
+        eventTokensAt = System.nanoTime();
+        metrics.gauge("chat_presence_peers", "Peers in the presence table.", () -> peerCount);
+        metrics.gauge("chat_presence_announcing", "1 while this node announces itself over UDP.",
+                () -> announcing ? 1 : 0);
+        metrics.counter("chat_presence_events_total", "Presence events published to TCP clients.",
+                eventsPublished::sum);
+        metrics.counter("chat_presence_events_suppressed_total",
+                "Presence events not published: over the event rate limit.", eventsSuppressed::sum);
+        PresenceTable t = table;
+        metrics.counter("chat_presence_peers_expired_total", "Peers removed after 3 silent intervals.",
+                t::expiredTotal);
+        metrics.counter("chat_presence_peers_evicted_total", "Peers evicted to stay within --max-peers.",
+                t::evictedTotal);
+        metrics.counter("chat_announcements_sent_total", "Server announcements sent.", announcementsSent::sum);
+        metrics.counter("chat_announcements_failed_total", "Server announcements the network refused.",
+                announcementsFailed::sum);
         vertx.eventBus().localConsumer(Addresses.PRESENCE_PEERS, this::onPeers);
         socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReuseAddress(true));
         socket.handler(this::onDatagram);
         return socket.listen(config.udpPort(), config.host())
-                .onSuccess(s -> boundPort.accept(s.localAddress().port()));
+                .compose(s -> {
+                    int port = s.localAddress().port();
+                    boundPort.accept(port);
+                    return startAnnouncing(config.udpPort() != 0 ? config.udpPort() : port);
+                });
     }
 
+    /** Says goodbye to the LAN, then closes both sockets. */
+    @Override
+    public Future<?> stop() {
+        if (announcer != null) {
+            announce(Beacon.OFFLINE);
+            announcing = false;
+            try {
+                announcer.close();
+            } catch (IOException e) {
+                LOG.debug("closing the announcement socket: {}", e.getMessage());
+            }
+        }
+        return socket.close();
+    }
+
+    // -- announcements --
+
+    private Future<Void> startAnnouncing(int port) {
+        if (!config.announce()) {
+            LOG.info("server announcements are off (--no-announce)");
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> Announcer.open(
+                AnnounceRoute.choose(config.host(), config.announceInterface()), port, config.announceBroadcast()),
+                false).transform(ar -> {
+            if (ar.failed()) {
+                Throwable e = ar.cause();
+                LOG.warn("not announcing this server: {}", e instanceof AnnounceRoute.NoRouteException
+                        ? e.getMessage() : e.toString());
+                return Future.succeededFuture();
+            }
+            announcer = ar.result();
+            announcing = true;
+            LOG.info("announcing every {} ms to {}", config.beaconInterval().toMillis(), announcer);
+            announce(Beacon.ONLINE);
+            vertx.setPeriodic(config.beaconInterval().toMillis(), id -> announce(Beacon.ONLINE));
+            return Future.succeededFuture();
+        });
+    }
+
+    private void announce(String status) {
+        if (announcer == null) {
+            return;
+        }
+        byte[] frame = MessageCodec.encodeFrame(new Beacon.ServerBeacon(announcedName, nodeId, tcpPort, status,
+                ++announceSeq, System.currentTimeMillis(), config.beaconInterval().toMillis()));
+        try {
+            if (announcer.send(frame) > 0) {
+                announcementsSent.increment();
+                announceFailing = false;
+                return;
+            }
+            announcementsFailed.increment(); // the kernel's send buffer is full: the next one will do
+        } catch (IOException e) {
+            announcementsFailed.increment();
+            if (!announceFailing) { // once per streak of failures, not every interval
+                announceFailing = true;
+                LOG.warn("cannot send a server announcement: {}", e.getMessage());
+            }
+        }
+    }
+
+    // -- beacons in --
+
     private void onDatagram(DatagramPacket packet) {
-        byte[] data = packet.data().getBytes();
+        Buffer data = packet.data();
+        int length = data.length();
+        if (length > Frames.HEADER_LENGTH + Frames.MAX_DATAGRAM_PAYLOAD) {
+            metrics.beaconDropped("oversized"); // not even copied
+            return;
+        }
         Beacon beacon;
         try {
-            beacon = MessageCodec.decodeBeacon(Frames.datagramPayload(data, data.length));
+            beacon = MessageCodec.decodeBeacon(Frames.datagramPayload(data.getBytes(), length));
+        } catch (FrameTooLargeException e) {
+            metrics.beaconDropped("oversized");
+            return;
+        } catch (MalformedDatagramException e) {
+            metrics.beaconDropped("malformed");
+            return;
         } catch (ProtocolException e) {
-            metrics.beaconDropped(e.code().equals("frame_too_large") ? "oversized" : "malformed");
+            metrics.beaconDropped(e.code()); // bad_json, unknown_type or invalid
+            return;
+        }
+        if (!(beacon instanceof Beacon.ClientBeacon client)) {
+            // another server's announcement (or our own, looped back): not a presence beacon
+            metrics.beaconDropped("server_beacon");
             return;
         }
         metrics.beaconsAccepted.increment();
+        table.onBeacon(client, address(packet.sender()));
+        tableChanged();
     }
 
+    private static String address(SocketAddress sender) {
+        String host = sender.hostAddress() != null ? sender.hostAddress() : sender.host();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + sender.port();
+    }
+
+    /** Keeps the gauge current and the expiry timer armed for the earliest deadline. */
+    private void tableChanged() {
+        peerCount = table.size();
+        OptionalLong next = table.nextExpiry();
+        if (next.isEmpty()) {
+            if (expiryTimer != -1) {
+                vertx.cancelTimer(expiryTimer);
+                expiryTimer = -1;
+            }
+            return;
+        }
+        if (expiryTimer != -1 && expiryAt - next.getAsLong() <= 0) {
+            return; // armed early enough: when it fires it re-arms for whatever is earliest then
+        }
+        if (expiryTimer != -1) {
+            vertx.cancelTimer(expiryTimer);
+        }
+        expiryAt = next.getAsLong();
+        long delayMs = Math.max(1, (expiryAt - System.nanoTime() + 999_999) / 1_000_000);
+        expiryTimer = vertx.setTimer(delayMs, id -> {
+            expiryTimer = -1;
+            table.expire();
+            tableChanged();
+        });
+    }
+
+    private void publish(ServerMessage.Presence event) {
+        long now = System.nanoTime();
+        eventTokens = Math.min(EVENT_BURST, eventTokens + (now - eventTokensAt) * (EVENT_RATE / 1e9));
+        eventTokensAt = now;
+        if (eventTokens < 1) {
+            eventsSuppressed.increment();
+            return;
+        }
+        eventTokens -= 1;
+        eventsPublished.increment();
+        vertx.eventBus().publish(Addresses.PRESENCE_EVENTS, MessageCodec.encodeFrame(event), LocalCodec.LOCAL);
+    }
+
+    // -- peers --
+
     private void onPeers(Message<Object> msg) {
-        Object id = ((dev.chat.protocol.ClientMessage) msg.body()).id();
-        msg.reply(new ServerMessage.PeerList(id, List.of()), LocalCodec.LOCAL);
+        Object id = ((ClientMessage) msg.body()).id();
+        List<PeerInfo> peers = table.peers();
+        tableChanged();
+        msg.reply(new ServerMessage.PeerList(id, fitToFrame(id, peers, config.maxFrame())), LocalCodec.LOCAL);
+    }
+
+    /**
+     * The rows that fit in one frame of {@code maxFrame} bytes (what clients were told in
+     * {@code welcome}): all of them when they fit, else the most recently heard that do, still
+     * sorted by nick.
+     */
+    static List<PeerInfo> fitToFrame(Object id, List<PeerInfo> peers, int maxFrame) {
+        long budget = maxFrame - (long) MessageCodec.encode(new ServerMessage.PeerList(id, List.of())).length;
+        long total = 0;
+        for (PeerInfo p : peers) {
+            total += rowBytes(p);
+        }
+        if (total <= budget) {
+            return peers;
+        }
+        List<PeerInfo> recent = new ArrayList<>(peers);
+        recent.sort(Comparator.comparingLong(PeerInfo::lastSeenMs));
+        List<PeerInfo> kept = new ArrayList<>();
+        long used = 0;
+        for (PeerInfo p : recent) {
+            int n = rowBytes(p);
+            if (used + n > budget) {
+                break;
+            }
+            used += n;
+            kept.add(p);
+        }
+        kept.sort(Comparator.comparing(p -> p.nick().toLowerCase(java.util.Locale.ROOT)));
+        LOG.debug("peers reply trimmed to {} of {} rows to fit in {} bytes", kept.size(), peers.size(), maxFrame);
+        return kept;
+    }
+
+    /**
+     * Upper bound of one row's JSON:
+     * {@code {"nick":"","address":"","status":"","last_seen_ms":,"loss":,"jitter_ms":}} is 73
+     * bytes, plus the separating comma, the ASCII values, and slack for number formatting.
+     */
+    private static int rowBytes(PeerInfo p) {
+        return 74 + p.nick().length() + p.address().length() + p.status().length()
+                + Long.toString(p.lastSeenMs()).length() + Double.toString(p.loss()).length()
+                + Double.toString(p.jitterMs()).length() + 4;
     }
 }

@@ -1,0 +1,213 @@
+package dev.chat.server.presence;
+
+import dev.chat.protocol.Beacon;
+import dev.chat.protocol.Names;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.protocol.ServerMessage.PeerInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The peers this node hears beaconing over UDP, keyed by nick (ignoring case, as nicks are
+ * unique ignoring case); the address is the latest datagram's source. A peer is present from
+ * its first beacon until its goodbye ({@code status:"offline"}, removed at once) or until
+ * 3 of its own intervals ({@code interval_ms} of its latest beacon) pass without a beacon.
+ * Past {@code capacity} peers the stalest (least recently heard) is evicted to make room.
+ *
+ * <p>Every appearance, status change and departure (goodbye, expiry, eviction) is reported to
+ * the listener as a {@code presence} message, with status {@code offline} for a departure.
+ * Loss and jitter are kept per peer ({@link SeqWindow}, {@link Jitter}).
+ *
+ * <p>Pure Java, no I/O. Not thread-safe: owned by one verticle context. Time comes from the
+ * injected nanosecond clock, so tests can drive it.
+ */
+public final class PresenceTable {
+    private static final Comparator<Peer> BY_DEADLINE =
+            Comparator.<Peer>comparingLong(p -> p.deadline).thenComparing(p -> p.key);
+
+    private final int capacity;
+    private final LongSupplier nanoClock;
+    private final Consumer<ServerMessage.Presence> listener;
+    // iteration order = least recently heard first: a peer is re-inserted on every beacon
+    private final LinkedHashMap<String, Peer> byKey = new LinkedHashMap<>();
+    private final TreeSet<Peer> byDeadline = new TreeSet<>(BY_DEADLINE);
+    private long expiredTotal;
+    private long evictedTotal;
+
+    /**
+     * @param capacity most peers kept (at least 1)
+     * @param nanoClock monotonic time, ns (e.g. {@code System::nanoTime})
+     * @param listener told every appearance, status change and departure
+     */
+    public PresenceTable(int capacity, LongSupplier nanoClock, Consumer<ServerMessage.Presence> listener) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
+        }
+        this.capacity = capacity;
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Takes one client beacon that arrived now from {@code address} ({@code ip:port}).
+     * Expired peers are removed first, so a peer that comes back after expiring appears anew.
+     */
+    public void onBeacon(Beacon.ClientBeacon beacon, String address) {
+        long now = nanoClock.getAsLong();
+        expire(now);
+        String key = Names.nickKey(beacon.nick());
+        Peer p = byKey.remove(key);
+        if (Beacon.OFFLINE.equals(beacon.status())) {
+            if (p != null) {
+                byDeadline.remove(p);
+                listener.accept(new ServerMessage.Presence(beacon.nick(), address, Beacon.OFFLINE));
+            }
+            return;
+        }
+        if (p == null) {
+            if (byKey.size() >= capacity) {
+                evictStalest();
+            }
+            p = new Peer(key, beacon.nick(), address, beacon.status());
+            p.window.record(beacon.seq(), beacon.ts());
+            p.jitter.record(beacon.ts(), now / 1e6);
+            p.intervalMs = beacon.intervalMs();
+            p.lastSeen = now;
+            p.deadline = deadline(now, p.intervalMs);
+            byKey.put(key, p);
+            byDeadline.add(p);
+            listener.accept(new ServerMessage.Presence(p.nick, address, p.status));
+            return;
+        }
+        byDeadline.remove(p); // before its deadline changes: the set is ordered by it
+        p.lastSeen = now;
+        p.address = address;
+        boolean statusChanged = false;
+        SeqWindow.Outcome outcome = p.window.record(beacon.seq(), beacon.ts());
+        if (outcome == SeqWindow.Outcome.RESTARTED) {
+            p.jitter.reset(); // a restarted sender is a new source
+        }
+        if (outcome != SeqWindow.Outcome.IGNORED) {
+            // in order of arrival, late ones too (RFC 3550 6.4.1): a reordered beacon was delayed
+            p.jitter.record(beacon.ts(), now / 1e6);
+        }
+        if (outcome == SeqWindow.Outcome.ADVANCED || outcome == SeqWindow.Outcome.RESTARTED) {
+            // only the newest beacon speaks for the peer's current state
+            p.intervalMs = beacon.intervalMs();
+            p.nick = beacon.nick();
+            statusChanged = !p.status.equals(beacon.status());
+            p.status = beacon.status();
+        }
+        // a duplicate or late beacon still proves the peer is alive
+        p.deadline = deadline(now, p.intervalMs);
+        byKey.put(key, p);
+        byDeadline.add(p);
+        if (statusChanged) {
+            listener.accept(new ServerMessage.Presence(p.nick, p.address, p.status));
+        }
+    }
+
+    /** Removes every peer silent for 3 of its intervals, telling the listener. */
+    public void expire() {
+        expire(nanoClock.getAsLong());
+    }
+
+    private void expire(long now) {
+        while (!byDeadline.isEmpty() && byDeadline.first().deadline - now <= 0) {
+            Peer p = byDeadline.pollFirst();
+            byKey.remove(p.key);
+            expiredTotal++;
+            listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE));
+        }
+    }
+
+    private void evictStalest() {
+        Iterator<Peer> it = byKey.values().iterator();
+        Peer p = it.next();
+        it.remove();
+        byDeadline.remove(p);
+        evictedTotal++;
+        listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE));
+    }
+
+    private static long deadline(long now, long intervalMs) {
+        return now + 3 * intervalMs * 1_000_000L;
+    }
+
+    /** When the next peer expires ({@link System#nanoTime} scale), or empty when there are no peers. */
+    public OptionalLong nextExpiry() {
+        return byDeadline.isEmpty() ? OptionalLong.empty() : OptionalLong.of(byDeadline.first().deadline);
+    }
+
+    /**
+     * The present peers, sorted by nick (ignoring case), as {@code peers} reports them:
+     * {@code loss} rounded to 3 decimals, {@code jitter_ms} to 0.1 ms.
+     */
+    public List<PeerInfo> peers() {
+        long now = nanoClock.getAsLong();
+        expire(now);
+        List<Peer> sorted = new ArrayList<>(byKey.values());
+        sorted.sort(Comparator.comparing(p -> p.key));
+        List<PeerInfo> out = new ArrayList<>(sorted.size());
+        for (Peer p : sorted) {
+            out.add(new PeerInfo(p.nick, p.address, p.status, Math.max(0, (now - p.lastSeen) / 1_000_000L),
+                    Math.round(p.window.loss() * 1000) / 1000.0, Math.round(p.jitter.millis() * 10) / 10.0));
+        }
+        return out;
+    }
+
+    /** Number of present peers (expired ones count until the next sweep). */
+    public int size() {
+        return byKey.size();
+    }
+
+    /** Peers removed for 3 silent intervals, since start. */
+    public long expiredTotal() {
+        return expiredTotal;
+    }
+
+    /** Peers evicted to stay within capacity, since start. */
+    public long evictedTotal() {
+        return evictedTotal;
+    }
+
+    /** Unrounded loss of one peer (tests), or NaN when absent. */
+    double loss(String nick) {
+        Peer p = byKey.get(Names.nickKey(nick));
+        return p == null ? Double.NaN : p.window.loss();
+    }
+
+    /** Unrounded jitter of one peer, ms (tests), or NaN when absent. */
+    double jitter(String nick) {
+        Peer p = byKey.get(Names.nickKey(nick));
+        return p == null ? Double.NaN : p.jitter.millis();
+    }
+
+    /** One peer's state. */
+    private static final class Peer {
+        final String key;
+        final SeqWindow window = new SeqWindow();
+        final Jitter jitter = new Jitter();
+        String nick;
+        String address;
+        String status;
+        long intervalMs;
+        long lastSeen;
+        long deadline;
+
+        Peer(String key, String nick, String address, String status) {
+            this.key = key;
+            this.nick = nick;
+            this.address = address;
+            this.status = status;
+        }
+    }
+}
