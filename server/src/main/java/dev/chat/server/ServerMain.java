@@ -1,0 +1,233 @@
+package dev.chat.server;
+
+import dev.chat.server.config.Durations;
+import dev.chat.server.config.ServerConfig;
+import dev.chat.server.config.Sizes;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./chat server}: parses the options (each also from a {@code CHAT_*} environment
+ * variable), starts a node, prints the {@code READY} line on stdout and serves until SIGTERM.
+ * Exit codes: 0 after a graceful stop, 1 if the node cannot start, 2 for bad options.
+ */
+@Command(name = "chat server", mixinStandardHelpOptions = true, sortOptions = false,
+        version = "chat server 0.1.0",
+        description = "Runs one chat server node: framed JSON over TCP, UDP presence, HTTP /health and /metrics.",
+        footer = "%nEvery option can also be set by an environment variable: CHAT_ + the option in upper snake case"
+                + " (e.g. CHAT_TCP_PORT=7420).%nDurations: 500ms, 30s, 2m. Sizes: 65536, 64k, 1m.")
+public final class ServerMain implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "${env:CHAT_HOST:-0.0.0.0}", description = "Bind address for TCP, UDP and HTTP (default: ${DEFAULT-VALUE}).")
+    String host;
+    @Option(names = "--tcp-port", defaultValue = "${env:CHAT_TCP_PORT:-7420}", description = "Chat clients; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int tcpPort;
+    @Option(names = "--udp-port", defaultValue = "${env:CHAT_UDP_PORT:-7421}", description = "Presence beacons in, announcements out; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int udpPort;
+    @Option(names = "--http-port", defaultValue = "${env:CHAT_HTTP_PORT:-7422}", description = "/health and /metrics; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+    @Option(names = "--name", defaultValue = "${env:CHAT_NAME}", description = "Server name shown to clients (default: the host name).")
+    String name;
+    @Option(names = "--max-frame", defaultValue = "${env:CHAT_MAX_FRAME:-65536}", converter = SizeConverter.class, description = "Largest accepted frame payload, bytes (default: ${DEFAULT-VALUE}).")
+    int maxFrame;
+    @Option(names = "--heartbeat", defaultValue = "${env:CHAT_HEARTBEAT:-30s}", converter = DurationConverter.class, description = "Idle time before the server pings a client; silent for twice this: closed (default: ${DEFAULT-VALUE}).")
+    Duration heartbeat;
+    @Option(names = "--hello-timeout", defaultValue = "${env:CHAT_HELLO_TIMEOUT:-10s}", converter = DurationConverter.class, description = "Time a new connection has to send hello (default: ${DEFAULT-VALUE}).")
+    Duration helloTimeout;
+    @Option(names = "--tcp-instances", defaultValue = "${env:CHAT_TCP_INSTANCES:-0}", description = "TCP event loops; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int tcpInstances;
+    @Option(names = "--max-connections", defaultValue = "${env:CHAT_MAX_CONNECTIONS:-10000}", description = "Connections beyond this get server_full (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+    @Option(names = "--rate-limit", defaultValue = "${env:CHAT_RATE_LIMIT:-50}", description = "say/dm per second per connection; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    int rateLimit;
+    @Option(names = "--rate-burst", defaultValue = "${env:CHAT_RATE_BURST:-100}", description = "Burst allowed above the rate (default: ${DEFAULT-VALUE}).")
+    int rateBurst;
+    @Option(names = "--max-backlog", defaultValue = "${env:CHAT_MAX_BACKLOG:-1m}", converter = SizeConverter.class, description = "Bytes waiting for a slow reader before it is closed (default: ${DEFAULT-VALUE}).")
+    int maxBacklog;
+    @Option(names = "--max-rooms-per-session", defaultValue = "${env:CHAT_MAX_ROOMS_PER_SESSION:-100}", description = "Rooms one connection may join (default: ${DEFAULT-VALUE}).")
+    int maxRoomsPerSession;
+    @Option(names = "--max-room-members", defaultValue = "${env:CHAT_MAX_ROOM_MEMBERS:-10000}", description = "Members one room may have (default: ${DEFAULT-VALUE}).")
+    int maxRoomMembers;
+    @Option(names = "--max-rooms", defaultValue = "${env:CHAT_MAX_ROOMS:-10000}", description = "Rooms kept with their history (default: ${DEFAULT-VALUE}).")
+    int maxRooms;
+    @Option(names = "--history", defaultValue = "${env:CHAT_HISTORY:-10000}", description = "Messages kept per room (default: ${DEFAULT-VALUE}).")
+    int history;
+    @Option(names = "--beacon-interval", defaultValue = "${env:CHAT_BEACON_INTERVAL:-2s}", converter = DurationConverter.class, description = "How often the server announces itself (default: ${DEFAULT-VALUE}).")
+    Duration beaconInterval;
+    @Option(names = "--no-announce", defaultValue = "${env:CHAT_NO_ANNOUNCE:-false}", description = "Do not announce this server on the LAN.")
+    boolean noAnnounce;
+    @Option(names = "--announce-interface", defaultValue = "${env:CHAT_ANNOUNCE_INTERFACE}", description = "Interface for announcements when --host is a wildcard (default: the first up, non-loopback, multicast-capable one).")
+    String announceInterface;
+    @Option(names = "--announce-broadcast", defaultValue = "${env:CHAT_ANNOUNCE_BROADCAST}", description = "Also announce to this broadcast address.")
+    String announceBroadcast;
+    @Option(names = "--max-peers", defaultValue = "${env:CHAT_MAX_PEERS:-10000}", description = "Presence table size; the stalest peer goes first (default: ${DEFAULT-VALUE}).")
+    int maxPeers;
+    @Option(names = "--cluster", defaultValue = "${env:CHAT_CLUSTER:-false}", description = "Join a cluster (Vert.x clustered event bus on Hazelcast).")
+    boolean cluster;
+    @Option(names = "--cluster-members", defaultValue = "${env:CHAT_CLUSTER_MEMBERS}", split = ",", description = "host:port,... Hazelcast members to join.")
+    List<String> clusterMembers;
+    @Option(names = "--cluster-host", defaultValue = "${env:CHAT_CLUSTER_HOST}", description = "Address this node advertises to the others (default: --host, or the first non-loopback address).")
+    String clusterHost;
+    @Option(names = "--cluster-port", defaultValue = "${env:CHAT_CLUSTER_PORT:-5701}", description = "This node's Hazelcast member port (default: ${DEFAULT-VALUE}).")
+    int clusterPort;
+    @Option(names = "--bus-port", defaultValue = "${env:CHAT_BUS_PORT:-0}", description = "This node's event-bus port; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int busPort;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+        // started: the Vert.x threads keep the process alive until a signal stops it
+    }
+
+    /** The configured picocli command line; exit code 2 with one line for any bad option. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new ServerMain());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("chat server: " + oneLine(ex.getMessage()));
+            err.println("Try './chat server --help' for more information.");
+            err.flush();
+            return 2;
+        });
+        return cl;
+    }
+
+    /** Builds the immutable configuration from the parsed options. */
+    ServerConfig toConfig() {
+        return new ServerConfig(host, tcpPort, udpPort, httpPort, name != null && !name.isBlank() ? name : hostName(),
+                maxFrame, heartbeat, helloTimeout,
+                tcpInstances > 0 ? tcpInstances : Math.max(1, Runtime.getRuntime().availableProcessors()),
+                maxConnections, rateLimit, rateBurst, maxBacklog, maxRoomsPerSession, maxRoomMembers, maxRooms,
+                history, beaconInterval, !noAnnounce, blankToNull(announceInterface), blankToNull(announceBroadcast),
+                maxPeers, cluster, clusterMembers == null ? List.of() : clean(clusterMembers),
+                blankToNull(clusterHost), clusterPort, busPort);
+    }
+
+    @Override
+    public Integer call() {
+        ServerConfig config;
+        try {
+            config = toConfig();
+        } catch (IllegalArgumentException e) {
+            System.err.println("chat server: " + oneLine(e.getMessage()));
+            System.err.println("Try './chat server --help' for more information.");
+            return 2;
+        }
+        ChatServer server;
+        try {
+            server = ChatServer.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            System.err.println("chat server: could not start: " + oneLine(String.valueOf(cause.getMessage())));
+            return 1;
+        }
+        installStopHandler(server);
+        System.out.println(server.readyLine());
+        System.out.flush();
+        return 0;
+    }
+
+    /** SIGTERM and SIGINT: bye to every client, close, exit 0 (within the contract's 10 s). */
+    private static void installStopHandler(ChatServer server) {
+        AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.info("stopping: saying bye to {} connection(s)", server.metrics().connections.get());
+            server.stop().onComplete(ar -> stopped.countDown());
+            try {
+                if (!stopped.await(8, TimeUnit.SECONDS)) {
+                    LOG.warn("stop took over 8 s; exiting anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        for (String sig : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> {
+                    Thread t = new Thread(() -> {
+                        stop.run();
+                        System.exit(0);
+                    }, "chat-stop");
+                    t.start();
+                });
+            } catch (IllegalArgumentException e) {
+                LOG.debug("cannot handle SIG{}: {}", sig, e.getMessage());
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "chat-shutdown"));
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            return Files.readString(Path.of("/etc/hostname")).trim();
+        } catch (Exception e) {
+            return "chat";
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static List<String> clean(List<String> members) {
+        List<String> out = new ArrayList<>();
+        for (String m : members) {
+            if (!m.isBlank()) {
+                out.add(m.trim());
+            }
+        }
+        return out;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    /** picocli converter for 500ms / 30s / 2m. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** picocli converter for 65536 / 64k / 1m. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return Sizes.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.chat.server.bus;
+
+/**
+ * Every event-bus address the server uses, in one place. Local addresses carry Java objects
+ * through {@link LocalCodec}; they never leave the JVM.
+ */
+public final class Addresses {
+    /** The chat hub: requests from sessions ({@link dev.chat.server.rooms.HubCall}). */
+    public static final String HUB = "chat.hub";
+    /** Prefix of each TCP event loop's delivery address; see {@link #loop(int)}. */
+    public static final String LOOP_PREFIX = "chat.loop.";
+    /** Presence table queries: {@code ListPeers} in, {@code PeerList} back. */
+    public static final String PRESENCE_PEERS = "chat.presence.peers";
+    /** Presence changes, published as encoded {@code presence} frames (byte[]) to every loop. */
+    public static final String PRESENCE_EVENTS = "chat.presence.events";
+    /** Published to every loop on shutdown so sessions get {@code bye}. */
+    public static final String SHUTDOWN = "chat.shutdown";
+
+    private Addresses() {
+    }
+
+    /** Delivery address of the TCP event loop with this index. */
+    public static String loop(int index) {
+        return LOOP_PREFIX + index;
+    }
+}

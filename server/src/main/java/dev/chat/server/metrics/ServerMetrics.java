@@ -1,0 +1,100 @@
+package dev.chat.server.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+/**
+ * The server's counters, shared by all verticles (thread-safe, cheap to update: hot paths add
+ * in bulk once per flush, not once per frame) and rendered in the Prometheus text format.
+ */
+public final class ServerMetrics {
+    /** Open TCP connections; also what {@code --max-connections} is checked against. */
+    public final AtomicInteger connections = new AtomicInteger();
+    public final LongAdder connectionsTotal = new LongAdder();
+    public final LongAdder framesIn = new LongAdder();
+    public final LongAdder framesOut = new LongAdder();
+    public final LongAdder bytesIn = new LongAdder();
+    public final LongAdder bytesOut = new LongAdder();
+    /** Chat messages (room and direct) written to recipients. */
+    public final LongAdder messagesDelivered = new LongAdder();
+    public final LongAdder slowConsumersClosed = new LongAdder();
+    public final LongAdder beaconsAccepted = new LongAdder();
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> beaconsDropped = new ConcurrentHashMap<>();
+    private final Map<String, IntSupplier> gauges = new ConcurrentHashMap<>();
+    private final Map<String, String> gaugeHelp = new ConcurrentHashMap<>();
+
+    /** Counts one {@code error} frame sent, by its code (a fixed, small set). */
+    public void error(String code) {
+        errors.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    /** Counts one dropped datagram, by reason ({@code malformed}, {@code oversized}, ...). */
+    public void beaconDropped(String reason) {
+        beaconsDropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    public long errors(String code) {
+        LongAdder a = errors.get(code);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long beaconsDropped() {
+        long n = 0;
+        for (LongAdder a : beaconsDropped.values()) {
+            n += a.sum();
+        }
+        return n;
+    }
+
+    /** Registers a gauge read at scrape time (e.g. threads, presence table size). */
+    public void gauge(String name, String help, IntSupplier value) {
+        gauges.put(name, value);
+        gaugeHelp.put(name, help);
+    }
+
+    /** The Prometheus text exposition (version 0.0.4). */
+    public String render() {
+        StringBuilder b = new StringBuilder(2048);
+        gauge(b, "chat_connections", "Open TCP client connections.", connections.get());
+        counter(b, "chat_connections_total", "TCP connections accepted since start.", connectionsTotal.sum());
+        counter(b, "chat_frames_in_total", "Frames received from clients.", framesIn.sum());
+        counter(b, "chat_frames_out_total", "Frames written to clients.", framesOut.sum());
+        counter(b, "chat_bytes_in_total", "Bytes received from clients.", bytesIn.sum());
+        counter(b, "chat_bytes_out_total", "Bytes written to clients.", bytesOut.sum());
+        counter(b, "chat_messages_delivered_total", "Chat messages written to recipients.", messagesDelivered.sum());
+        counter(b, "chat_slow_consumers_closed_total", "Connections closed for reading too slowly.",
+                slowConsumersClosed.sum());
+        b.append("# HELP chat_errors_total Error frames sent, by code.\n# TYPE chat_errors_total counter\n");
+        for (Map.Entry<String, LongAdder> e : new TreeMap<>(errors).entrySet()) {
+            b.append("chat_errors_total{code=\"").append(e.getKey()).append("\"} ").append(e.getValue().sum()).append('\n');
+        }
+        counter(b, "chat_beacons_accepted_total", "Presence beacons accepted.", beaconsAccepted.sum());
+        b.append("# HELP chat_beacons_dropped_total Datagrams dropped, by reason.\n")
+                .append("# TYPE chat_beacons_dropped_total counter\n");
+        for (Map.Entry<String, LongAdder> e : new TreeMap<>(beaconsDropped).entrySet()) {
+            b.append("chat_beacons_dropped_total{reason=\"").append(e.getKey()).append("\"} ")
+                    .append(e.getValue().sum()).append('\n');
+        }
+        for (Map.Entry<String, IntSupplier> e : new TreeMap<>(gauges).entrySet()) {
+            gauge(b, e.getKey(), gaugeHelp.get(e.getKey()), e.getValue().getAsInt());
+        }
+        return b.toString();
+    }
+
+    private static void counter(StringBuilder b, String name, String help, long v) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n")
+                .append(name).append(' ').append(v).append('\n');
+    }
+
+    private static void gauge(StringBuilder b, String name, String help, long v) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(v).append('\n');
+    }
+}

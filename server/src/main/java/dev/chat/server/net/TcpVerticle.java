@@ -1,0 +1,328 @@
+package dev.chat.server.net;
+
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.MessageCodec;
+import dev.chat.protocol.Ping;
+import dev.chat.protocol.Pong;
+import dev.chat.protocol.ProtocolException;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.server.bus.Addresses;
+import dev.chat.server.bus.LocalCodec;
+import dev.chat.server.config.ServerConfig;
+import dev.chat.server.metrics.ServerMetrics;
+import dev.chat.server.rooms.Delivery;
+import dev.chat.server.rooms.Disconnected;
+import dev.chat.server.rooms.HubCall;
+import dev.chat.server.rooms.Recipient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP event loop: listens on the shared chat port (Vert.x spreads connections over the
+ * instances), owns the {@link Session}s it accepted, and runs their command table. Fan-out
+ * arrives as {@link Delivery} messages at {@link Addresses#loop(int)}; frames queued for a
+ * session during one turn of the loop are written together at its end.
+ */
+public final class TcpVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpVerticle.class);
+    private static final AtomicLong SESSION_IDS = new AtomicLong();
+    /** Socket write queue: beyond it, frames wait in the session's own bounded buffer. */
+    private static final int WRITE_QUEUE_BYTES = 128 * 1024;
+
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+    private final int index;
+    private final java.util.function.IntConsumer boundPort;
+    private final Map<Long, Session> sessions = new HashMap<>();
+    private final ArrayDeque<Session> dirty = new ArrayDeque<>();
+    private boolean flushScheduled;
+    private final CommandTable commands;
+    private final long heartbeatNanos;
+    private final long helloTimeoutNanos;
+    private NetServer server;
+    private boolean stopping;
+
+    /**
+     * @param index this loop's index among the TCP instances, 0-based
+     * @param boundPort told the actual port once listening
+     */
+    public TcpVerticle(ServerConfig config, ServerMetrics metrics, int index, java.util.function.IntConsumer boundPort) {
+        this.config = config;
+        this.metrics = metrics;
+        this.index = index;
+        this.boundPort = boundPort;
+        this.heartbeatNanos = config.heartbeat().toNanos();
+        this.helloTimeoutNanos = config.helloTimeout().toNanos();
+        this.commands = new CommandTable(config.rateLimit() > 0)
+                .on(ClientMessage.Hello.TYPE, true, false, this::toHub)
+                .on(Ping.TYPE, true, false, (s, m) -> s.send(new Pong(m.id())))
+                .on(Pong.TYPE, false, false, (s, m) -> { })
+                .on(ClientMessage.Quit.TYPE, true, false, (s, m) -> s.close("quit", null))
+                .on(ClientMessage.Say.TYPE, false, true, this::toHub)
+                .on(ClientMessage.Dm.TYPE, false, true, this::toHub)
+                .on(ClientMessage.Join.TYPE, false, false, this::toHub)
+                .on(ClientMessage.Part.TYPE, false, false, this::toHub)
+                .on(ClientMessage.Nick.TYPE, false, false, this::toHub)
+                .on(ClientMessage.ListRooms.TYPE, false, false, this::toHub)
+                .on(ClientMessage.Who.TYPE, false, false, this::toHub)
+                .on(ClientMessage.History.TYPE, false, false, this::toHub)
+                .on(ClientMessage.ListPeers.TYPE, false, false, this::peers);
+    }
+
+    int index() {
+        return index;
+    }
+
+    int maxBacklog() {
+        return config.maxBacklog();
+    }
+
+    @Override
+    public Future<?> start() {
+        vertx.eventBus().<Delivery>localConsumer(Addresses.loop(index), this::onDelivery);
+        vertx.eventBus().<byte[]>localConsumer(Addresses.PRESENCE_EVENTS, this::onPresence);
+        long sweep = Math.max(20, Math.min(1000, Math.min(config.heartbeat().toMillis(),
+                config.helloTimeout().toMillis()) / 4));
+        vertx.setPeriodic(sweep, t -> sweep());
+        NetServerOptions options = new NetServerOptions()
+                .setHost(config.host())
+                .setPort(config.tcpPort())
+                .setTcpNoDelay(true)
+                .setReuseAddress(true);
+        server = vertx.createNetServer(options).connectHandler(this::onConnect);
+        return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
+    }
+
+    /** Says {@code bye} to every session and waits (briefly) for the sockets to close. */
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        List<Future<Void>> closed = new ArrayList<>();
+        for (Session s : new ArrayList<>(sessions.values())) {
+            Promise<Void> p = Promise.promise();
+            s.socket.closeHandler(v -> {
+                onClosed(s);
+                p.tryComplete();
+            });
+            s.close("server shutting down", new ServerMessage.Bye("server shutting down"));
+            closed.add(p.future());
+        }
+        Promise<Void> done = Promise.promise();
+        Future.join(closed).onComplete(ar -> done.tryComplete());
+        vertx.setTimer(2000, t -> done.tryComplete());
+        return done.future();
+    }
+
+    private void onConnect(NetSocket socket) {
+        if (stopping) {
+            socket.close();
+            return;
+        }
+        metrics.connectionsTotal.increment();
+        if (metrics.connections.incrementAndGet() > config.maxConnections()) {
+            metrics.connections.decrementAndGet();
+            metrics.error(ErrorCode.SERVER_FULL);
+            socket.write(Buffer.buffer(MessageCodec.encodeFrame(new ServerMessage.Error(null,
+                    ErrorCode.SERVER_FULL, "the server is at its connection limit"))));
+            socket.close();
+            LOG.info("refused {}: server full ({} connections)", socket.remoteAddress(), config.maxConnections());
+            return;
+        }
+        long now = System.nanoTime();
+        Session s = new Session(SESSION_IDS.incrementAndGet(), this, socket, config.maxFrame(),
+                new RateLimiter(config.rateLimit(), config.rateBurst(), now), now);
+        sessions.put(s.id, s);
+        socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+        socket.handler(data -> {
+            metrics.bytesIn.add(data.length());
+            s.onData(data, System.nanoTime());
+        });
+        socket.drainHandler(v -> s.onDrain());
+        socket.exceptionHandler(e -> {
+            if (s.closeReason == null) {
+                s.closeReason = "socket error: " + e.getMessage();
+            }
+        });
+        socket.closeHandler(v -> onClosed(s));
+        LOG.info("open #{} from {}", s.id, socket.remoteAddress());
+    }
+
+    void onFrame(Session s, byte[] payload) {
+        metrics.framesIn.increment();
+        ClientMessage m;
+        try {
+            m = MessageCodec.decodeClient(payload);
+        } catch (ProtocolException e) {
+            onProtocolError(s, e);
+            return;
+        }
+        commands.dispatch(s, m, System.nanoTime());
+    }
+
+    void onProtocolError(Session s, ProtocolException e) {
+        ServerMessage.Error err = ServerMessage.Error.of(e);
+        if (e.fatal()) {
+            s.close(e.code(), err);
+        } else {
+            s.send(err);
+        }
+    }
+
+    private void toHub(Session s, ClientMessage m) {
+        if (m instanceof ClientMessage.Hello) {
+            if (s.helloSent) {
+                s.send(new ServerMessage.Error(m.id(), ErrorCode.ALREADY_REGISTERED, "this connection already said hello"));
+                return;
+            }
+            s.helloSent = true;
+        }
+        vertx.eventBus().<ServerMessage>request(Addresses.HUB, new HubCall(s, m), LocalCodec.LOCAL)
+                .onSuccess(reply -> onHubReply(s, m, reply.body()))
+                .onFailure(e -> {
+                    if (!s.closing) {
+                        s.send(new ServerMessage.Error(m.id(), ErrorCode.UNAVAILABLE, "the chat did not answer in time"));
+                    }
+                });
+    }
+
+    private void onHubReply(Session s, ClientMessage request, ServerMessage reply) {
+        if (reply instanceof ServerMessage.Welcome w) {
+            s.registered = true;
+            s.nick = w.nick();
+            LOG.info("hello #{} is {}", s.id, w.nick());
+        } else if (request instanceof ClientMessage.Hello && reply instanceof ServerMessage.Error) {
+            s.helloSent = false; // the client may try another nick
+        } else if (request instanceof ClientMessage.Nick n && reply instanceof ServerMessage.Ok) {
+            s.nick = n.nick();
+        }
+        if (s.closing || (reply instanceof ServerMessage.Ok && reply.id() == null)) {
+            return; // ok is only sent to requests that carried an id
+        }
+        s.send(reply);
+    }
+
+    private void peers(Session s, ClientMessage m) {
+        vertx.eventBus().<ServerMessage>request(Addresses.PRESENCE_PEERS, m, LocalCodec.LOCAL)
+                .onSuccess(reply -> {
+                    if (!s.closing) {
+                        s.send(reply.body());
+                    }
+                })
+                .onFailure(e -> {
+                    if (!s.closing) {
+                        s.send(new ServerMessage.Error(m.id(), ErrorCode.UNAVAILABLE, "presence is not available"));
+                    }
+                });
+    }
+
+    private void onDelivery(Message<Delivery> msg) {
+        Delivery d = msg.body();
+        for (Recipient r : d.to()) {
+            r.deliver(d.frame());
+        }
+        if (d.message()) {
+            metrics.messagesDelivered.add(d.to().length);
+        }
+    }
+
+    private void onPresence(Message<byte[]> msg) {
+        byte[] frame = msg.body();
+        for (Session s : sessions.values()) {
+            if (s.registered) {
+                s.deliver(frame);
+            }
+        }
+    }
+
+    void markDirty(Session s) {
+        dirty.add(s);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            // runs after the tasks already queued on this loop: frames queued meanwhile share a write
+            context.runOnContext(v -> flushDirty());
+        }
+    }
+
+    private void flushDirty() {
+        flushScheduled = false;
+        Session s;
+        while ((s = dirty.poll()) != null) {
+            s.flush();
+        }
+    }
+
+    void countOut(int frames, int bytes) {
+        metrics.framesOut.add(frames);
+        metrics.bytesOut.add(bytes);
+    }
+
+    void countError(String code) {
+        metrics.error(code);
+    }
+
+    void slowConsumer(Session s) {
+        metrics.slowConsumersClosed.increment();
+        s.abandon("slow consumer", new ServerMessage.Error(null, ErrorCode.SLOW_CONSUMER,
+                "you read too slowly; " + config.maxBacklog() + " bytes were waiting"));
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        List<Session> expired = null;
+        for (Session s : sessions.values()) {
+            if (s.closing) {
+                continue;
+            }
+            long idle = now - s.lastRead;
+            String reason = null;
+            if (!s.registered && !s.helloSent && now - s.openedAt > helloTimeoutNanos) {
+                reason = "no hello within " + TimeUnit.NANOSECONDS.toMillis(helloTimeoutNanos) + " ms";
+            } else if (idle > 2 * heartbeatNanos) {
+                reason = "silent for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms";
+            } else if (idle > heartbeatNanos && !s.pingSent) {
+                s.pingSent = true;
+                s.send(new Ping(null));
+            }
+            if (reason != null) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(s);
+                s.closeReason = reason;
+            }
+        }
+        if (expired != null) {
+            for (Session s : expired) {
+                s.close(s.closeReason, new ServerMessage.Bye(s.closeReason));
+            }
+        }
+    }
+
+    private void onClosed(Session s) {
+        if (sessions.remove(s.id) == null) {
+            return;
+        }
+        metrics.connections.decrementAndGet();
+        if (s.helloSent) {
+            vertx.eventBus().send(Addresses.HUB, new Disconnected(s, s.closeReason), LocalCodec.LOCAL);
+        }
+        LOG.info("close #{} {}: {}", s.id, s.nick == null ? "(no hello)" : s.nick,
+                s.closeReason == null ? "closed by peer" : s.closeReason);
+    }
+}
