@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -269,7 +270,7 @@ public final class Session implements AutoCloseable {
 
     private Attempt attempt(boolean initial) {
         List<ServerAddress> servers = config.servers();
-        String problem = "no server";
+        List<String> problems = new ArrayList<>();
         for (int i = 0; i < servers.size() && !closing; i++) {
             int index = (serverIndex + i) % servers.size();
             ServerAddress address = servers.get(index);
@@ -277,7 +278,7 @@ public final class Session implements AutoCloseable {
             try {
                 c = Connection.open(address, config.connectTimeout(), tracer, new Handler());
             } catch (IOException e) {
-                problem = address + ": " + describe(e);
+                problems.add(address + ": " + describe(e));
                 continue;
             }
             current = c;
@@ -291,9 +292,9 @@ public final class Session implements AutoCloseable {
             if (a instanceof Refused) {
                 return a;
             }
-            problem = address + ": " + ((Unreachable) a).reason();
+            problems.add(address + ": " + ((Unreachable) a).reason());
         }
-        return new Unreachable(problem);
+        return new Unreachable(problems.isEmpty() ? "closing" : String.join("; ", problems));
     }
 
     private Attempt register(Connection c, boolean initial) {

@@ -32,7 +32,9 @@ public final class TerminalText {
     public static boolean isSafe(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (isControl(c) || isFormatHazard(c) || Character.isSurrogate(c)) {
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++; // a well-formed pair: a character outside the BMP
+            } else if (isControl(c) || isFormatHazard(c) || Character.isSurrogate(c)) {
                 return false;
             }
         }
