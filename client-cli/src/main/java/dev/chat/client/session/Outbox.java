@@ -4,13 +4,13 @@ import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.ServerMessage;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +28,11 @@ import java.util.function.Predicate;
  * reconnect the missed messages are fetched with {@code history after_seq}; an in-doubt message
  * found there (our nick, same room and text, oldest first) is done, the rest are sent again.
  * So nothing is lost and nothing shown twice. {@code rate_limited} refusals are not failures:
- * sending pauses (doubling up to 5 s) and the message goes again.
+ * sending pauses (doubling up to 5 s) and the message goes again, in its place: messages are
+ * sent in submission order, resends included. After the first refusal only one message is in
+ * flight at a time, so a refused one cannot be overtaken by the next (the server's rate is the
+ * bottleneck then, not the round trip). Only the burst in flight when the first refusal comes
+ * can be reordered, and only if the server's bucket refills in the middle of it.
  *
  * <p>Thread-safe. {@code transport} must not block (a {@code Connection} queues).
  */
@@ -43,12 +47,14 @@ public final class Outbox {
     private static final long MAX_PAUSE_MS = 5000;
 
     private static final class Item {
+        final long order;         // submission order: resends keep their place
         final String room;
         final String text;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         boolean echoSeen;
 
-        Item(String room, String text) {
+        Item(long order, String room, String text) {
+            this.order = order;
             this.room = room;
             this.text = text;
         }
@@ -57,13 +63,15 @@ public final class Outbox {
     private final int window;
     private final LongSupplier ids;
     private final ScheduledExecutorService timer;
-    private final Deque<Item> waiting = new ArrayDeque<>();
+    private final PriorityQueue<Item> waiting = new PriorityQueue<>(Comparator.comparingLong((Item i) -> i.order));
     private final Map<Long, Item> inFlight = new LinkedHashMap<>();
     private final List<Item> inDoubt = new ArrayList<>();
     private Transport transport;
     private long pausedUntil;     // System.nanoTime() before which nothing is sent
     private int rateLimits;       // consecutive refusals, for the pause length
     private boolean pumpScheduled;
+    private boolean careful;      // rate limited once: one message at a time from now on
+    private long submitted;
 
     /**
      * @param window most messages sent and not yet answered
@@ -81,8 +89,8 @@ public final class Outbox {
 
     /** Queues a message; the future completes on {@code ok}, or with a {@link ServerError}. */
     public synchronized CompletableFuture<Void> submit(String room, String text) {
-        Item item = new Item(room, text);
-        waiting.addLast(item);
+        Item item = new Item(submitted++, room, text);
+        waiting.add(item);
         pump();
         return item.done;
     }
@@ -125,7 +133,8 @@ public final class Outbox {
         }
         if (ErrorCode.RATE_LIMITED.equals(error.code())) {
             item.echoSeen = false;
-            waiting.addFirst(item);
+            waiting.add(item);
+            careful = true;
             rateLimits++;
             long pause = Math.min(MAX_PAUSE_MS, 250L << Math.min(rateLimits - 1, 10));
             pausedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause);
@@ -178,9 +187,7 @@ public final class Outbox {
      * history were lost with the connection and go again, ahead of everything newer.
      */
     public synchronized void onResumed(Transport t) {
-        for (int i = inDoubt.size() - 1; i >= 0; i--) {
-            waiting.addFirst(inDoubt.get(i));
-        }
+        waiting.addAll(inDoubt);
         inDoubt.clear();
         transport = t;
         pump();
@@ -219,8 +226,9 @@ public final class Outbox {
             schedulePump(TimeUnit.NANOSECONDS.toMillis(pausedUntil - now) + 1);
             return;
         }
-        while (!waiting.isEmpty() && inFlight.size() < window) {
-            Item item = waiting.pollFirst();
+        int limit = careful ? 1 : window;
+        while (!waiting.isEmpty() && inFlight.size() < limit) {
+            Item item = waiting.poll();
             long id = ids.getAsLong();
             inFlight.put(id, item);
             if (!transport.send(new ClientMessage.Say(id, item.room, item.text))) {

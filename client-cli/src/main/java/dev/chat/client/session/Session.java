@@ -25,6 +25,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -463,10 +464,10 @@ public final class Session implements AutoCloseable {
 
     private void reconnect() {
         long downSince = System.nanoTime();
-        boolean first = true;
+        String lastWhy = null;
+        int failures = 0;
+        Duration delay = backoff.attempts() == 0 ? Duration.ZERO : backoff.next();
         while (!closing) {
-            Duration delay = first && backoff.attempts() == 0 ? Duration.ZERO : backoff.next();
-            first = false;
             if (!delay.isZero()) {
                 try {
                     Thread.sleep(delay.toMillis());
@@ -490,7 +491,14 @@ public final class Session implements AutoCloseable {
                 failed.complete(ExitCode.CONNECT);
                 return;
             }
-            listener.onStatus("cannot reconnect (" + why + "); retrying");
+            failures++;
+            delay = backoff.next();
+            // Say so on a new reason, else on the 1st, 2nd, 4th, 8th... failure: visible, not a flood.
+            if (!why.equals(lastWhy) || Integer.bitCount(failures) == 1) {
+                listener.onStatus(String.format(Locale.ROOT, "cannot reconnect (%s); next try in %.1fs", why,
+                        delay.toMillis() / 1000.0));
+            }
+            lastWhy = why;
         }
     }
 
