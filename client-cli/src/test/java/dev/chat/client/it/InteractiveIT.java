@@ -3,6 +3,7 @@ package dev.chat.client.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.chat.protocol.Beacon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +35,10 @@ class InteractiveIT {
         }
     }
 
-    private List<String> alice(Path history) {
+    private List<String> alice(Path history, int udpPort) {
         return List.of(Jars.java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
                 "-jar", Jars.client().toString(), "--port", String.valueOf(server.tcpPort), "--udp-port",
-                String.valueOf(server.udpPort), "--nick", "alice", "--room", "lobby", "--history-file",
+                String.valueOf(udpPort), "--nick", "alice", "--room", "lobby", "--history-file",
                 history.toString());
     }
 
@@ -46,7 +47,8 @@ class InteractiveIT {
         Path history = tmp.resolve("history");
         try (ClientProcess bob = ClientProcess.startReady("--port", String.valueOf(server.tcpPort), "--nick", "bob",
                 "--room", "lobby", "--follow", "--beacon-interval", "0s");
-             Tmux term = new Tmux(alice(history))) {
+             BeaconReceiver udp = new BeaconReceiver();
+             Tmux term = new Tmux(alice(history, udp.port()))) {
             term.awaitLastRow(PROMPT.strip());
 
             term.type("hello wor");
@@ -80,21 +82,38 @@ class InteractiveIT {
             term.awaitScreen(r -> r.stream().anyMatch(x -> x.endsWith("<bob> ^[[2J^[[31mRED")));
             assertThat(term.screen()).anyMatch(x -> x.matches("\\d\\d:\\d\\d <bob> incoming from bob"));
 
+            // presence: /away and /back go out in the beacons at once, and show in the prompt
+            term.type("/away");
+            term.keys("Enter");
+            term.awaitLastRow("(away) " + PROMPT.strip());
+            await().atMost(ClientProcess.WAIT).until(() -> udp.clientBeacons().stream()
+                    .anyMatch(b -> b.status().equals(Beacon.AWAY)));
+            term.type("/back");
+            term.keys("Enter");
+            term.awaitLastRow(PROMPT.strip());
+            await().atMost(ClientProcess.WAIT).until(() -> {
+                List<Beacon.ClientBeacon> b = udp.clientBeacons();
+                return b.get(b.size() - 1).status().equals(Beacon.ONLINE);
+            });
+
             term.type("/quit");
             term.keys("Enter");
             bob.awaitErr(l -> l.contains("\"type\":\"member\"") && l.contains("\"nick\":\"alice\"")
                     && l.contains("\"event\":\"quit\""));
             await().atMost(Duration.ofSeconds(30)).until(() -> !term.alive());
+            List<Beacon.ClientBeacon> beacons = udp.clientBeacons();
+            assertThat(beacons.get(beacons.size() - 1).status()).as("goodbye").isEqualTo(Beacon.OFFLINE);
+            assertThat(beacons).allSatisfy(b -> assertThat(b.nick()).isEqualTo("alice"));
         }
         assertThat(Files.readString(history)).contains("hello world").contains("/msg bob secret");
 
         // the input history survives: Up brings back the last lines of the previous run
-        try (Tmux again = new Tmux(alice(history))) {
+        try (Tmux again = new Tmux(alice(history, server.udpPort))) {
             again.awaitLastRow(PROMPT.strip());
             again.keys("Up");
             again.awaitLastRow(PROMPT + "/quit");
             again.keys("Up");
-            again.awaitLastRow(PROMPT + "/msg bob secret");
+            again.awaitLastRow(PROMPT + "/back");
             again.keys("C-u");
             again.type("/quit");
             again.keys("Enter");

@@ -59,13 +59,23 @@ final class Tmux implements AutoCloseable {
     }
 
     void awaitScreen(Predicate<List<String>> p) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                try {
+                    return p.test(screen());
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String shown;
             try {
-                return p.test(screen());
-            } catch (IOException e) {
-                return false;
+                shown = String.join("\n", screen());
+            } catch (IOException | InterruptedException ex) {
+                shown = "(screen gone: " + ex.getMessage() + ")";
             }
-        });
+            throw new AssertionError("the screen never showed what was expected; it shows:\n" + shown, e);
+        }
     }
 
     void awaitLastRow(String expected) {
