@@ -1,0 +1,16 @@
+package dev.chat.client;
+
+/** The client's exit codes: part of the public contract (CONTRACT.md section 1), tested. */
+public final class ExitCode {
+    /** Everything asked for was done (and acknowledged by the server). */
+    public static final int OK = 0;
+    /** The server refused something: an {@code error} frame for a request we made. */
+    public static final int SERVER_ERROR = 1;
+    /** Bad options; one line on stderr names the problem. */
+    public static final int USAGE = 2;
+    /** No server could be reached (or none was discovered). */
+    public static final int CONNECT = 3;
+
+    private ExitCode() {
+    }
+}

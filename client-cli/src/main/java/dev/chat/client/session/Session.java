@@ -1,0 +1,625 @@
+package dev.chat.client.session;
+
+import dev.chat.client.ClientConfig;
+import dev.chat.client.DefaultNick;
+import dev.chat.client.ExitCode;
+import dev.chat.client.net.Connection;
+import dev.chat.client.net.FrameTracer;
+import dev.chat.client.net.ServerAddress;
+import dev.chat.client.presence.BeaconSender;
+import dev.chat.protocol.Beacon;
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.Frames;
+import dev.chat.protocol.ProtocolException;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.protocol.ServerMessage.ChatMessage;
+import dev.chat.protocol.ServerMessage.HistoryReply;
+import dev.chat.protocol.ServerMessage.Joined;
+import dev.chat.protocol.ServerMessage.Welcome;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * A chat session that survives its connections. {@link #start} connects (trying each server
+ * in turn), registers, joins the configured rooms. When the connection drops, a supervisor
+ * thread reconnects with {@link Backoff}, going round the server list; registers again (a
+ * {@code nick_taken} then usually means our old session still lingers on the server, so it
+ * waits and retries); joins the rooms again; fetches what was missed per room with
+ * {@code history after_seq}; and lets the {@link Outbox} resend what was lost in flight.
+ *
+ * <p>Threads: the connection's reader applies replies and events to {@link SessionState} and
+ * calls the {@link SessionListener}, under the state's monitor; the supervisor (or the caller
+ * of {@link #start}) runs connection set-up and blocks on replies, never the reader.
+ */
+public final class Session implements AutoCloseable {
+    /** History page size used for catching up (the protocol's maximum). */
+    static final int CATCH_UP_PAGE = ClientMessage.History.MAX_LIMIT;
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration STABLE = Duration.ofSeconds(10);
+    private static final int OUTBOX_WINDOW = 32;
+    private static final int MAX_NICK_ALTERNATIVES = 9;
+
+    private record Pending(CompletableFuture<ServerMessage> future, Consumer<ServerMessage> apply) {
+    }
+
+    /** What one attempt to connect and register came to. */
+    private sealed interface Attempt {
+    }
+
+    private record Connected(Connection connection) implements Attempt {
+    }
+
+    private record Unreachable(String reason) implements Attempt {
+    }
+
+    private record Refused(ServerError error) implements Attempt {
+    }
+
+    private final ClientConfig config;
+    private final SessionListener listener;
+    private final FrameTracer tracer;
+    private final SessionState state;
+    private final Outbox outbox;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10), Math::random);
+    private final CompletableFuture<Integer> failed = new CompletableFuture<>();
+    private final Object signal = new Object();
+    private BeaconSender beacons;
+    private volatile Connection current;      // the connection in use (being set up, or established)
+    private volatile boolean established;     // current is registered and caught up
+    private volatile boolean closing;
+    private volatile Welcome welcome;
+    private volatile int maxFrame = Frames.DEFAULT_MAX_FRAME;
+    private boolean lost;                     // guarded by signal: the supervisor has work
+    private long establishedAt;
+    private int serverIndex;
+    private Thread supervisor;
+
+    public Session(ClientConfig config, SessionListener listener, FrameTracer tracer) {
+        this.config = config;
+        this.listener = listener;
+        this.tracer = tracer;
+        this.state = new SessionState(config.nick());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chat-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.outbox = new Outbox(OUTBOX_WINDOW, ids::incrementAndGet, timer);
+    }
+
+    /** The session's state (nick, rooms, current room). */
+    public SessionState state() {
+        return state;
+    }
+
+    /** Messages to rooms that are not yet acknowledged. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The {@code welcome} of the current (or last) server, or null before the first. */
+    public Welcome welcome() {
+        return welcome;
+    }
+
+    /** Whether a server is connected and the session is registered and caught up. */
+    public boolean isConnected() {
+        return established;
+    }
+
+    /** Where the session is connected (or was last), or null. */
+    public ServerAddress serverAddress() {
+        Connection c = current;
+        return c == null ? null : c.address();
+    }
+
+    /** The largest frame the current server accepts. */
+    public int maxFrame() {
+        return maxFrame;
+    }
+
+    /**
+     * Completes with an exit code when the session gave up reconnecting
+     * ({@link ClientConfig#giveUpAfter}); never completes otherwise.
+     */
+    public CompletableFuture<Integer> failure() {
+        return failed;
+    }
+
+    /**
+     * Connects, registers and joins the configured rooms, then keeps the session alive in the
+     * background. Returns {@link ExitCode#OK}, {@link ExitCode#CONNECT} when no server could be
+     * reached, or {@link ExitCode#SERVER_ERROR} when a server refused us; the reason went to
+     * {@link SessionListener#onStatus} / {@link SessionListener#onServerError}.
+     */
+    public int start() {
+        if (config.beaconInterval() != null && !config.beaconInterval().isZero()) {
+            try {
+                beacons = new BeaconSender(config.beaconInterval(), state::nick, tracer);
+            } catch (IOException e) {
+                listener.onStatus("presence beacons off: " + e.getMessage());
+            }
+        }
+        Attempt a = attempt(true);
+        if (a instanceof Refused r) {
+            listener.onServerError(r.error().error());
+            return ExitCode.SERVER_ERROR;
+        }
+        if (a instanceof Unreachable u) {
+            listener.onStatus("could not connect: " + u.reason());
+            return ExitCode.CONNECT;
+        }
+        supervisor = new Thread(this::supervise, "chat-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+        return ExitCode.OK;
+    }
+
+    /**
+     * Sends a request on the established connection; {@code build} gets the id to put in it.
+     * Fails with {@link NotConnectedException} while reconnecting, {@link ServerError} when
+     * the server answers {@code error}, {@link TimeoutException} after 15 s.
+     *
+     * @param apply run with the reply on the reader thread, under the state lock, before the
+     *        future completes (so state changes are in order with the messages that follow)
+     */
+    public CompletableFuture<ServerMessage> request(LongFunction<ClientMessage> build, Consumer<ServerMessage> apply) {
+        Connection c = current;
+        if (!established || c == null) {
+            return CompletableFuture.failedFuture(new NotConnectedException("not connected; reconnecting"));
+        }
+        return send(c, build, apply).orTimeout(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** {@link #request(LongFunction, Consumer)} without a state change. */
+    public CompletableFuture<ServerMessage> request(LongFunction<ClientMessage> build) {
+        return request(build, null);
+    }
+
+    /** Joins a room; on success it is in {@link #state()}. */
+    public CompletableFuture<ServerMessage> join(String room) {
+        return request(id -> new ClientMessage.Join(id, room), null);
+    }
+
+    /** Leaves a room; on success it is gone from {@link #state()}. */
+    public CompletableFuture<ServerMessage> part(String room) {
+        return request(id -> new ClientMessage.Part(id, room), null);
+    }
+
+    /** Changes our nick; the state follows on {@code ok}. */
+    public CompletableFuture<ServerMessage> changeNick(String nick) {
+        return request(id -> new ClientMessage.Nick(id, nick), m -> {
+            if (m instanceof ServerMessage.Ok) {
+                state.setNick(nick);
+            }
+        });
+    }
+
+    /** Sends a text to a room through the {@link Outbox}: delivered across outages, once. */
+    public CompletableFuture<Void> say(String room, String text) {
+        return outbox.submit(room, text);
+    }
+
+    /** {@code online} or {@code away}, announced by our beacons. */
+    public void setPresence(String status) {
+        if (beacons != null) {
+            beacons.status(status);
+        }
+    }
+
+    /** The status our beacons announce ({@code online} when beacons are off). */
+    public String presence() {
+        return beacons == null ? Beacon.ONLINE : beacons.status();
+    }
+
+    /**
+     * Ends the session: {@code quit} with {@code reason}, the {@code offline} beacon, and the
+     * connection closed after the quit is written (at most 1 s). Idempotent.
+     */
+    @Override
+    public void close() {
+        close("bye");
+    }
+
+    /** {@link #close()} with a reason for the {@code quit} frame. */
+    public void close(String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        if (supervisor != null) {
+            supervisor.interrupt();
+        }
+        if (beacons != null) {
+            beacons.close();
+        }
+        Connection c = current;
+        if (c != null && c.isOpen()) {
+            c.send(new ClientMessage.Quit(null, reason));
+            c.closeGracefully(Duration.ofSeconds(1));
+        }
+        outbox.abandon(new NotConnectedException("session closed"));
+        timer.shutdownNow();
+    }
+
+    // ---- connection set-up ------------------------------------------------------------------
+
+    private Attempt attempt(boolean initial) {
+        List<ServerAddress> servers = config.servers();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < servers.size() && !closing; i++) {
+            int index = (serverIndex + i) % servers.size();
+            ServerAddress address = servers.get(index);
+            Connection c;
+            try {
+                c = Connection.open(address, config.connectTimeout(), tracer, new Handler());
+            } catch (IOException e) {
+                problems.add(address + ": " + describe(e));
+                continue;
+            }
+            current = c;
+            Attempt a = register(c, initial);
+            if (a instanceof Connected) {
+                serverIndex = index;
+                return a;
+            }
+            c.close();
+            state.onDisconnected();
+            if (a instanceof Refused) {
+                return a;
+            }
+            problems.add(address + ": " + ((Unreachable) a).reason());
+        }
+        return new Unreachable(problems.isEmpty() ? "closing" : String.join("; ", problems));
+    }
+
+    private Attempt register(Connection c, boolean initial) {
+        try {
+            Welcome w = hello(c, initial);
+            welcome = w;
+            maxFrame = w.maxFrame();
+            if (w.heartbeatMs() > 0) {
+                c.setIdleTimeout(Duration.ofMillis(2 * w.heartbeatMs() + 10_000));
+            }
+            List<String> rooms = initial ? config.rooms() : state.rooms();
+            for (String room : rooms) {
+                try {
+                    await(send(c, id -> new ClientMessage.Join(id, room), null));
+                } catch (ServerError e) {
+                    if (initial) {
+                        return new Refused(e);
+                    }
+                    state.onParted(room);
+                    listener.onStatus("could not rejoin #" + room + ": " + e.getMessage());
+                }
+            }
+            if (initial && !config.rooms().isEmpty()) {
+                state.setCurrentRoom(config.rooms().get(0));
+            }
+            for (String room : state.rooms()) {
+                catchUp(c, room);
+            }
+        } catch (ServerError e) {
+            return new Refused(e);
+        } catch (NotConnectedException | TimeoutException e) {
+            return new Unreachable(e.getMessage() == null ? "no answer from server" : e.getMessage());
+        }
+        synchronized (state) {
+            if (!c.isOpen()) {
+                return new Unreachable(c.closeReason());
+            }
+            established = true;
+            // The connection may close right now: its reader then sees established and recovers.
+            establishedAt = System.nanoTime();
+            state.setConnected(true);
+            listener.onConnectionChange(true);
+        }
+        outbox.onResumed(c::send);
+        if (beacons != null) {
+            beacons.target(new InetSocketAddress(c.remoteAddress(), config.udpPort()));
+        }
+        return new Connected(c);
+    }
+
+    private Welcome hello(Connection c, boolean initial) throws ServerError, NotConnectedException, TimeoutException {
+        String base = state.nick();
+        for (int n = 1; ; n++) {
+            String nick = n == 1 ? base : DefaultNick.alternative(base, n);
+            try {
+                return (Welcome) await(send(c, id -> new ClientMessage.Hello(id, nick), m -> {
+                    if (m instanceof Welcome w) {
+                        state.setNick(w.nick());
+                    }
+                }));
+            } catch (ServerError e) {
+                // A nick we derived ourselves may become alice-2 at the start; a chosen one is refused.
+                boolean retry = initial && !config.nickChosen() && ErrorCode.NICK_TAKEN.equals(e.code())
+                        && n <= MAX_NICK_ALTERNATIVES;
+                if (!retry) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Fetches what {@code room} missed while we were away, page by page, then shows the live
+     * messages that arrived meanwhile. Nothing happens for a room that is not catching up.
+     */
+    private void catchUp(Connection c, String room) throws ServerError, NotConnectedException, TimeoutException {
+        if (!state.isCatchingUp(room)) {
+            return;
+        }
+        long before = state.lastSeen(room);
+        while (true) {
+            long after = state.lastSeen(room);
+            HistoryReply page = (HistoryReply) await(send(c,
+                    id -> new ClientMessage.History(id, room, after, CATCH_UP_PAGE), null));
+            synchronized (state) {
+                for (ChatMessage m : state.onCatchUpPage(room, page.messages())) {
+                    deliver(m);
+                }
+            }
+            if (page.messages().size() >= CATCH_UP_PAGE && state.lastSeen(room) > after) {
+                continue; // a full page: there may be more
+            }
+            synchronized (state) {
+                List<ChatMessage> rest = state.finishCatchUp(room);
+                if (rest != null) {
+                    for (ChatMessage m : rest) {
+                        deliver(m);
+                    }
+                    break;
+                }
+            }
+        }
+        long missed = state.lastSeen(room) - before;
+        if (missed > 0) {
+            listener.onStatus("#" + room + ": " + missed + " message" + (missed == 1 ? "" : "s") + " while away");
+        }
+    }
+
+    private CompletableFuture<ServerMessage> send(Connection c, LongFunction<ClientMessage> build,
+                                                  Consumer<ServerMessage> apply) {
+        long id = ids.incrementAndGet();
+        CompletableFuture<ServerMessage> f = new CompletableFuture<>();
+        pending.put(id, new Pending(f, apply));
+        if (!c.send(build.apply(id))) {
+            pending.remove(id);
+            f.completeExceptionally(new NotConnectedException("connection closed"));
+        }
+        return f;
+    }
+
+    private static ServerMessage await(CompletableFuture<ServerMessage> f)
+            throws ServerError, NotConnectedException, TimeoutException {
+        try {
+            return f.get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ServerError se) {
+                throw se;
+            }
+            if (e.getCause() instanceof NotConnectedException nc) {
+                throw nc;
+            }
+            throw new NotConnectedException(String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotConnectedException("interrupted");
+        } catch (TimeoutException e) {
+            throw new TimeoutException("no answer from server within " + REPLY_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    // ---- reconnecting -----------------------------------------------------------------------
+
+    private void supervise() {
+        while (!closing) {
+            synchronized (signal) {
+                while (!lost && !closing) {
+                    try {
+                        signal.wait();
+                    } catch (InterruptedException e) {
+                        if (closing) {
+                            return;
+                        }
+                    }
+                }
+                lost = false;
+            }
+            if (closing) {
+                return;
+            }
+            if (System.nanoTime() - establishedAt > STABLE.toNanos()) {
+                backoff.reset();
+            }
+            reconnect();
+        }
+    }
+
+    private void reconnect() {
+        long downSince = System.nanoTime();
+        String lastWhy = null;
+        int failures = 0;
+        Duration delay = backoff.attempts() == 0 ? Duration.ZERO : backoff.next();
+        while (!closing) {
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    return; // closing
+                }
+            }
+            Attempt a = attempt(false);
+            if (a instanceof Connected ok) {
+                listener.onStatus("reconnected to " + ok.connection().address() + " as " + state.nick());
+                return;
+            }
+            String why = a instanceof Refused r
+                    ? (ErrorCode.NICK_TAKEN.equals(r.error().code())
+                            ? "nick " + state.nick() + " is still held (our old session may linger on the server)"
+                            : "server refused: " + r.error().getMessage())
+                    : ((Unreachable) a).reason();
+            Duration giveUp = config.giveUpAfter();
+            if (giveUp != null && System.nanoTime() - downSince > giveUp.toNanos()) {
+                listener.onStatus("giving up: " + why);
+                failed.complete(ExitCode.CONNECT);
+                return;
+            }
+            failures++;
+            delay = backoff.next();
+            // Say so on a new reason, else on the 1st, 2nd, 4th, 8th... failure: visible, not a flood.
+            if (!why.equals(lastWhy) || Integer.bitCount(failures) == 1) {
+                listener.onStatus(String.format(Locale.ROOT, "cannot reconnect (%s); next try in %.1fs", why,
+                        delay.toMillis() / 1000.0));
+            }
+            lastWhy = why;
+        }
+    }
+
+    private void deliver(ChatMessage m) {
+        boolean own = state.isMe(m.from());
+        if (own && !m.isDirect()) {
+            outbox.onOwnMessage(m.room(), m.text());
+        }
+        listener.onChat(m, own);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof SocketTimeoutException) {
+            return "connect timed out";
+        }
+        if (e instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Applies what the reader decodes; runs on the connection's reader thread. */
+    private final class Handler implements Connection.Listener {
+        @Override
+        public void onMessage(Connection c, ServerMessage m) {
+            if (c != current) {
+                return; // a connection we already gave up on
+            }
+            if (m.id() instanceof Long id) {
+                Pending p = pending.remove(id);
+                if (p != null) {
+                    reply(p, m);
+                    return;
+                }
+                if (m instanceof ServerMessage.Ok && outbox.onOk(id)) {
+                    return;
+                }
+                if (m instanceof ServerMessage.Error e && outbox.onError(id, e)) {
+                    return;
+                }
+            }
+            if (m instanceof ChatMessage cm) {
+                synchronized (state) {
+                    for (ChatMessage x : state.onLive(cm)) {
+                        deliver(x);
+                    }
+                }
+            } else if (m instanceof ServerMessage.Member member) {
+                synchronized (state) {
+                    state.onMember(member);
+                    listener.onMember(member);
+                }
+            } else if (m instanceof ServerMessage.Presence p) {
+                listener.onPresence(p);
+            } else if (m instanceof ServerMessage.Bye bye) {
+                listener.onBye(bye);
+            } else if (m instanceof ServerMessage.Error e) {
+                listener.onServerError(e);
+            }
+        }
+
+        private void reply(Pending p, ServerMessage m) {
+            if (m instanceof ServerMessage.Error e) {
+                p.future().completeExceptionally(new ServerError(e));
+                return;
+            }
+            synchronized (state) {
+                if (m instanceof Joined j) {
+                    SessionState.JoinOutcome o = state.onJoined(j);
+                    if (o.historyReset()) {
+                        listener.onStatus("#" + j.room() + ": the server's history of this room is new"
+                                + " (restarted or another server); showing it from the start");
+                    }
+                } else if (m instanceof ServerMessage.Parted parted) {
+                    state.onParted(parted.room());
+                }
+                if (p.apply() != null) {
+                    p.apply().accept(m);
+                }
+            }
+            p.future().complete(m);
+        }
+
+        @Override
+        public void onBadFrame(Connection c, ProtocolException problem) {
+            listener.onStatus("ignored a frame from the server: " + problem.code() + ": " + problem.getMessage());
+        }
+
+        @Override
+        public void onClosed(Connection c, String reason) {
+            if (c != current) {
+                return;
+            }
+            NotConnectedException gone = new NotConnectedException(reason);
+            for (Long id : List.copyOf(pending.keySet())) {
+                Pending p = pending.remove(id);
+                if (p != null) {
+                    p.future().completeExceptionally(gone);
+                }
+            }
+            synchronized (state) {
+                // Under the lock that register() holds while it declares the session established.
+                if (!established || closing) {
+                    return;
+                }
+                established = false;
+                state.onDisconnected();
+                outbox.onDisconnected();
+                listener.onConnectionChange(false);
+                listener.onStatus("connection to " + c.address() + " lost: " + reason);
+            }
+            if (beacons != null) {
+                beacons.target(null);
+            }
+            synchronized (signal) {
+                lost = true;
+                signal.notifyAll();
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.chat.client.session;
+
+import dev.chat.protocol.ServerMessage;
+
+/**
+ * What a user interface hears from a {@link Session}. Called on the connection's reader thread
+ * (or the session's supervisor thread for status lines) while the session holds its state lock,
+ * so calls arrive in order; implementations print and return, and never call back into the
+ * session from here.
+ */
+public interface SessionListener {
+
+    /**
+     * A message to show: a room message (at most once per {@code seq}, in {@code seq} order per
+     * room, also across reconnects) or a direct message.
+     *
+     * @param own whether we sent it
+     */
+    void onChat(ServerMessage.ChatMessage message, boolean own);
+
+    /** Someone joined, left, quit or changed nick in one of our rooms. */
+    default void onMember(ServerMessage.Member member) {
+    }
+
+    /** A LAN peer's presence changed. */
+    default void onPresence(ServerMessage.Presence presence) {
+    }
+
+    /** An {@code error} that answers nothing we are waiting for (e.g. {@code slow_consumer}). */
+    default void onServerError(ServerMessage.Error error) {
+    }
+
+    /** The server said {@code bye} and is about to close. */
+    default void onBye(ServerMessage.Bye bye) {
+    }
+
+    /** A line about the connection for people: connecting, lost, reconnecting, caught up. */
+    default void onStatus(String text) {
+    }
+
+    /** Connected and registered ({@code true}), or the connection was lost ({@code false}). */
+    default void onConnectionChange(boolean connected) {
+    }
+}
