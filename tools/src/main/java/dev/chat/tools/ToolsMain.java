@@ -29,7 +29,6 @@ public final class ToolsMain implements Runnable {
     /** The configured command line: one-line errors, exit 2 for usage, 1 for failures. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ToolsMain());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage())

@@ -96,7 +96,7 @@ public final class ImpairCommand implements Callable<Integer> {
             description = "Scale of the random extra delay (default: ${DEFAULT-VALUE}).")
     Duration jitter;
 
-    @Option(names = "--distribution", paramLabel = "NAME", defaultValue = "uniform",
+    @Option(names = "--distribution", paramLabel = "NAME", defaultValue = "uniform", converter = DistributionConverter.class,
             description = "Distribution of the extra delay: uniform, normal, exponential, pareto (default: ${DEFAULT-VALUE}).")
     Distribution distribution;
 
@@ -156,7 +156,6 @@ public final class ImpairCommand implements Callable<Integer> {
     /** Parses {@code args} as the options of {@code chat impair} and checks them; for tests and scripts. */
     public static ImpairConfig config(String... args) {
         CommandLine cl = new CommandLine(new ImpairCommand());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.parseArgs(args);
         return cl.<ImpairCommand>getCommand().toConfig();
     }
@@ -264,6 +263,20 @@ public final class ImpairCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** uniform, normal, exponential, pareto (any case). */
+    static final class DistributionConverter implements CommandLine.ITypeConverter<Distribution> {
+        @Override
+        public Distribution convert(String value) {
+            for (Distribution d : Distribution.values()) {
+                if (d.label().equalsIgnoreCase(value.trim())) {
+                    return d;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a distribution (uniform, normal,"
+                    + " exponential or pareto)");
         }
     }
 

@@ -17,6 +17,7 @@ public abstract class Relay implements AutoCloseable {
     final RelayLoop loop;
     private final Consumer<String> out;
     private volatile ImpairReport finalReport;
+    private volatile boolean stopped;
 
     Relay(ImpairConfig config, Consumer<String> out) throws IOException {
         this.config = config;
@@ -49,9 +50,10 @@ public abstract class Relay implements AutoCloseable {
 
     /** A snapshot taken on the relay thread. */
     public CompletableFuture<ImpairReport> report() {
-        ImpairReport last = finalReport;
-        if (last != null) {
-            return CompletableFuture.completedFuture(last);
+        if (stopped) {
+            ImpairReport last = finalReport;
+            return last != null ? CompletableFuture.completedFuture(last)
+                    : CompletableFuture.failedFuture(new IllegalStateException("the relay has stopped"));
         }
         CompletableFuture<ImpairReport> f = new CompletableFuture<>();
         loop.post(() -> f.complete(snapshot()));
@@ -60,7 +62,7 @@ public abstract class Relay implements AutoCloseable {
 
     /** Stops relaying (datagrams still queued are discarded) and returns what it did; idempotent. */
     public synchronized ImpairReport stop() {
-        if (finalReport != null) {
+        if (stopped) {
             return finalReport;
         }
         ImpairReport last;
@@ -79,6 +81,7 @@ public abstract class Relay implements AutoCloseable {
         }
         closeListener();
         finalReport = last;
+        stopped = true;
         return last;
     }
 

@@ -62,6 +62,7 @@ final class RelayLoop {
         this.selector = Selector.open();
         this.errors = errors;
         this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true); // the command's main thread keeps the process; tests may embed relays
     }
 
     Selector selector() {
