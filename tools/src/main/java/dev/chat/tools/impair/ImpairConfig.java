@@ -72,6 +72,10 @@ public record ImpairConfig(
         if (forward.getPort() == 0) {
             throw new IllegalArgumentException("--forward needs a port other than 0");
         }
+        if (listen.getPort() == forward.getPort() && !listen.isUnresolved()
+                && (listen.getAddress().isAnyLocalAddress() || listen.getAddress().equals(forward.getAddress()))) {
+            throw new IllegalArgumentException("--forward is the relay's own --listen address: it would relay to itself");
+        }
         if (transport == Transport.TCP) {
             List<String> udpOnly = new ArrayList<>();
             if (loss > 0) {

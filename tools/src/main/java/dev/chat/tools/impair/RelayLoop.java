@@ -14,8 +14,9 @@ import java.util.function.Consumer;
 /**
  * The relay's one thread: a selector for the sockets and a priority queue of timers by due time
  * (ties in the order they were scheduled). Every piece of relay state is touched from this thread
- * only; other threads reach it through {@link #post}. Timers fire at their due time to within
- * the scheduler's precision (about 0.1 ms when idle); a datagram is never sent early.
+ * only; other threads reach it through {@link #post}. A timer never fires before its due time;
+ * the thread waits in the selector and parks for the last fraction of a millisecond, so it fires
+ * soon after on an idle machine.
  */
 final class RelayLoop {
 

@@ -78,6 +78,12 @@ class ImpairOptionsTest {
         assertOneLineUsageError(run(impair(options.trim().split("\\s+"))), expected);
     }
 
+    @Test
+    void aRelayToItselfIsRefused() {
+        assertOneLineUsageError(run("impair", "--listen", "127.0.0.1:7521", "--forward", "127.0.0.1:7521"), "relay to itself");
+        assertOneLineUsageError(run("impair", "--listen", "0.0.0.0:7521", "--forward", "127.0.0.1:7521"), "relay to itself");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"8.8.8.8:53", "192.168.1.1:7421", "10.0.0.1:7421"})
     void aRemoteForwardTargetNeedsAllowRemote(String target) {
