@@ -208,14 +208,23 @@ class ImpairIT {
     void badOptionsExitTwoWithOneLine() throws Exception {
         Running r = start("--tcp", "--loss", "0.1", "--listen", "127.0.0.1:0", "--forward", "127.0.0.1:7421");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).hasSize(1);
+        assertUsageLines(r.err());
         assertThat(r.err().get(0)).startsWith("chat impair: ").contains("--loss cannot apply to --tcp");
         assertThat(r.out()).isEmpty();
 
         Running remote = start("--listen", "127.0.0.1:0", "--forward", "192.0.2.1:7421");
         assertThat(remote.exit()).isEqualTo(2);
-        assertThat(remote.err()).hasSize(1);
+        assertUsageLines(remote.err());
         assertThat(remote.err().get(0)).contains("--allow-remote");
+    }
+
+    /** One line naming the problem, optionally one more pointing to --help (CONTRACT.md section 1). */
+    private static void assertUsageLines(List<String> err) {
+        assertThat(err).hasSizeBetween(1, 2);
+        if (err.size() == 2) {
+            assertThat(err.get(1)).contains("--help");
+        }
+        assertThat(err).noneMatch(l -> l.contains("Exception") || l.startsWith("\tat "));
     }
 
     @Test
