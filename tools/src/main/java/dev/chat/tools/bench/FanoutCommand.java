@@ -65,6 +65,10 @@ final class FanoutCommand implements Callable<Integer> {
             description = "After the last message, time allowed for every delivery to arrive (default: ${DEFAULT-VALUE}).")
     Duration drain;
 
+    @Option(names = "--server-pid",
+            description = "The server's process id (same machine): report its CPU use while measuring.")
+    Long serverPid;
+
     @Option(names = "--text-size", defaultValue = "100",
             description = "Characters per message text, " + SayFrame.MIN_TEXT + "..4000 (default: ${DEFAULT-VALUE}).")
     int textSize;
@@ -75,6 +79,16 @@ final class FanoutCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<ServerAddress> servers = common.targets(spec.commandLine());
         validate();
+        CpuClock serverCpu = null;
+        if (serverPid != null) {
+            try {
+                serverCpu = CpuClock.of(serverPid);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        CpuClock ownCpu = CpuClock.self();
+        long[] cpu = new long[4]; // own and server CPU time at the start and the end of the measurement
         Topology topology = Topology.rooms(Topology.newRunId(), clients, roomSize, senders, servers);
         boolean windowed = pace.window != null;
         err.printf("chat bench fanout: run %s, %d clients in %d rooms of %d, %d senders, %s, %s warm-up + %s measured, on %s%n",
@@ -84,6 +98,7 @@ final class FanoutCommand implements Callable<Integer> {
         err.flush();
         Progress progress = new Progress(err, clients);
         long setupNanos;
+        long measuredWall;
         Schedule schedule;
         LoadRun run = new LoadRun(topology, common.threads, windowed ? pace.window : 0,
                 windowed ? 0 : pace.rate, textSize, progress);
@@ -98,7 +113,13 @@ final class FanoutCommand implements Callable<Integer> {
             schedule = new Schedule(now, now + warmup.toNanos(), now + warmup.toNanos() + duration.toNanos());
             run.startSending(schedule);
             run.awaitUntil("warmup", () -> false, System.nanoTime() + warmup.toNanos());
+            cpu[0] = ownCpu.nanos();
+            cpu[1] = serverCpu == null ? -1 : serverCpu.nanos();
+            long measureStart = System.nanoTime();
             run.awaitUntil("measure", () -> false, System.nanoTime() + (schedule.measureUntil() - run.control().now()));
+            cpu[2] = ownCpu.nanos();
+            cpu[3] = serverCpu == null ? -1 : serverCpu.nanos();
+            measuredWall = System.nanoTime() - measureStart;
             run.awaitUntil("drain", () -> drained(run.totals()), System.nanoTime() + drain.toNanos());
         } catch (BenchFailure f) {
             run.close();
@@ -141,6 +162,8 @@ final class FanoutCommand implements Callable<Integer> {
                 .put("errors", s.errors())
                 .put("first_error", s.firstError())
                 .latency(latency)
+                .put("generator_cpu_percent", CpuClock.percent(cpu[0], cpu[2], measuredWall))
+                .put("server_cpu_percent", serverCpu == null ? null : CpuClock.percent(cpu[1], cpu[3], measuredWall))
                 .put("ok", ok)
                 .print(out, err);
         return ok ? 0 : BenchFailure.FAILED;
