@@ -86,7 +86,7 @@ class FanoutBenchTest {
         BenchRunner r = BenchRunner.run("bench", "fanout",
                 "--servers", "127.0.0.1:" + server.tcpPort() + ",127.0.0.1:" + other.tcpPort(),
                 "--clients", "10", "--senders", "1", "--room-size", "10", "--rate", "50",
-                "--duration", "1s", "--warmup", "0s", "--drain", "1s");
+                "--duration", "1s", "--warmup", "0s", "--drain", "3s");
 
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
         JsonNode j = json(r);
