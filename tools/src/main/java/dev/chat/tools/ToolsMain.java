@@ -1,44 +1,47 @@
 package dev.chat.tools;
 
+import dev.chat.tools.bench.BenchCommand;
 import dev.chat.tools.impair.ImpairCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
- * {@code chat-tools.jar}: the tools shipped with the product, one picocli subcommand each
- * ({@code ./chat impair ...} runs {@code java -jar chat-tools.jar impair ...}). Exit codes: 2 with one
- * line on stderr for bad options, 1 with one line for a failure; never a stack trace.
+ * Entry point of {@code chat-tools.jar}: {@code ./chat bench ...} and {@code ./chat impair ...}
+ * run {@code java -jar chat-tools.jar bench|impair ...}. Exit codes: 0 ok, 1 failure, 2 usage, 3 could not connect.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true, version = "chat tools 0.1.0",
-        description = "Tools for the chat system.",
-        subcommands = {
-            ImpairCommand.class,
-        })
+        description = "Tools shipped with the chat: the load generator (bench) and the network impairment relay (impair).",
+        subcommands = {BenchCommand.class, ImpairCommand.class})
 public final class ToolsMain implements Runnable {
 
-    @Spec
-    CommandSpec spec;
+    /** Exit code for bad options. */
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line: one-line errors, exit 2 for usage, 1 for failures. */
+    /**
+     * The configured command line: a bad option is one line on stderr (plus a pointer to
+     * {@code --help}) and exit 2; an unexpected failure is one line and exit 1, never a stack trace.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ToolsMain());
         cl.setParameterExceptionHandler((ex, args) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage())
-                    + " (see --help)");
+            CommandLine sub = ex.getCommandLine();
+            PrintWriter err = sub.getErr();
+            err.println(sub.getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage()));
+            err.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help' for more information.");
             err.flush();
-            return 2;
+            return EXIT_USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, command, parseResult) -> {
-            PrintWriter err = command.getErr();
-            err.println(command.getCommandSpec().qualifiedName() + ": " + oneLine(String.valueOf(ex.getMessage())));
+        cl.setExecutionExceptionHandler((ex, sub, parsed) -> {
+            PrintWriter err = sub.getErr();
+            err.println(sub.getCommandSpec().qualifiedName() + ": " + oneLine(String.valueOf(ex.getMessage())));
             err.flush();
             return 1;
         });
@@ -47,8 +50,7 @@ public final class ToolsMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: " + String.join(", ", spec.subcommands().keySet()));
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: " + String.join(", ", spec.subcommands().keySet()));
     }
 
     private static String oneLine(String s) {
