@@ -15,6 +15,8 @@ public final class Addresses {
     public static final String PRESENCE_EVENTS = "chat.presence.events";
     /** Published to every loop on shutdown so sessions get {@code bye}. */
     public static final String SHUTDOWN = "chat.shutdown";
+    /** Prefix of each cluster node's address (JSON messages between nodes); see {@link #node(String)}. */
+    public static final String NODE_PREFIX = "chat.node.";
 
     private Addresses() {
     }
@@ -22,5 +24,10 @@ public final class Addresses {
     /** Delivery address of the TCP event loop with this index. */
     public static String loop(int index) {
         return LOOP_PREFIX + index;
+    }
+
+    /** The cluster-wide address of one node's hub: room events, owner requests, direct messages. */
+    public static String node(String nodeId) {
+        return NODE_PREFIX + nodeId;
     }
 }

@@ -1,0 +1,214 @@
+package dev.chat.server.cluster;
+
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.server.bus.Addresses;
+import dev.chat.server.bus.LocalCodec;
+import dev.chat.server.config.ServerConfig;
+import dev.chat.server.rooms.ChatHub;
+import dev.chat.server.rooms.Disconnected;
+import dev.chat.server.rooms.HubCall;
+import dev.chat.server.rooms.InMemoryHistory;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.NodeListener;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub of a cluster node, in place of {@link dev.chat.server.rooms.HubVerticle}: the one
+ * context that owns this node's sessions, its copy of every room, and the rooms it sequences.
+ * Sessions reach it at {@link Addresses#HUB} exactly as they reach the single-node hub; other
+ * nodes reach it at {@link Addresses#node(String)} with {@link Wire} messages; the cluster
+ * manager tells it when nodes come and go.
+ *
+ * <p>Starting completes once this node has greeted every running node (each pinged it back, so
+ * room events reach it) and copied the rooms they own: the node serves nothing before that.
+ */
+final class ClusterHubVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterHubVerticle.class);
+    private static final long HELLO_TIMEOUT_MS = 10_000;
+    private static final long PING_TIMEOUT_MS = 5_000;
+    private static final long RECONCILE_MS = 2_000;
+
+    private final ServerConfig config;
+    private final HazelcastClusterManager manager;
+    private Peers peers;
+    private Directory directory;
+    private Replicas replicas;
+    private RoomSequencer sequencer;
+    private ClusterHub hub;
+
+    ClusterHubVerticle(ServerConfig config, HazelcastClusterManager manager) {
+        this.config = config;
+        this.manager = manager;
+    }
+
+    @Override
+    public Future<?> start() {
+        String self = manager.getNodeId();
+        String[] loopAddresses = new String[config.tcpInstances()];
+        for (int i = 0; i < loopAddresses.length; i++) {
+            loopAddresses[i] = Addresses.loop(i);
+        }
+        ChatHub.Outbox outbox = (loop, delivery) -> vertx.eventBus().send(loopAddresses[loop], delivery, LocalCodec.LOCAL);
+        return Directory.open(vertx).compose(dir -> {
+            directory = dir;
+            peers = new Peers(vertx, self, manager.getNodes());
+            replicas = new Replicas(self, config.tcpInstances(), config.historyLimit(),
+                    new InMemoryHistory(config.historyLimit()), outbox, session -> hub.recipient(session));
+            sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis);
+            hub = new ClusterHub(vertx, config, peers, directory, replicas, sequencer, outbox, System::currentTimeMillis);
+            manager.nodeListener(new NodeListener() {
+                @Override
+                public void nodeAdded(String node) {
+                    context.runOnContext(v -> peers.memberAdded(node));
+                }
+
+                @Override
+                public void nodeLeft(String node) {
+                    context.runOnContext(v -> onNodeLeft(node));
+                }
+            });
+            vertx.setPeriodic(RECONCILE_MS, t -> sequencer.reconcile());
+            return Future.all(
+                    vertx.eventBus().localConsumer(Addresses.HUB, this::onHub).completion(),
+                    vertx.eventBus().<JsonObject>consumer(Addresses.node(self), this::onNode).completion());
+        }).compose(v -> joinCluster(self));
+    }
+
+    /** Greets every other node, then copies the rooms each of them owns. */
+    private Future<Void> joinCluster(String self) {
+        List<Future<Void>> greeted = new ArrayList<>();
+        for (String node : manager.getNodes()) {
+            if (!node.equals(self)) {
+                greeted.add(greet(self, node, 3));
+            }
+        }
+        return Future.join(greeted).transform(ar -> {
+            List<Future<Void>> copied = new ArrayList<>();
+            for (String peer : new ArrayList<>(peers.peers())) {
+                copied.add(sequencer.copyRoomsOf(peer).recover(e -> {
+                    LOG.warn("could not copy the rooms of {}: {}", peer, e.toString());
+                    return Future.succeededFuture();
+                }));
+            }
+            return Future.join(copied).transform(x -> {
+                LOG.info("joined the cluster as {}: {} peer(s), {} room(s)", self, peers.peers().size(), replicas.size());
+                return Future.<Void>succeededFuture();
+            });
+        });
+    }
+
+    private Future<Void> greet(String self, String node, int attempts) {
+        return peers.request(node, Wire.op(Wire.HELLO).put(Wire.NODE, self), HELLO_TIMEOUT_MS).transform(ar -> {
+            if (ar.succeeded()) {
+                peers.addPeer(node);
+                return Future.succeededFuture();
+            }
+            if (noHandlers(ar.cause()) || attempts <= 1) {
+                // not started yet (it greets us when it is) or gone
+                LOG.debug("no greeting from {}: {}", node, ar.cause().toString());
+                return Future.succeededFuture();
+            }
+            return greet(self, node, attempts - 1);
+        });
+    }
+
+    private static boolean noHandlers(Throwable e) {
+        return e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
+    }
+
+    private void onHub(Message<Object> msg) {
+        Object body = msg.body();
+        if (body instanceof HubCall call) {
+            hub.handle(call.from(), call.message()).onComplete(ar -> {
+                ServerMessage reply = ar.succeeded() ? ar.result()
+                        : new ServerMessage.Error(call.message().id(), ErrorCode.UNAVAILABLE, "the chat failed to answer");
+                if (ar.failed()) {
+                    LOG.warn("request {} failed: {}", call.message().type(), ar.cause().toString());
+                }
+                msg.reply(reply, LocalCodec.LOCAL);
+            });
+        } else if (body instanceof Disconnected d) {
+            hub.disconnected(d.who());
+        } else {
+            throw new IllegalArgumentException("unexpected hub message " + body);
+        }
+    }
+
+    private void onNode(Message<JsonObject> msg) {
+        JsonObject body = msg.body();
+        switch (body.getString(Wire.OP, "")) {
+            case Wire.EVENT -> {
+                replicas.onEvent(body);
+                msg.reply(null);
+            }
+            case Wire.OWN -> sequencer.onRequest(body).onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
+                    : Wire.error(ErrorCode.UNAVAILABLE, "the room's owner failed: " + ar.cause().getMessage())));
+            case Wire.DM -> msg.reply(hub.onDirect(body));
+            case Wire.HELLO -> onHello(msg, body.getString(Wire.NODE));
+            case Wire.PING -> msg.reply(new JsonObject());
+            case Wire.SYNC -> msg.reply(sequencer.onSync(body));
+            case Wire.SNAP -> msg.reply(sequencer.onSnap(body));
+            case Wire.INSTALL -> {
+                replicas.install(body.getJsonObject(Wire.SNAP), false);
+                msg.reply(null);
+            }
+            case Wire.OWNED -> msg.reply(sequencer.onOwned());
+            default -> msg.fail(400, "unknown op " + body.getString(Wire.OP));
+        }
+    }
+
+    /** A node finished starting: make sure we reach it (ping it back) before it counts as a peer. */
+    private void onHello(Message<JsonObject> msg, String node) {
+        peers.memberAdded(node); // it talks to us, so it is a member even if the listener has not said so yet
+        ping(node, 20).onComplete(ar -> {
+            if (ar.succeeded()) {
+                peers.addPeer(node);
+                LOG.info("node {} joined", node);
+                msg.reply(new JsonObject());
+            } else {
+                msg.fail(503, "cannot reach " + node + ": " + ar.cause().getMessage());
+            }
+        });
+    }
+
+    private Future<Void> ping(String node, int attempts) {
+        return peers.request(node, Wire.op(Wire.PING), PING_TIMEOUT_MS).transform(ar -> {
+            if (ar.succeeded()) {
+                return Future.succeededFuture();
+            }
+            if (attempts <= 1 || !noHandlers(ar.cause())) {
+                return Future.failedFuture(ar.cause());
+            }
+            Promise<Void> later = Promise.promise();
+            vertx.setTimer(100, t -> ping(node, attempts - 1).onComplete(later));
+            return later.future();
+        });
+    }
+
+    private void onNodeLeft(String node) {
+        boolean wasPeer = peers.peers().contains(node);
+        peers.memberLeft(node);
+        LOG.info("node {} left the cluster{}", node, wasPeer ? "" : " (it was not a peer yet)");
+        sequencer.reconcile();
+        if (peers.isLeader()) {
+            directory.sweepNicks(hub::isDead).onComplete(ar -> {
+                if (ar.succeeded() && ar.result() > 0) {
+                    LOG.info("freed {} nick(s) of node(s) that left", ar.result());
+                } else if (ar.failed()) {
+                    LOG.warn("could not sweep nicks: {}", ar.cause().toString());
+                }
+            });
+        }
+    }
+}
