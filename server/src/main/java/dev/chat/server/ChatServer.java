@@ -10,6 +10,7 @@ import dev.chat.server.presence.BeaconVerticle;
 import dev.chat.server.rooms.HubVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -44,17 +45,27 @@ public final class ChatServer {
      */
     public static Future<ChatServer> start(ServerConfig config) {
         if (config.cluster()) {
-            return ClusterBootstrap.start(config, vertxOptions()).compose(node -> {
-                ChatServer server = new ChatServer(node.vertx(), config, node.nodeId());
-                return server.deploy(node.hubVerticle(config)).map(v -> server)
-                        .recover(e -> node.vertx().close().transform(ar -> Future.failedFuture(e)));
-            });
+            return ClusterBootstrap.start(config, vertxOptions()).compose(node ->
+                    launch(new ChatServer(node.vertx(), config, node.nodeId()), node.hubVerticle(config)));
         }
         Vertx vertx = Vertx.vertx(vertxOptions());
         String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        ChatServer server = new ChatServer(vertx, config, nodeId);
-        return server.deploy(new HubVerticle(config, nodeId)).map(v -> server)
-                .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+        return launch(new ChatServer(vertx, config, nodeId), new HubVerticle(config, nodeId));
+    }
+
+    private static Future<ChatServer> launch(ChatServer server, VerticleBase hub) {
+        Promise<ChatServer> result = Promise.promise();
+        server.deploy(hub).onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(server);
+                return;
+            }
+            // close from outside Vert.x: a close awaited on an event loop would never complete
+            Thread abort = new Thread(() -> server.vertx.close().toCompletionStage()
+                    .whenComplete((v, e) -> result.fail(ar.cause())), "chat-abort");
+            abort.start();
+        });
+        return result.future();
     }
 
     private static VertxOptions vertxOptions() {
