@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.Inet4Address;
@@ -39,6 +40,8 @@ public final class ClusterBootstrap {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
+        // load the JSON codec here rather than on an event loop with the first cluster message
+        new JsonObject(new JsonObject().put("warm", true).toBuffer());
         HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config, host));
         options.setEventBusOptions(new EventBusOptions()
                 .setHost(host)
