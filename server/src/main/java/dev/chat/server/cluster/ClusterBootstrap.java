@@ -64,6 +64,9 @@ public final class ClusterBootstrap {
         cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
         cfg.setProperty("hazelcast.wait.seconds.before.join", "1");
+        // a member that was cut off (partition, hung process) looks for the others every 10 s, not 2 min
+        cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+        cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
         NetworkConfig net = cfg.getNetworkConfig();
         net.setPort(config.clusterPort()).setPortAutoIncrement(false);
         net.getInterfaces().setEnabled(true).setInterfaces(Collections.singletonList(host));

@@ -124,6 +124,15 @@ final class ClusterHub {
         return bySession.size();
     }
 
+    /**
+     * A room's owner dropped this node's session from the room: if the session is still here and
+     * still in the room as far as it knows, the cluster gave it up; returns it (to be closed), else null.
+     */
+    Recipient droppedFrom(long session, String room) {
+        Participant p = bySession.get(session);
+        return p != null && p.rooms.contains(room) ? p.recipient : null;
+    }
+
     /** Handles one request of a session, after the session's earlier ones. */
     Future<ServerMessage> handle(Recipient from, ClientMessage m) {
         SessionQueue q = queues.computeIfAbsent(from.sessionId(), s -> new SessionQueue());

@@ -6,9 +6,11 @@ import dev.chat.server.bus.Addresses;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.rooms.ChatHub;
+import dev.chat.server.rooms.CloseSession;
 import dev.chat.server.rooms.Disconnected;
 import dev.chat.server.rooms.HubCall;
 import dev.chat.server.rooms.InMemoryHistory;
+import dev.chat.server.rooms.Recipient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -65,12 +67,20 @@ final class ClusterHubVerticle extends VerticleBase {
             peers = new Peers(vertx, self, manager.getNodes());
             replicas = new Replicas(self, config.tcpInstances(), config.historyLimit(),
                     new InMemoryHistory(config.historyLimit()), outbox, session -> hub.recipient(session));
+            replicas.onDropped((session, room) -> {
+                Recipient r = hub.droppedFrom(session, room);
+                if (r != null) {
+                    LOG.warn("the cluster dropped session #{} from {}: this node was counted dead; closing it", session, room);
+                    vertx.eventBus().send(Addresses.loop(r.loop()),
+                            new CloseSession(r, "this server lost contact with the cluster; reconnect"), LocalCodec.LOCAL);
+                }
+            });
             sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis);
             hub = new ClusterHub(vertx, config, peers, directory, replicas, sequencer, outbox, System::currentTimeMillis);
             manager.nodeListener(new NodeListener() {
                 @Override
                 public void nodeAdded(String node) {
-                    context.runOnContext(v -> peers.memberAdded(node));
+                    context.runOnContext(v -> onNodeAdded(self, node));
                 }
 
                 @Override
@@ -148,10 +158,7 @@ final class ClusterHubVerticle extends VerticleBase {
     private void onNode(Message<JsonObject> msg) {
         JsonObject body = msg.body();
         switch (body.getString(Wire.OP, "")) {
-            case Wire.EVENT -> {
-                replicas.onEvent(body);
-                msg.reply(null);
-            }
+            case Wire.EVENT -> onEvent(msg, body);
             case Wire.OWN -> sequencer.onRequest(body).onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
                     : Wire.error(ErrorCode.UNAVAILABLE, "the room's owner failed: " + ar.cause().getMessage())));
             case Wire.DM -> msg.reply(hub.onDirect(body));
@@ -165,6 +172,19 @@ final class ClusterHubVerticle extends VerticleBase {
             }
             case Wire.OWNED -> msg.reply(sequencer.onOwned());
             default -> msg.fail(400, "unknown op " + body.getString(Wire.OP));
+        }
+    }
+
+    /** A room event: stored (acknowledged), or refused if its sender is not the room's owner any more. */
+    private void onEvent(Message<JsonObject> msg, JsonObject ev) {
+        RoomReplica room = replicas.get(ev.getString(Wire.ROOM));
+        if (room != null && room.own != null && ev.getLong(Wire.EPOCH) > room.epoch) {
+            sequencer.relinquish(room, ev.getString(Wire.OWNER)); // it took the room over from us
+        }
+        if (replicas.onEvent(ev)) {
+            msg.reply(null);
+        } else {
+            msg.fail(RoomSequencer.STALE_OWNER, Directory.owner(room.owner, room.epoch));
         }
     }
 
@@ -194,6 +214,21 @@ final class ClusterHubVerticle extends VerticleBase {
             vertx.setTimer(100, t -> ping(node, attempts - 1).onComplete(later));
             return later.future();
         });
+    }
+
+    /**
+     * A node joined, or came back after it was counted dead (a partition healed, a hung process
+     * resumed). A starting node greets us itself; greeting it too restores a lost peer, and rooms
+     * this node sequenced meanwhile go back to the owner the directory names.
+     */
+    private void onNodeAdded(String self, String node) {
+        if (node.equals(self)) {
+            return; // after a merge the cluster manager reports this node too
+        }
+        peers.memberAdded(node);
+        if (!peers.peers().contains(node)) {
+            greet(self, node, 1).onComplete(ar -> sequencer.verifyOwnership());
+        }
     }
 
     private void onNodeLeft(String node) {

@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -51,6 +52,7 @@ final class Replicas {
     private final LongFunction<Recipient> locals;
     private final Map<String, RoomReplica> rooms = new HashMap<>();
     private Consumer<RoomReplica> resync = r -> { };
+    private BiConsumer<Long, String> dropped = (session, room) -> { };
 
     Replicas(String self, int loops, int historyLimit, HistoryStore history, ChatHub.Outbox outbox,
              LongFunction<Recipient> locals) {
@@ -65,6 +67,15 @@ final class Replicas {
     /** Called when a room has a gap that only a snapshot from its owner can fill. */
     void onGap(Consumer<RoomReplica> resync) {
         this.resync = resync;
+    }
+
+    /**
+     * Called with a session of this node and a room when the room's owner dropped the session
+     * without the session asking (a {@code quit} event for it, or a snapshot without it). If the
+     * session is still connected, the cluster counted this node dead (it hung, or was cut off).
+     */
+    void onDropped(BiConsumer<Long, String> dropped) {
+        this.dropped = dropped;
     }
 
     RoomReplica get(String name) {
@@ -87,8 +98,13 @@ final class Replicas {
         return history;
     }
 
-    /** An event from a room's owner: applied if it is the next one, dropped if old, else buffered. */
-    void onEvent(JsonObject ev) {
+    /**
+     * An event from a room's owner: applied if it is the next one, dropped if a duplicate, else
+     * buffered until a snapshot fills the gap.
+     *
+     * @return false if it comes from an owner this node knows was replaced (an older epoch)
+     */
+    boolean onEvent(JsonObject ev) {
         String name = ev.getString(ROOM);
         long epoch = ev.getLong(EPOCH);
         long ver = ev.getLong(VER);
@@ -97,13 +113,11 @@ final class Replicas {
             room = new RoomReplica(name, ev.getString(OWNER), epoch);
             rooms.put(name, room);
         }
-        if (room.own != null) {
-            LOG.warn("room {}: ignoring an event from {} (epoch {}); this node owns it (epoch {})",
-                    name, ev.getString(OWNER), epoch, room.epoch);
-            return;
+        if (epoch < room.epoch || (room.own != null && epoch == room.epoch)) {
+            return false; // from a replaced owner, or one that thinks it owns this node's room
         }
-        if (epoch < room.epoch || (epoch == room.epoch && ver <= room.version)) {
-            return; // from a replaced owner, or a duplicate
+        if (epoch == room.epoch && ver <= room.version) {
+            return true; // a duplicate
         }
         if (epoch == room.epoch && ver == room.version + 1) {
             perform(room, mutate(room, ev));
@@ -116,6 +130,7 @@ final class Replicas {
         } else {
             buffer(room, ev);
         }
+        return true;
     }
 
     private void buffer(RoomReplica room, JsonObject ev) {
@@ -189,6 +204,9 @@ final class Replicas {
             }
             case Wire.PART, Wire.QUIT -> {
                 room.remove(node, session);
+                if (kind.equals(Wire.QUIT) && node.equals(self)) {
+                    dropped.accept(session, room.name);
+                }
                 String event = kind.equals(Wire.PART) ? Member.PART : Member.QUIT;
                 return memberEvent(room, recipients(room), null, new Member(room.name, nick, event, null));
             }
@@ -284,23 +302,43 @@ final class Replicas {
         long epoch = snap.getLong(EPOCH);
         long ver = snap.getLong(VER);
         RoomReplica room = getOrCreate(name, snap.getString(OWNER), epoch);
+        boolean replace = false;
         if (!keepOwner) {
             if (room.own != null || epoch < room.epoch || (epoch == room.epoch && ver <= room.version)) {
                 drainEarly(room);
                 return false;
             }
+            // a later owner's state that this copy did not follow event by event: it may have
+            // kept messages the owner never had (a partition, a missed takeover), so start over
+            replace = epoch > room.epoch && room.version > 0;
             room.owner = snap.getString(OWNER);
             room.epoch = epoch;
         }
         long delivered = room.lastSeq;
         room.version = ver;
-        room.lastSeq = Math.max(room.lastSeq, snap.getLong(SEQ));
+        room.lastSeq = snap.getLong(SEQ);
+        if (replace) {
+            LOG.info("room {}: replacing this node's copy with the state of {} (epoch {})", name, room.owner, epoch);
+            history.drop(name);
+            room.storedSeq = 0;
+        }
         List<RoomMember> members = new ArrayList<>();
         for (Object o : snap.getJsonArray(MEMBERS)) {
             JsonObject m = (JsonObject) o;
             members.add(new RoomMember(m.getString(NODE), m.getLong(SESSION), m.getString(NICKNAME)));
         }
+        List<Long> localBefore = new ArrayList<>();
+        for (RoomMember m : room.members.values()) {
+            if (m.node().equals(self)) {
+                localBefore.add(m.session());
+            }
+        }
         room.replaceMembers(members);
+        for (long session : localBefore) {
+            if (!room.contains(self, session)) {
+                dropped.accept(session, name);
+            }
+        }
         JsonObject rids = snap.getJsonObject(Wire.RIDS, new JsonObject());
         room.recent.clear();
         for (String rid : rids.fieldNames()) {

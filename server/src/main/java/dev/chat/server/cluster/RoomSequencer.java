@@ -19,6 +19,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RoomSequencer {
     private static final Logger LOG = LoggerFactory.getLogger(RoomSequencer.class);
+    /** Failure code of an event refused because the peer follows a later owner of the room. */
+    static final int STALE_OWNER = 409;
     /** How long the owner waits for a peer to store an event before releasing it anyway. */
     static final long ACK_TIMEOUT_MS = 5_000;
     static final long SYNC_TIMEOUT_MS = 5_000;
@@ -335,6 +338,13 @@ final class RoomSequencer {
         pending.waitingFor.addAll(peers.peers());
         for (String peer : new ArrayList<>(pending.waitingFor)) {
             peers.request(peer, ev, ACK_TIMEOUT_MS).onComplete(ar -> {
+                if (ar.failed() && ar.cause() instanceof ReplyException r && r.failureCode() == STALE_OWNER) {
+                    // the peer follows a later owner: this node was cut off and the room moved on
+                    if (room.own == own) {
+                        relinquish(room, Directory.nodeOf(r.getMessage()));
+                    }
+                    return;
+                }
                 if (ar.failed()) {
                     LOG.debug("room {}: {} did not store version {}: {}", room.name, peer, ev.getLong(VER),
                             ar.cause().toString());
@@ -466,19 +476,51 @@ final class RoomSequencer {
         return new JsonObject().put(VER, room.version).put(SEQ, room.lastSeq).put(EPOCH, room.epoch);
     }
 
-    /** Another node took the room over (this one was thought dead): stop sequencing it. */
-    private void relinquish(RoomReplica room, String newOwner) {
+    /**
+     * Another node took the room over while this one was thought dead (hung, or cut off): stop
+     * sequencing it. Events not yet stored everywhere are not answered {@code ok}: their senders
+     * retry at the new owner, which knows them by request id if it has them. This node's copy
+     * forgets its version, so it takes the new owner's state as a whole.
+     */
+    void relinquish(RoomReplica room, String newOwner) {
         LOG.warn("room {}: {} took it over; this node stops sequencing it", room.name, newOwner);
         Ownership own = room.own;
+        if (own == null) {
+            return;
+        }
         room.own = null;
+        room.owner = newOwner;
+        room.version = 0;
         for (Ownership.Pending p : own.unreleased) {
-            replicas.perform(room, p.fanout);
-            p.done.tryComplete(p.reply);
+            p.done.tryComplete(Wire.retry());
         }
         own.unreleased.clear();
         Runnable next;
         while ((next = own.waiting.poll()) != null) {
             next.run(); // now redirected to the new owner
+        }
+        if (peers.isLive(newOwner) && !newOwner.equals(self)) {
+            room.resyncing = true;
+            resync(room);
+        }
+    }
+
+    /**
+     * After the cluster changed shape (a node came back after being counted dead): rooms this
+     * node sequences whose directory entry names another owner are handed over.
+     */
+    void verifyOwnership() {
+        for (RoomReplica room : new ArrayList<>(replicas.all())) {
+            Ownership own = room.own;
+            if (own == null) {
+                continue;
+            }
+            String mine = Directory.owner(self, room.epoch);
+            directory.roomOwner(room.name).onSuccess(entry -> {
+                if (entry != null && !entry.equals(mine) && room.own == own) {
+                    relinquish(room, Directory.nodeOf(entry));
+                }
+            });
         }
     }
 
