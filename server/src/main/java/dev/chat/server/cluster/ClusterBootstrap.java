@@ -2,6 +2,7 @@ package dev.chat.server.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.chat.server.config.ServerConfig;
 import io.vertx.core.Future;
@@ -67,6 +68,8 @@ public final class ClusterBootstrap {
         // a member that was cut off (partition, hung process) looks for the others every 10 s, not 2 min
         cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
         cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+        // the registries (nicks, room owners) survive two members dying at once
+        cfg.addMapConfig(new MapConfig("chat.*").setBackupCount(2));
         NetworkConfig net = cfg.getNetworkConfig();
         net.setPort(config.clusterPort()).setPortAutoIncrement(false);
         net.getInterfaces().setEnabled(true).setInterfaces(Collections.singletonList(host));
