@@ -120,8 +120,13 @@ final class ClusterHub {
         return p == null ? null : p.recipient;
     }
 
-    int sessions() {
-        return bySession.size();
+    /** Every registered local session. */
+    List<Recipient> localSessions() {
+        List<Recipient> out = new ArrayList<>(bySession.size());
+        for (Participant p : bySession.values()) {
+            out.add(p.recipient);
+        }
+        return out;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.chat.server.cluster;
 
+import com.hazelcast.core.LifecycleEvent;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.server.bus.Addresses;
@@ -71,8 +72,7 @@ final class ClusterHubVerticle extends VerticleBase {
                 Recipient r = hub.droppedFrom(session, room);
                 if (r != null) {
                     LOG.warn("the cluster dropped session #{} from {}: this node was counted dead; closing it", session, room);
-                    vertx.eventBus().send(Addresses.loop(r.loop()),
-                            new CloseSession(r, "this server lost contact with the cluster; reconnect"), LocalCodec.LOCAL);
+                    close(r);
                 }
             });
             sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis);
@@ -86,6 +86,11 @@ final class ClusterHubVerticle extends VerticleBase {
                 @Override
                 public void nodeLeft(String node) {
                     context.runOnContext(v -> onNodeLeft(node));
+                }
+            });
+            manager.getHazelcastInstance().getLifecycleService().addLifecycleListener(event -> {
+                if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                    context.runOnContext(v -> onMerged());
                 }
             });
             vertx.setPeriodic(RECONCILE_MS, t -> sequencer.reconcile());
@@ -229,6 +234,25 @@ final class ClusterHubVerticle extends VerticleBase {
         if (!peers.peers().contains(node)) {
             greet(self, node, 1).onComplete(ar -> sequencer.verifyOwnership());
         }
+    }
+
+    /**
+     * This node was on the smaller side of a split (or hung for longer than the heartbeat
+     * timeout) and has just merged back: the others counted it dead, dropped its sessions and
+     * freed their nicks. Its clients must reconnect and register again.
+     */
+    private void onMerged() {
+        List<Recipient> sessions = hub.localSessions();
+        LOG.warn("merged back into the cluster after being cut off: closing {} session(s)", sessions.size());
+        for (Recipient r : sessions) {
+            close(r);
+        }
+        sequencer.verifyOwnership();
+    }
+
+    private void close(Recipient r) {
+        vertx.eventBus().send(Addresses.loop(r.loop()),
+                new CloseSession(r, "this server lost contact with the cluster; reconnect"), LocalCodec.LOCAL);
     }
 
     private void onNodeLeft(String node) {
