@@ -15,6 +15,8 @@ public final class Addresses {
     public static final String PRESENCE_EVENTS = "chat.presence.events";
     /** Published to every loop on shutdown so sessions get {@code bye}. */
     public static final String SHUTDOWN = "chat.shutdown";
+    /** Cluster mode: {@code peers} for the whole cluster (ListPeers in, PeerList back), answered by the cluster hub. */
+    public static final String CLUSTER_PEERS = "chat.cluster.peers";
     /** Prefix of each cluster node's address (JSON messages between nodes); see {@link #node(String)}. */
     public static final String NODE_PREFIX = "chat.node.";
 

@@ -1,6 +1,7 @@
 package dev.chat.server.cluster;
 
 import com.hazelcast.core.LifecycleEvent;
+import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.server.bus.Addresses;
@@ -49,6 +50,7 @@ final class ClusterHubVerticle extends VerticleBase {
     private Replicas replicas;
     private RoomSequencer sequencer;
     private ClusterHub hub;
+    private ClusterPresence presence;
 
     ClusterHubVerticle(ServerConfig config, HazelcastClusterManager manager) {
         this.config = config;
@@ -77,6 +79,7 @@ final class ClusterHubVerticle extends VerticleBase {
             });
             sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis);
             hub = new ClusterHub(vertx, config, peers, directory, replicas, sequencer, outbox, System::currentTimeMillis);
+            presence = new ClusterPresence(vertx, peers, config.maxFrame());
             manager.nodeListener(new NodeListener() {
                 @Override
                 public void nodeAdded(String node) {
@@ -94,6 +97,11 @@ final class ClusterHubVerticle extends VerticleBase {
                 }
             });
             vertx.setPeriodic(RECONCILE_MS, t -> sequencer.reconcile());
+            vertx.eventBus().<byte[]>localConsumer(Addresses.PRESENCE_EVENTS, m -> presence.onLocalEvent(m.body()));
+            vertx.eventBus().<ClientMessage.ListPeers>localConsumer(Addresses.CLUSTER_PEERS, m ->
+                    presence.peersOf(m.body()).onComplete(ar -> m.reply(ar.succeeded() ? ar.result()
+                            : new ServerMessage.Error(m.body().id(), ErrorCode.UNAVAILABLE, "presence is not available"),
+                            LocalCodec.LOCAL)));
             return Future.all(
                     vertx.eventBus().localConsumer(Addresses.HUB, this::onHub).completion(),
                     vertx.eventBus().<JsonObject>consumer(Addresses.node(self), this::onNode).completion());
@@ -176,6 +184,9 @@ final class ClusterHubVerticle extends VerticleBase {
                 msg.reply(null);
             }
             case Wire.OWNED -> msg.reply(sequencer.onOwned());
+            case Wire.PRESENCE -> presence.onRemoteEvent(body);
+            case Wire.PEERS -> presence.localTable().onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
+                    : new JsonObject()));
             default -> msg.fail(400, "unknown op " + body.getString(Wire.OP));
         }
     }

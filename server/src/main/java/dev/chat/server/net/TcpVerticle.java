@@ -219,7 +219,8 @@ public final class TcpVerticle extends VerticleBase {
     }
 
     private void peers(Session s, ClientMessage m) {
-        vertx.eventBus().<ServerMessage>request(Addresses.PRESENCE_PEERS, m, LocalCodec.LOCAL)
+        String table = config.cluster() ? Addresses.CLUSTER_PEERS : Addresses.PRESENCE_PEERS;
+        vertx.eventBus().<ServerMessage>request(table, m, LocalCodec.LOCAL)
                 .onSuccess(reply -> {
                     if (!s.closing) {
                         s.send(reply.body());
