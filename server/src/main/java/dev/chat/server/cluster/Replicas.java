@@ -19,7 +19,6 @@ import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
 import dev.chat.server.rooms.ChatHub;
-import dev.chat.server.rooms.Delivery;
 import dev.chat.server.rooms.HistoryStore;
 import dev.chat.server.rooms.Recipient;
 import io.vertx.core.json.JsonArray;
@@ -236,29 +235,7 @@ final class Replicas {
             history.append(room.name, f.stored());
             room.storedSeq = f.stored().seq();
         }
-        send(f.frame(), f.to(), f.except(), f.stored() != null);
-    }
-
-    private void send(byte[] frame, Recipient[][] byLoop, Recipient except, boolean message) {
-        for (int loop = 0; loop < byLoop.length; loop++) {
-            Recipient[] to = byLoop[loop];
-            if (except != null && except.loop() == loop) {
-                to = without(to, except);
-            }
-            if (to.length > 0) {
-                outbox.send(loop, new Delivery(frame, to, message));
-            }
-        }
-    }
-
-    private static Recipient[] without(Recipient[] all, Recipient except) {
-        List<Recipient> out = new ArrayList<>(all.length);
-        for (Recipient r : all) {
-            if (r != except) {
-                out.add(r);
-            }
-        }
-        return out.toArray(new Recipient[0]);
+        outbox.fanOut(f.frame(), f.to(), f.except(), f.stored() != null);
     }
 
     /**
@@ -352,7 +329,7 @@ final class Replicas {
                 room.storedSeq = m.seq();
             }
             if (m.seq() > delivered) {
-                send(MessageCodec.encodeFrame(m), to, null, true);
+                outbox.fanOut(MessageCodec.encodeFrame(m), to, null, true);
                 delivered = m.seq();
             }
         }
