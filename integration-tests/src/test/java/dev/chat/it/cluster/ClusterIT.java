@@ -298,6 +298,56 @@ class ClusterIT {
         assertThat(wesAgain.request(new ClientMessage.Who("w", "ha"))).isInstanceOf(ServerMessage.WhoReply.class);
     }
 
+    @Test
+    @Order(6)
+    void aHungNodeIsCountedDeadAndWhenItResumesItsClientsAreToldToReconnect() throws Exception {
+        NodeProcess hung = nodes.get(1);
+        ChatConnection pia = client(n2, "pia");
+        ChatConnection quinn = client(n1, "quinn");
+        joined(pia, "hz"); // node2 sequences the room
+        joined(quinn, "hz");
+        assertThat(pia.request(new ClientMessage.Say("s0", "hz", "before"))).isInstanceOf(ServerMessage.Ok.class);
+
+        hung.signal("STOP");
+        try {
+            // node1 alone carries on: node2 is counted dead after 5 s without heartbeat
+            quinn.await(m -> m instanceof Member mm && mm.nick().equals("pia") && mm.event().equals(Member.QUIT),
+                    DEAD_NODE_BOUND);
+            for (int i = 1; i <= 3; i++) {
+                assertThat(quinn.request(new ClientMessage.Say("s" + i, "hz", "while node2 hangs " + i)))
+                        .isInstanceOf(ServerMessage.Ok.class);
+            }
+            ChatConnection other = client(n1, "pia"); // the nick is free
+            other.close();
+        } finally {
+            hung.signal("CONT");
+        }
+        // when it resumes it merges back, learns it was counted dead and closes its sessions
+        ServerMessage bye = pia.await(m -> m instanceof ServerMessage.Bye, Duration.ofSeconds(90));
+        assertThat(((ServerMessage.Bye) bye).reason()).contains("reconnect");
+        ChatConnection piaAgain = client(n2, "pia");
+        joined(piaAgain, "hz");
+        List<ChatMessage> onN1 = fullHistory(quinn, "hz");
+        assertThat(onN1).extracting(ChatMessage::text)
+                .containsExactly("before", "while node2 hangs 1", "while node2 hangs 2", "while node2 hangs 3");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(fullHistory(piaAgain, "hz")).isEqualTo(onN1));
+        assertThat(piaAgain.request(new ClientMessage.Say("s4", "hz", "back"))).isInstanceOf(ServerMessage.Ok.class);
+        quinn.await(m -> m instanceof ChatMessage cm && "back".equals(cm.text()), ChatConnection.TIMEOUT);
+
+        // a room node1 sequenced all along (node2 had claimed it while cut off) is one room again
+        ChatConnection sam = client(n1, "sam");
+        ChatConnection rita = client(n2, "rita");
+        long before = joined(sam, "lobby").lastSeq();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(fullHistory(rita, "lobby")).isEqualTo(fullHistory(sam, "lobby")));
+        assertThat(joined(rita, "lobby").lastSeq()).isEqualTo(before);
+        assertThat(sam.request(new ClientMessage.Say("l1", "lobby", "after the merge"))).isInstanceOf(ServerMessage.Ok.class);
+        ChatMessage got = (ChatMessage) rita.await(m -> m instanceof ChatMessage cm && "after the merge".equals(cm.text()),
+                ChatConnection.TIMEOUT);
+        assertThat(got.seq()).isEqualTo(before + 1);
+    }
+
     // ---- helpers ----
 
     private static ServerMessage.Joined joined(ChatConnection c, String room) throws Exception {

@@ -115,6 +115,14 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Sends a signal by name ({@code STOP}, {@code CONT}) with {@code kill}. */
+    void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** {@code kill -9}: no goodbye, no leaving the cluster. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

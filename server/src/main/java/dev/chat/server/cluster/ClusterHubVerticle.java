@@ -194,8 +194,11 @@ final class ClusterHubVerticle extends VerticleBase {
     /** A room event: stored (acknowledged), or refused if its sender is not the room's owner any more. */
     private void onEvent(Message<JsonObject> msg, JsonObject ev) {
         RoomReplica room = replicas.get(ev.getString(Wire.ROOM));
-        if (room != null && room.own != null && ev.getLong(Wire.EPOCH) > room.epoch) {
-            sequencer.relinquish(room, ev.getString(Wire.OWNER)); // it took the room over from us
+        if (room != null && room.own != null) {
+            // another node sequences a room this node owns: refuse, and let the directory decide
+            sequencer.contest(room, ev.getLong(Wire.EPOCH));
+            msg.fail(RoomSequencer.STALE_OWNER, Directory.owner(peers.self(), room.epoch));
+            return;
         }
         if (replicas.onEvent(ev)) {
             msg.reply(null);

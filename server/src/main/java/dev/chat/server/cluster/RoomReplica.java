@@ -43,6 +43,8 @@ final class RoomReplica {
     TreeMap<Long, JsonObject> early;
     /** A snapshot has been requested to fill a gap. */
     boolean resyncing;
+    /** The owner is checking the directory after seeing another owner's events. */
+    boolean contested;
     /** Non-null while this node is the owner. */
     Ownership own;
     private Recipient[][] byLoop; // local members per event loop; null after a membership change

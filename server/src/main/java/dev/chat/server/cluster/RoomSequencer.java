@@ -339,13 +339,9 @@ final class RoomSequencer {
         for (String peer : new ArrayList<>(pending.waitingFor)) {
             peers.request(peer, ev, ACK_TIMEOUT_MS).onComplete(ar -> {
                 if (ar.failed() && ar.cause() instanceof ReplyException r && r.failureCode() == STALE_OWNER) {
-                    // the peer follows a later owner: this node was cut off and the room moved on
-                    if (room.own == own) {
-                        relinquish(room, Directory.nodeOf(r.getMessage()));
-                    }
-                    return;
-                }
-                if (ar.failed()) {
+                    // the peer follows another owner (this node was cut off, or the peer was): the directory decides
+                    contest(room, Directory.numberOf(r.getMessage()));
+                } else if (ar.failed()) {
                     LOG.debug("room {}: {} did not store version {}: {}", room.name, peer, ev.getLong(VER),
                             ar.cause().toString());
                 }
@@ -466,10 +462,9 @@ final class RoomSequencer {
         long epoch = req.getLong(EPOCH);
         String owner = req.getString(OWNER);
         RoomReplica room = replicas.getOrCreate(name, owner, epoch);
-        if (epoch > room.epoch || (epoch == room.epoch && !owner.equals(room.owner) && room.own == null)) {
-            if (room.own != null) {
-                relinquish(room, owner);
-            }
+        if (room.own != null && epoch > room.epoch) {
+            relinquish(room, owner, epoch); // it took the room over by compare-and-set: it is the owner
+        } else if (room.own == null && (epoch > room.epoch || (epoch == room.epoch && !owner.equals(room.owner)))) {
             room.epoch = epoch;
             room.owner = owner;
         }
@@ -477,20 +472,23 @@ final class RoomSequencer {
     }
 
     /**
-     * Another node took the room over while this one was thought dead (hung, or cut off): stop
-     * sequencing it. Events not yet stored everywhere are not answered {@code ok}: their senders
-     * retry at the new owner, which knows them by request id if it has them. This node's copy
-     * forgets its version, so it takes the new owner's state as a whole.
+     * Another node owns the room, under {@code epoch}, while this one sequences it too (it was
+     * thought dead, or cut off). Stop: events not yet stored everywhere are not answered
+     * {@code ok} (their senders retry at the new owner, which knows them by request id if it has
+     * them); this node's copy, history included, is replaced by the new owner's.
      */
-    void relinquish(RoomReplica room, String newOwner) {
-        LOG.warn("room {}: {} took it over; this node stops sequencing it", room.name, newOwner);
+    private void relinquish(RoomReplica room, String newOwner, long epoch) {
         Ownership own = room.own;
-        if (own == null) {
+        if (own == null || newOwner.equals(self)) {
             return;
         }
+        LOG.warn("room {}: {} owns it (epoch {}); this node stops sequencing it", room.name, newOwner, epoch);
         room.own = null;
         room.owner = newOwner;
+        room.epoch = epoch;
         room.version = 0;
+        room.storedSeq = 0;
+        replicas.history().drop(room.name);
         for (Ownership.Pending p : own.unreleased) {
             p.done.tryComplete(Wire.retry());
         }
@@ -499,28 +497,52 @@ final class RoomSequencer {
         while ((next = own.waiting.poll()) != null) {
             next.run(); // now redirected to the new owner
         }
-        if (peers.isLive(newOwner) && !newOwner.equals(self)) {
+        if (peers.isLive(newOwner)) {
             room.resyncing = true;
             resync(room);
         }
     }
 
     /**
-     * After the cluster changed shape (a node came back after being counted dead): rooms this
-     * node sequences whose directory entry names another owner are handed over.
+     * Evidence that another node sequences a room this node owns (its events, or a peer refusing
+     * ours): the directory decides. If it names another node, hand the room over; if it names this
+     * one, claim the room again under an epoch above every one seen, so that the others follow.
+     */
+    void contest(RoomReplica room, long seenEpoch) {
+        Ownership own = room.own;
+        if (own == null || room.contested) {
+            return;
+        }
+        room.contested = true;
+        directory.roomOwner(room.name).onComplete(ar -> {
+            room.contested = false;
+            if (ar.failed() || ar.result() == null || room.own != own) {
+                return;
+            }
+            String entry = ar.result();
+            if (!Directory.nodeOf(entry).equals(self)) {
+                relinquish(room, Directory.nodeOf(entry), Directory.numberOf(entry));
+                return;
+            }
+            long next = Math.max(Math.max(seenEpoch, room.epoch), Directory.numberOf(entry)) + 1;
+            directory.takeRoom(room.name, entry, Directory.owner(self, next)).onSuccess(taken -> {
+                if (taken && room.own == own && own.ready) {
+                    LOG.warn("room {}: claimed again under epoch {} after a conflicting owner", room.name, next);
+                    room.epoch = next;
+                    own.ready = false;
+                    takeOver(room, own);
+                }
+            });
+        });
+    }
+
+    /**
+     * After the cluster changed shape (a node came back after being counted dead): each room this
+     * node sequences is checked against the directory.
      */
     void verifyOwnership() {
         for (RoomReplica room : new ArrayList<>(replicas.all())) {
-            Ownership own = room.own;
-            if (own == null) {
-                continue;
-            }
-            String mine = Directory.owner(self, room.epoch);
-            directory.roomOwner(room.name).onSuccess(entry -> {
-                if (entry != null && !entry.equals(mine) && room.own == own) {
-                    relinquish(room, Directory.nodeOf(entry));
-                }
-            });
+            contest(room, 0);
         }
     }
 
