@@ -174,7 +174,7 @@ final class RoomSequencer {
         String node = Directory.nodeOf(entry);
         long epoch = Directory.numberOf(entry);
         if (node.equals(self)) {
-            own(name, epoch, false);
+            own(name, epoch, true); // not sequencing it here although the directory says so: catch up first
         } else if (peers.isLive(node)) {
             RoomReplica room = replicas.get(name);
             if (room != null && room.own == null) {
@@ -307,11 +307,11 @@ final class RoomSequencer {
         }
     }
 
-    /** A say that was sequenced already: ok once it is released (at once if it is). */
+    /** A say that was sequenced already: the same answer as the first time, once it is released. */
     private static void answerRetried(RoomReplica room, long seq, Promise<JsonObject> reply) {
         for (Ownership.Pending p : room.own.unreleased) {
             if (p.fanout.stored() != null && p.fanout.stored().seq() == seq) {
-                p.done.future().onComplete(ar -> reply.complete(Wire.ok()));
+                p.done.future().onComplete(ar -> reply.complete(ar.succeeded() ? ar.result() : Wire.retry()));
                 return;
             }
         }
