@@ -2,11 +2,17 @@ package dev.chat.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chat.protocol.Beacon;
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -210,6 +217,57 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    void presenceHeardByOneNodeIsSeenFromEveryNode() throws Exception {
+        ChatConnection onN1 = client(n1, "uma");
+        ChatConnection onN2 = client(n2, "vic");
+        ChatConnection onN3 = client(n3, "walt");
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress node1 = new InetSocketAddress(InetAddress.getLoopbackAddress(), nodes.get(0).udpPort());
+            ScheduledExecutorService beacons = Executors.newSingleThreadScheduledExecutor();
+            long[] seq = {0};
+            beacons.scheduleAtFixedRate(() -> beacon(udp, node1, Beacon.ONLINE, ++seq[0]), 0, 500, TimeUnit.MILLISECONDS);
+            try {
+                boolean heard;
+                try {
+                    onN1.await(m -> m instanceof ServerMessage.Presence p && p.nick().equals("beacon-ann"), Duration.ofSeconds(10));
+                    heard = true;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    heard = false;
+                }
+                Assumptions.assumeTrue(heard, "this build's server does not process presence beacons yet");
+                // the node that heard it forwards the event; the others tell their sessions
+                for (ChatConnection c : List.of(onN2, onN3)) {
+                    ServerMessage.Presence p = (ServerMessage.Presence) c.await(
+                            m -> m instanceof ServerMessage.Presence pr && pr.nick().equals("beacon-ann"), ChatConnection.TIMEOUT);
+                    assertThat(p.status()).isEqualTo(Beacon.ONLINE);
+                }
+                // peers from any node: node1's table, merged
+                for (ChatConnection c : List.of(onN1, onN2, onN3)) {
+                    ServerMessage.PeerList peers = (ServerMessage.PeerList) c.request(new ClientMessage.ListPeers("p"));
+                    assertThat(peers.peers()).extracting(ServerMessage.PeerInfo::nick).containsOnlyOnce("beacon-ann");
+                }
+            } finally {
+                beacons.shutdownNow();
+                beacons.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            beacon(udp, node1, Beacon.OFFLINE, 1_000);
+            onN3.await(m -> m instanceof ServerMessage.Presence p && p.nick().equals("beacon-ann")
+                    && p.status().equals(Beacon.OFFLINE), ChatConnection.TIMEOUT);
+        }
+    }
+
+    private static void beacon(DatagramSocket udp, InetSocketAddress to, String status, long seq) {
+        byte[] frame = MessageCodec.encodeFrame(new Beacon.ClientBeacon("beacon-ann", status, seq,
+                System.currentTimeMillis(), 500));
+        try {
+            udp.send(new DatagramPacket(frame, frame.length, to));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    @Order(6)
     void aKilledNodeLosesNoAcknowledgedMessageAndItsUsersLeave() throws Exception {
         // the room is created from node3, so node3 sequences it: killing node3 moves the sequencer
         ChatConnection zed = client(n3, "zed");
@@ -299,7 +357,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aHungNodeIsCountedDeadAndWhenItResumesItsClientsAreToldToReconnect() throws Exception {
         NodeProcess hung = nodes.get(1);
         ChatConnection pia = client(n2, "pia");
