@@ -68,14 +68,22 @@ final class Directory {
      * holder that {@code stale} says is gone (then it is taken over with compare-and-set).
      */
     Future<Boolean> claimNick(String key, String holder, Predicate<String> stale) {
+        return claimNick(key, holder, stale, 3);
+    }
+
+    private Future<Boolean> claimNick(String key, String holder, Predicate<String> stale, int attempts) {
         return nicks.putIfAbsent(key, holder).compose(prev -> {
             if (prev == null || prev.equals(holder)) {
                 return Future.succeededFuture(true);
             }
-            if (stale.test(prev)) {
-                return nicks.replaceIfPresent(key, prev, holder);
+            if (!stale.test(prev)) {
+                return Future.succeededFuture(false);
             }
-            return Future.succeededFuture(false);
+            return nicks.replaceIfPresent(key, prev, holder).compose(replaced -> {
+                // not replaced: the stale entry changed meanwhile (swept, or claimed by someone else)
+                return replaced || attempts <= 1 ? Future.succeededFuture(replaced)
+                        : claimNick(key, holder, stale, attempts - 1);
+            });
         });
     }
 
