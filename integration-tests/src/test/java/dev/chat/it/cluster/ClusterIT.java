@@ -267,7 +267,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aKilledNodeLosesNoAcknowledgedMessageAndItsUsersLeave() throws Exception {
         // the room is created from node3, so node3 sequences it: killing node3 moves the sequencer
         ChatConnection zed = client(n3, "zed");
@@ -357,7 +357,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(6)
     void aHungNodeIsCountedDeadAndWhenItResumesItsClientsAreToldToReconnect() throws Exception {
         NodeProcess hung = nodes.get(1);
         ChatConnection pia = client(n2, "pia");
@@ -368,7 +368,8 @@ class ClusterIT {
 
         hung.signal("STOP");
         try {
-            // node1 alone carries on: node2 is counted dead after 5 s without heartbeat
+            // node1 and node3 carry on: node2 is counted dead after 5 s without heartbeat (being the
+            // smaller side, it is the one that merges back into the others when it resumes)
             quinn.await(m -> m instanceof Member mm && mm.nick().equals("pia") && mm.event().equals(Member.QUIT),
                     DEAD_NODE_BOUND);
             for (int i = 1; i <= 3; i++) {
