@@ -94,18 +94,27 @@ final class ChatConnection implements AutoCloseable {
         }
     }
 
-    /** Sends and waits for the reply carrying the request's id. */
+    /** Sends and waits for the reply carrying the request's id (received after sending it). */
     ServerMessage request(ClientMessage m) throws Exception {
+        int from;
+        synchronized (received) {
+            from = received.size();
+        }
         send(m);
-        return await(r -> r.id() != null && Objects.equals(r.id(), m.id()), TIMEOUT);
+        return await(r -> r.id() != null && Objects.equals(r.id(), m.id()), TIMEOUT, from);
     }
 
     /** The first received message matching {@code p}, waiting up to {@code timeout}. */
     ServerMessage await(Predicate<ServerMessage> p, Duration timeout) throws Exception {
+        return await(p, timeout, 0);
+    }
+
+    private ServerMessage await(Predicate<ServerMessage> p, Duration timeout, int from) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         synchronized (received) {
             while (true) {
-                for (ServerMessage m : received) {
+                for (int i = from; i < received.size(); i++) {
+                    ServerMessage m = received.get(i);
                     if (p.test(m)) {
                         return m;
                     }

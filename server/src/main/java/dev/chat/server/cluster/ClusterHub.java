@@ -100,6 +100,7 @@ final class ClusterHub {
     /** Nick keys being claimed in the directory by a local session right now. */
     private final Set<String> claiming = new HashSet<>();
     private final Map<Long, SessionQueue> queues = new HashMap<>();
+    private long highestSession;
 
     ClusterHub(Vertx vertx, ServerConfig config, Peers peers, Directory directory, Replicas replicas,
                RoomSequencer sequencer, ChatHub.Outbox outbox, LongSupplier clock) {
@@ -154,17 +155,40 @@ final class ClusterHub {
         SessionQueue q = queues.computeIfAbsent(who.sessionId(), s -> new SessionQueue());
         submit(who.sessionId(), q, () -> {
             q.closed = true;
-            Participant me = bySession.remove(who.sessionId());
-            if (me != null) {
-                String key = Names.nickKey(me.nick);
-                byNick.remove(key);
-                directory.releaseNick(key, Directory.holder(self, who.sessionId()));
-                for (String room : me.rooms) {
-                    callOwner(room, request(Wire.QUIT, room, me), true);
-                }
-            }
+            leave(who.sessionId());
             return Future.succeededFuture();
         });
+    }
+
+    /**
+     * The cluster gave the session up (this node was counted dead): after its pending requests it
+     * leaves its rooms and frees its nick. Completes once the nick is free, so that the client,
+     * told to reconnect only then, can have it again.
+     */
+    Future<Void> evict(Recipient who) {
+        SessionQueue q = queues.computeIfAbsent(who.sessionId(), s -> new SessionQueue());
+        Promise<Void> done = Promise.promise();
+        submit(who.sessionId(), q, () -> leave(who.sessionId()).onComplete(ar -> done.complete()));
+        return done.future();
+    }
+
+    /** Removes a session: quits its rooms, frees its nick (the returned future: once freed). */
+    private Future<Void> leave(long session) {
+        Participant me = bySession.remove(session);
+        if (me == null) {
+            return Future.succeededFuture();
+        }
+        String key = Names.nickKey(me.nick);
+        byNick.remove(key);
+        for (String room : me.rooms) {
+            callOwner(room, request(Wire.QUIT, room, me), true);
+        }
+        return directory.releaseNick(key, Directory.holder(self, session)).mapEmpty();
+    }
+
+    /** The highest id of a session that registered here so far (ids only grow). */
+    long highestSession() {
+        return highestSession;
     }
 
     private void submit(long session, SessionQueue q, Supplier<Future<?>> task) {
@@ -248,6 +272,7 @@ final class ClusterHub {
                 return Future.succeededFuture(nickTaken(h, h.nick()));
             }
             Participant me = new Participant(from, h.nick());
+            highestSession = Math.max(highestSession, from.sessionId());
             bySession.put(from.sessionId(), me);
             byNick.put(key, me);
             return Future.succeededFuture(new ServerMessage.Welcome(h.id(), h.nick(), config.name(), self,

@@ -258,15 +258,22 @@ final class ClusterHubVerticle extends VerticleBase {
     private void onMerged() {
         List<Recipient> sessions = hub.localSessions();
         LOG.warn("merged back into the cluster after being cut off: closing {} session(s)", sessions.size());
+        List<Future<Void>> closed = new ArrayList<>();
         for (Recipient r : sessions) {
-            close(r);
+            closed.add(close(r));
         }
         sequencer.verifyOwnership();
+        // the merge may have brought back nick entries of sessions this node had already closed
+        String self = peers.self();
+        long cutoff = hub.highestSession();
+        Future.join(closed).onComplete(x -> directory.sweepNicks(holder -> Directory.nodeOf(holder).equals(self)
+                && Directory.numberOf(holder) <= cutoff && hub.recipient(Directory.numberOf(holder)) == null));
     }
 
-    private void close(Recipient r) {
-        vertx.eventBus().send(Addresses.loop(r.loop()),
-                new CloseSession(r, "this server lost contact with the cluster; reconnect"), LocalCodec.LOCAL);
+    /** Drops a session the cluster gave up and, once its nick is free, tells its client to reconnect. */
+    private Future<Void> close(Recipient r) {
+        return hub.evict(r).onComplete(ar -> vertx.eventBus().send(Addresses.loop(r.loop()),
+                new CloseSession(r, "this server lost contact with the cluster; reconnect"), LocalCodec.LOCAL));
     }
 
     private void onNodeLeft(String node) {
