@@ -63,6 +63,7 @@ final class ClusterHub {
     private static final long RETRY_DELAY_MS = 200;
     private static final int MAX_ATTEMPTS = 50;
     private static final int MAX_QUEUED_PER_SESSION = 1_000;
+    private static final long HOLDS_TIMEOUT_MS = 3_000;
 
     /** A registered local session. */
     static final class Participant {
@@ -97,8 +98,8 @@ final class ClusterHub {
     private final LongSupplier clock;
     private final Map<Long, Participant> bySession = new HashMap<>();
     private final Map<String, Participant> byNick = new HashMap<>();
-    /** Nick keys being claimed in the directory by a local session right now. */
-    private final Set<String> claiming = new HashSet<>();
+    /** Nick keys being claimed in the directory by a local session right now, to the session. */
+    private final Map<String, Long> claiming = new HashMap<>();
     private final Map<Long, SessionQueue> queues = new HashMap<>();
     private long highestSession;
 
@@ -259,11 +260,11 @@ final class ClusterHub {
             return Future.succeededFuture(error(h, ErrorCode.ALREADY_REGISTERED, "this connection already said hello"));
         }
         String key = Names.nickKey(h.nick());
-        if (byNick.containsKey(key) || claiming.contains(key)) {
+        if (byNick.containsKey(key) || claiming.containsKey(key)) {
             return Future.succeededFuture(nickTaken(h, h.nick()));
         }
-        claiming.add(key);
-        return directory.claimNick(key, Directory.holder(self, from.sessionId()), this::isStale).transform(ar -> {
+        claiming.put(key, from.sessionId());
+        return directory.claimNick(key, Directory.holder(self, from.sessionId()), this::isGone).transform(ar -> {
             claiming.remove(key);
             if (ar.failed()) {
                 return Future.succeededFuture(error(h, ErrorCode.UNAVAILABLE, "the nick directory is not available"));
@@ -278,6 +279,28 @@ final class ClusterHub {
             return Future.succeededFuture(new ServerMessage.Welcome(h.id(), h.nick(), config.name(), self,
                     Frames.PROTOCOL_VERSION, config.heartbeat().toMillis(), config.maxFrame()));
         });
+    }
+
+    /**
+     * Whether the holder of {@code key} in the directory is gone, asking its node if need be: an
+     * entry can outlive its session (its node left, or a merge after a partition brought it back).
+     */
+    private Future<Boolean> isGone(String key, String holder) {
+        String node = Directory.nodeOf(holder);
+        if (node.equals(self) || !peers.isLive(node)) {
+            return Future.succeededFuture(isStale(holder));
+        }
+        JsonObject ask = Wire.op(Wire.HOLDS).put(SESSION, Directory.numberOf(holder)).put(NICKNAME, key);
+        return peers.request(node, ask, HOLDS_TIMEOUT_MS)
+                .map(r -> !r.getBoolean(Wire.HELD, true))
+                .otherwise(e -> false); // no answer: it counts as taken
+    }
+
+    /** {@code holds}: whether a session of this node holds (or is claiming) the nick key. */
+    boolean holds(long session, String key) {
+        Participant p = bySession.get(session);
+        Long claimer = claiming.get(key);
+        return (p != null && Names.nickKey(p.nick).equals(key)) || (claimer != null && claimer == session);
     }
 
     /** A nick holder that is gone: its node left, or it was a session of this node that is no more. */
@@ -344,12 +367,12 @@ final class ClusterHub {
             renamed(me, n.nick(), oldKey, newKey);
             return Future.succeededFuture(new ServerMessage.Ok(n.id()));
         }
-        if (byNick.containsKey(newKey) || claiming.contains(newKey)) {
+        if (byNick.containsKey(newKey) || claiming.containsKey(newKey)) {
             return Future.succeededFuture(nickTaken(n, n.nick()));
         }
-        claiming.add(newKey);
+        claiming.put(newKey, me.recipient.sessionId());
         String holder = Directory.holder(self, me.recipient.sessionId());
-        return directory.claimNick(newKey, holder, this::isStale).transform(ar -> {
+        return directory.claimNick(newKey, holder, this::isGone).transform(ar -> {
             claiming.remove(newKey);
             if (ar.failed()) {
                 return Future.succeededFuture(error(n, ErrorCode.UNAVAILABLE, "the nick directory is not available"));

@@ -185,6 +185,8 @@ final class ClusterHubVerticle extends VerticleBase {
             }
             case Wire.OWNED -> msg.reply(sequencer.onOwned());
             case Wire.PRESENCE -> presence.onRemoteEvent(body);
+            case Wire.HOLDS -> msg.reply(new JsonObject().put(Wire.HELD,
+                    hub.holds(body.getLong(Wire.SESSION), body.getString(Wire.NICKNAME))));
             case Wire.PEERS -> presence.localTable().onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
                     : new JsonObject()));
             default -> msg.fail(400, "unknown op " + body.getString(Wire.OP));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -17,8 +18,9 @@ import java.util.function.Predicate;
  *   <li>room owners: room to {@code node/epoch}; {@code putIfAbsent} picks a new room's owner,
  *       compare-and-set moves it when the owner died.
  * </ul>
- * Entries outlive the node that wrote them: a holder on a node that is gone counts as free
- * ({@code stale}), and the leader sweeps them after a node leaves.
+ * Entries can outlive what they name (a node that left; a merge after a partition bringing back
+ * entries of closed sessions): a claim takes over a holder whose session is gone, and the leader
+ * sweeps a dead node's nicks.
  */
 final class Directory {
     static final String NICKS = "chat.nicks";
@@ -65,26 +67,28 @@ final class Directory {
 
     /**
      * Claims a nick for {@code holder}: true if it was free, already the holder's, or held by a
-     * holder that {@code stale} says is gone (then it is taken over with compare-and-set).
+     * holder that {@code gone} says is gone (then it is taken over with compare-and-set).
      */
-    Future<Boolean> claimNick(String key, String holder, Predicate<String> stale) {
-        return claimNick(key, holder, stale, 3);
+    Future<Boolean> claimNick(String key, String holder, BiFunction<String, String, Future<Boolean>> gone) {
+        return claimNick(key, holder, gone, 3);
     }
 
-    private Future<Boolean> claimNick(String key, String holder, Predicate<String> stale, int attempts) {
+    private Future<Boolean> claimNick(String key, String holder, BiFunction<String, String, Future<Boolean>> gone,
+                                      int attempts) {
         return nicks.putIfAbsent(key, holder).compose(prev -> {
             if (prev == null || prev.equals(holder)) {
                 return Future.succeededFuture(true);
             }
-            if (!stale.test(prev)) {
-                return Future.succeededFuture(false);
-            }
-            return nicks.replaceIfPresent(key, prev, holder).compose(replaced -> {
-                // not replaced: the stale entry changed meanwhile (swept, or claimed by someone else)
-                return replaced || attempts <= 1 ? Future.succeededFuture(replaced)
-                        : claimNick(key, holder, stale, attempts - 1);
-            });
+            return gone.apply(key, prev).compose(isGone -> isGone ? takeOver(key, prev, holder, gone, attempts)
+                    : Future.succeededFuture(false));
         });
+    }
+
+    private Future<Boolean> takeOver(String key, String prev, String holder,
+                                     BiFunction<String, String, Future<Boolean>> gone, int attempts) {
+        return nicks.replaceIfPresent(key, prev, holder).compose(replaced ->
+                // not replaced: the stale entry changed meanwhile (swept, or claimed by someone else)
+                replaced || attempts <= 1 ? Future.succeededFuture(replaced) : claimNick(key, holder, gone, attempts - 1));
     }
 
     /** Frees a nick if {@code holder} still holds it. */

@@ -21,6 +21,7 @@ import java.util.List;
  * snap     room                    the room's state             a snapshot, or {}
  * install  snap                    replace the room's state     null
  * owned                            rooms this node sequences    {rooms: [name...]}
+ * holds    session nick            does the session hold it?    {held}
  * presence frame                   a presence change            none (sent, not requested)
  * peers                            this node's presence table   {peers: [...]}
  * </pre>
@@ -43,6 +44,7 @@ final class Wire {
     static final String OWNED = "owned";
     static final String PRESENCE = "presence";
     static final String PEERS = "peers";
+    static final String HOLDS = "holds";
 
     static final String K = "k";
     static final String MSG = "msg";
@@ -70,6 +72,7 @@ final class Wire {
     static final String FRAME = "frame";
     static final String RID = "rid";
     static final String RIDS = "rids";
+    static final String HELD = "held";
 
     static final String R = "r";
     static final String OK = "ok";
