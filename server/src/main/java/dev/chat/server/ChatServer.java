@@ -45,8 +45,10 @@ public final class ChatServer {
      */
     public static Future<ChatServer> start(ServerConfig config) {
         if (config.cluster()) {
-            return ClusterBootstrap.start(config, vertxOptions()).compose(node ->
-                    launch(new ChatServer(node.vertx(), config, node.nodeId()), node.hubVerticle(config)));
+            return ClusterBootstrap.start(config, vertxOptions()).compose(node -> {
+                ChatServer server = new ChatServer(node.vertx(), config, node.nodeId());
+                return launch(server, node.hubVerticle(config, server.metrics()));
+            });
         }
         Vertx vertx = Vertx.vertx(vertxOptions());
         String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -13,6 +13,10 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,10 +95,20 @@ class ClusterIT {
 
     @Test
     @Order(1)
-    void welcomeNamesTheNodeFromReady() throws Exception {
+    void welcomeHealthAndMetricsNameTheClusterNode() throws Exception {
         ChatConnection c = client(n2, "greeter");
         ServerMessage.Welcome w = (ServerMessage.Welcome) c.await(m -> m instanceof ServerMessage.Welcome, ChatConnection.TIMEOUT);
         assertThat(w.node()).isEqualTo(nodes.get(1).nodeId());
+        HttpClient http = HttpClient.newHttpClient();
+        for (NodeProcess n : nodes) {
+            String base = "http://127.0.0.1:" + n.httpPort();
+            String health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(health).contains("\"node\":\"" + n.nodeId() + "\"");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("\nchat_cluster_peers 2\n"));
+        }
     }
 
     @Test

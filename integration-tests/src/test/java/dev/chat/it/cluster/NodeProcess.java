@@ -104,6 +104,10 @@ final class NodeProcess implements AutoCloseable {
         return Integer.parseInt(ready.join().group(2));
     }
 
+    int httpPort() {
+        return Integer.parseInt(ready.join().group(6));
+    }
+
     int udpPort() {
         return Integer.parseInt(ready.join().group(4));
     }

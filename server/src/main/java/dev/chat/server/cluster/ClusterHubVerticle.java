@@ -7,6 +7,7 @@ import dev.chat.protocol.ServerMessage;
 import dev.chat.server.bus.Addresses;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
+import dev.chat.server.metrics.ServerMetrics;
 import dev.chat.server.rooms.ChatHub;
 import dev.chat.server.rooms.CloseSession;
 import dev.chat.server.rooms.Disconnected;
@@ -44,7 +45,13 @@ final class ClusterHubVerticle extends VerticleBase {
     private static final long RECONCILE_MS = 2_000;
 
     private final ServerConfig config;
+    private final ServerMetrics metrics;
     private final HazelcastClusterManager manager;
+    // read by the HTTP verticle at scrape time; refreshed by the hub
+    private volatile int members;
+    private volatile int peerCount;
+    private volatile int roomCount;
+    private volatile int roomsOwned;
     private Peers peers;
     private Directory directory;
     private Replicas replicas;
@@ -52,8 +59,9 @@ final class ClusterHubVerticle extends VerticleBase {
     private ClusterHub hub;
     private ClusterPresence presence;
 
-    ClusterHubVerticle(ServerConfig config, HazelcastClusterManager manager) {
+    ClusterHubVerticle(ServerConfig config, ServerMetrics metrics, HazelcastClusterManager manager) {
         this.config = config;
+        this.metrics = metrics;
         this.manager = manager;
     }
 
@@ -96,7 +104,14 @@ final class ClusterHubVerticle extends VerticleBase {
                     context.runOnContext(v -> onMerged());
                 }
             });
-            vertx.setPeriodic(RECONCILE_MS, t -> sequencer.reconcile());
+            metrics.gauge("chat_cluster_members", "Nodes in the cluster, this one included.", () -> members);
+            metrics.gauge("chat_cluster_peers", "Nodes this one sends room events to.", () -> peerCount);
+            metrics.gauge("chat_cluster_rooms", "Rooms in this node's copy of the cluster.", () -> roomCount);
+            metrics.gauge("chat_cluster_rooms_owned", "Rooms this node sequences.", () -> roomsOwned);
+            vertx.setPeriodic(RECONCILE_MS, t -> {
+                sequencer.reconcile();
+                refreshGauges();
+            });
             vertx.eventBus().<byte[]>localConsumer(Addresses.PRESENCE_EVENTS, m -> presence.onLocalEvent(m.body()));
             vertx.eventBus().<ClientMessage.ListPeers>localConsumer(Addresses.CLUSTER_PEERS, m ->
                     presence.peersOf(m.body()).onComplete(ar -> m.reply(ar.succeeded() ? ar.result()
@@ -106,6 +121,19 @@ final class ClusterHubVerticle extends VerticleBase {
                     vertx.eventBus().localConsumer(Addresses.HUB, this::onHub).completion(),
                     vertx.eventBus().<JsonObject>consumer(Addresses.node(self), this::onNode).completion());
         }).compose(v -> joinCluster(self));
+    }
+
+    private void refreshGauges() {
+        members = manager.getNodes().size();
+        peerCount = peers.peers().size();
+        roomCount = replicas.size();
+        int owned = 0;
+        for (RoomReplica r : replicas.all()) {
+            if (r.own != null) {
+                owned++;
+            }
+        }
+        roomsOwned = owned;
     }
 
     /** Greets every other node, then copies the rooms each of them owns. */
@@ -126,6 +154,7 @@ final class ClusterHubVerticle extends VerticleBase {
             }
             return Future.join(copied).transform(x -> {
                 LOG.info("joined the cluster as {}: {} peer(s), {} room(s)", self, peers.peers().size(), replicas.size());
+                refreshGauges();
                 return Future.<Void>succeededFuture();
             });
         });

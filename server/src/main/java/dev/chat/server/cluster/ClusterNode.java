@@ -1,6 +1,7 @@
 package dev.chat.server.cluster;
 
 import dev.chat.server.config.ServerConfig;
+import dev.chat.server.metrics.ServerMetrics;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -28,7 +29,7 @@ public final class ClusterNode {
     }
 
     /** The hub for this node: owns local sessions, replicates rooms, sequences the rooms it owns. */
-    public VerticleBase hubVerticle(ServerConfig config) {
-        return new ClusterHubVerticle(config, manager);
+    public VerticleBase hubVerticle(ServerConfig config, ServerMetrics metrics) {
+        return new ClusterHubVerticle(config, metrics, manager);
     }
 }
