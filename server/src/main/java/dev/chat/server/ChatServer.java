@@ -1,6 +1,7 @@
 package dev.chat.server;
 
 import dev.chat.server.bus.LocalCodec;
+import dev.chat.server.cluster.ClusterBootstrap;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.http.HttpVerticle;
 import dev.chat.server.metrics.ServerMetrics;
@@ -10,6 +11,7 @@ import dev.chat.server.rooms.HubVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.lang.management.ManagementFactory;
@@ -37,37 +39,49 @@ public final class ChatServer {
         this.metrics = new ServerMetrics();
     }
 
-    /** Starts a node; the future fails if any listener cannot bind. */
+    /**
+     * Starts a node; the future fails if any listener cannot bind. With {@code --cluster} it first
+     * joins the cluster (Hazelcast) and completes only once this node has the cluster's rooms.
+     */
     public static Future<ChatServer> start(ServerConfig config) {
         if (config.cluster()) {
-            return Future.failedFuture(new IllegalStateException("clustering is not available in this build yet"));
+            return ClusterBootstrap.start(config, vertxOptions()).compose(node -> {
+                ChatServer server = new ChatServer(node.vertx(), config, node.nodeId());
+                return launch(server, node.hubVerticle(config, server.metrics()));
+            });
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
-                Math.max(2, Runtime.getRuntime().availableProcessors() * 2)));
+        Vertx vertx = Vertx.vertx(vertxOptions());
         String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        ChatServer server = new ChatServer(vertx, config, nodeId);
+        return launch(new ChatServer(vertx, config, nodeId), new HubVerticle(config, nodeId));
+    }
+
+    private static Future<ChatServer> launch(ChatServer server, VerticleBase hub) {
         Promise<ChatServer> result = Promise.promise();
-        server.deploy().onComplete(ar -> {
+        server.deploy(hub).onComplete(ar -> {
             if (ar.succeeded()) {
                 result.complete(server);
                 return;
             }
             // close from outside Vert.x: a close awaited on an event loop would never complete
-            Thread abort = new Thread(() -> vertx.close().toCompletionStage()
+            Thread abort = new Thread(() -> server.vertx.close().toCompletionStage()
                     .whenComplete((v, e) -> result.fail(ar.cause())), "chat-abort");
             abort.start();
         });
         return result.future();
     }
 
-    private Future<Void> deploy() {
+    private static VertxOptions vertxOptions() {
+        return new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+    }
+
+    private Future<Void> deploy(VerticleBase hub) {
         vertx.eventBus().registerCodec(new LocalCodec());
         metrics.gauge("chat_tcp_event_loops", "Event loops serving TCP clients (each owns its connections).",
                 config::tcpInstances);
         metrics.gauge("chat_jvm_threads", "Live JVM threads: compare with chat_connections.",
                 ManagementFactory.getThreadMXBean()::getThreadCount);
         AtomicInteger nextLoop = new AtomicInteger();
-        return vertx.deployVerticle(new HubVerticle(config, nodeId))
+        return vertx.deployVerticle(hub)
                 .compose(id -> vertx.deployVerticle(
                         () -> new TcpVerticle(config, metrics, nextLoop.getAndIncrement(), tcpPort::set),
                         new DeploymentOptions().setInstances(config.tcpInstances())))

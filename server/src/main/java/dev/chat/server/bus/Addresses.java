@@ -15,6 +15,10 @@ public final class Addresses {
     public static final String PRESENCE_EVENTS = "chat.presence.events";
     /** Published to every loop on shutdown so sessions get {@code bye}. */
     public static final String SHUTDOWN = "chat.shutdown";
+    /** Cluster mode: {@code peers} for the whole cluster (ListPeers in, PeerList back), answered by the cluster hub. */
+    public static final String CLUSTER_PEERS = "chat.cluster.peers";
+    /** Prefix of each cluster node's address (JSON messages between nodes); see {@link #node(String)}. */
+    public static final String NODE_PREFIX = "chat.node.";
 
     private Addresses() {
     }
@@ -22,5 +26,10 @@ public final class Addresses {
     /** Delivery address of the TCP event loop with this index. */
     public static String loop(int index) {
         return LOOP_PREFIX + index;
+    }
+
+    /** The cluster-wide address of one node's hub: room events, owner requests, direct messages. */
+    public static String node(String nodeId) {
+        return NODE_PREFIX + nodeId;
     }
 }

@@ -92,6 +92,27 @@ public record ServerConfig(
         if (heartbeat.toMillis() < 10 || helloTimeout.toMillis() < 10 || beaconInterval.toMillis() < 10) {
             throw new IllegalArgumentException("durations must be at least 10ms");
         }
+        if (cluster) {
+            for (String member : clusterMembers) {
+                requireMember(member);
+            }
+        }
+    }
+
+    /** {@code host:port} (an IPv6 host in brackets), port 1..65535. */
+    private static void requireMember(String member) {
+        int colon = member.lastIndexOf(':');
+        String host = colon > 0 ? member.substring(0, colon) : "";
+        int port;
+        try {
+            port = Integer.parseInt(member.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        boolean bareIpv6 = host.indexOf(':') >= 0 && !(host.startsWith("[") && host.endsWith("]"));
+        if (host.isBlank() || bareIpv6 || port < 1 || port > 65535) {
+            throw new IllegalArgumentException("cluster member must be host:port: '" + member + "'");
+        }
     }
 
     /** Defaults for everything, on loopback with free ports: what tests start from. */

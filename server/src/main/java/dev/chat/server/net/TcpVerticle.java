@@ -11,6 +11,7 @@ import dev.chat.server.bus.Addresses;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.metrics.ServerMetrics;
+import dev.chat.server.rooms.CloseSession;
 import dev.chat.server.rooms.Delivery;
 import dev.chat.server.rooms.Disconnected;
 import dev.chat.server.rooms.HubCall;
@@ -95,7 +96,7 @@ public final class TcpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        vertx.eventBus().<Delivery>localConsumer(Addresses.loop(index), this::onDelivery);
+        vertx.eventBus().<Object>localConsumer(Addresses.loop(index), this::onLoopMessage);
         vertx.eventBus().<byte[]>localConsumer(Addresses.PRESENCE_EVENTS, this::onPresence);
         long sweep = Math.max(20, Math.min(1000, Math.min(config.heartbeat().toMillis(),
                 config.helloTimeout().toMillis()) / 4));
@@ -218,7 +219,8 @@ public final class TcpVerticle extends VerticleBase {
     }
 
     private void peers(Session s, ClientMessage m) {
-        vertx.eventBus().<ServerMessage>request(Addresses.PRESENCE_PEERS, m, LocalCodec.LOCAL)
+        String table = config.cluster() ? Addresses.CLUSTER_PEERS : Addresses.PRESENCE_PEERS;
+        vertx.eventBus().<ServerMessage>request(table, m, LocalCodec.LOCAL)
                 .onSuccess(reply -> {
                     if (!s.closing) {
                         s.send(reply.body());
@@ -231,8 +233,15 @@ public final class TcpVerticle extends VerticleBase {
                 });
     }
 
-    private void onDelivery(Message<Delivery> msg) {
-        Delivery d = msg.body();
+    private void onLoopMessage(Message<Object> msg) {
+        if (msg.body() instanceof Delivery d) {
+            onDelivery(d);
+        } else if (msg.body() instanceof CloseSession c && c.who() instanceof Session s) {
+            s.close(c.reason(), new ServerMessage.Bye(c.reason()));
+        }
+    }
+
+    private void onDelivery(Delivery d) {
         for (Recipient r : d.to()) {
             r.deliver(d.frame());
         }

@@ -40,6 +40,28 @@ public final class ChatHub {
     @FunctionalInterface
     public interface Outbox {
         void send(int loop, Delivery delivery);
+
+        /**
+         * Sends one encoded frame to recipients grouped by event loop ({@code byLoop[loop]}), one
+         * delivery per loop that has any, leaving out {@code except} (may be null).
+         */
+        default void fanOut(byte[] frame, Recipient[][] byLoop, Recipient except, boolean message) {
+            for (int loop = 0; loop < byLoop.length; loop++) {
+                Recipient[] to = byLoop[loop];
+                if (except != null && except.loop() == loop) {
+                    List<Recipient> rest = new ArrayList<>(to.length);
+                    for (Recipient r : to) {
+                        if (r != except) {
+                            rest.add(r);
+                        }
+                    }
+                    to = rest.toArray(new Recipient[0]);
+                }
+                if (to.length > 0) {
+                    send(loop, new Delivery(frame, to, message));
+                }
+            }
+        }
     }
 
     /** A registered session. */
@@ -258,26 +280,7 @@ public final class ChatHub {
 
     /** Sends one encoded frame to every member of the room: one delivery per event loop. */
     private void fanout(Room room, byte[] frame, Recipient except, boolean message) {
-        Recipient[][] byLoop = room.recipientsByLoop(loops);
-        for (int loop = 0; loop < byLoop.length; loop++) {
-            Recipient[] to = byLoop[loop];
-            if (except != null && except.loop() == loop) {
-                to = without(to, except);
-            }
-            if (to.length > 0) {
-                outbox.send(loop, new Delivery(frame, to, message));
-            }
-        }
-    }
-
-    private static Recipient[] without(Recipient[] all, Recipient except) {
-        List<Recipient> out = new ArrayList<>(all.length);
-        for (Recipient r : all) {
-            if (r != except) {
-                out.add(r);
-            }
-        }
-        return out.toArray(new Recipient[0]);
+        outbox.fanOut(frame, room.recipientsByLoop(loops), except, message);
     }
 
     private static ServerMessage.Error error(ClientMessage m, String code, String message) {

@@ -1,0 +1,325 @@
+package dev.chat.server.cluster;
+
+import com.hazelcast.core.LifecycleEvent;
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.server.bus.Addresses;
+import dev.chat.server.bus.LocalCodec;
+import dev.chat.server.config.ServerConfig;
+import dev.chat.server.metrics.ServerMetrics;
+import dev.chat.server.rooms.ChatHub;
+import dev.chat.server.rooms.CloseSession;
+import dev.chat.server.rooms.Disconnected;
+import dev.chat.server.rooms.HubCall;
+import dev.chat.server.rooms.InMemoryHistory;
+import dev.chat.server.rooms.Recipient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.NodeListener;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub of a cluster node, in place of {@link dev.chat.server.rooms.HubVerticle}: the one
+ * context that owns this node's sessions, its copy of every room, and the rooms it sequences.
+ * Sessions reach it at {@link Addresses#HUB} exactly as they reach the single-node hub; other
+ * nodes reach it at {@link Addresses#node(String)} with {@link Wire} messages; the cluster
+ * manager tells it when nodes come and go.
+ *
+ * <p>Starting completes once this node has greeted every running node (each pinged it back, so
+ * room events reach it) and copied the rooms they own: the node serves nothing before that.
+ */
+final class ClusterHubVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterHubVerticle.class);
+    private static final long HELLO_TIMEOUT_MS = 10_000;
+    private static final long PING_TIMEOUT_MS = 5_000;
+    private static final long RECONCILE_MS = 2_000;
+
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+    private final HazelcastClusterManager manager;
+    // read by the HTTP verticle at scrape time; refreshed by the hub
+    private volatile int members;
+    private volatile int peerCount;
+    private volatile int roomCount;
+    private volatile int roomsOwned;
+    private Peers peers;
+    private Directory directory;
+    private Replicas replicas;
+    private RoomSequencer sequencer;
+    private ClusterHub hub;
+    private ClusterPresence presence;
+
+    ClusterHubVerticle(ServerConfig config, ServerMetrics metrics, HazelcastClusterManager manager) {
+        this.config = config;
+        this.metrics = metrics;
+        this.manager = manager;
+    }
+
+    @Override
+    public Future<?> start() {
+        String self = manager.getNodeId();
+        String[] loopAddresses = new String[config.tcpInstances()];
+        for (int i = 0; i < loopAddresses.length; i++) {
+            loopAddresses[i] = Addresses.loop(i);
+        }
+        ChatHub.Outbox outbox = (loop, delivery) -> vertx.eventBus().send(loopAddresses[loop], delivery, LocalCodec.LOCAL);
+        return Directory.open(vertx).compose(dir -> {
+            directory = dir;
+            peers = new Peers(vertx, self, manager.getNodes());
+            replicas = new Replicas(self, config.tcpInstances(), config.historyLimit(),
+                    new InMemoryHistory(config.historyLimit()), outbox, session -> hub.recipient(session));
+            replicas.onDropped((session, room) -> {
+                Recipient r = hub.droppedFrom(session, room);
+                if (r != null) {
+                    LOG.warn("the cluster dropped session #{} from {}: this node was counted dead; closing it", session, room);
+                    close(r);
+                }
+            });
+            sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis);
+            hub = new ClusterHub(vertx, config, peers, directory, replicas, sequencer, outbox, System::currentTimeMillis);
+            presence = new ClusterPresence(vertx, peers, config.maxFrame());
+            manager.nodeListener(new NodeListener() {
+                @Override
+                public void nodeAdded(String node) {
+                    context.runOnContext(v -> onNodeAdded(self, node));
+                }
+
+                @Override
+                public void nodeLeft(String node) {
+                    context.runOnContext(v -> onNodeLeft(node));
+                }
+            });
+            manager.getHazelcastInstance().getLifecycleService().addLifecycleListener(event -> {
+                if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                    context.runOnContext(v -> onMerged());
+                }
+            });
+            metrics.gauge("chat_cluster_members", "Nodes in the cluster, this one included.", () -> members);
+            metrics.gauge("chat_cluster_peers", "Nodes this one sends room events to.", () -> peerCount);
+            metrics.gauge("chat_cluster_rooms", "Rooms in this node's copy of the cluster.", () -> roomCount);
+            metrics.gauge("chat_cluster_rooms_owned", "Rooms this node sequences.", () -> roomsOwned);
+            vertx.setPeriodic(RECONCILE_MS, t -> {
+                sequencer.reconcile();
+                refreshGauges();
+            });
+            vertx.eventBus().<byte[]>localConsumer(Addresses.PRESENCE_EVENTS, m -> presence.onLocalEvent(m.body()));
+            vertx.eventBus().<ClientMessage.ListPeers>localConsumer(Addresses.CLUSTER_PEERS, m ->
+                    presence.peersOf(m.body()).onComplete(ar -> m.reply(ar.succeeded() ? ar.result()
+                            : new ServerMessage.Error(m.body().id(), ErrorCode.UNAVAILABLE, "presence is not available"),
+                            LocalCodec.LOCAL)));
+            return Future.all(
+                    vertx.eventBus().localConsumer(Addresses.HUB, this::onHub).completion(),
+                    vertx.eventBus().<JsonObject>consumer(Addresses.node(self), this::onNode).completion());
+        }).compose(v -> joinCluster(self));
+    }
+
+    private void refreshGauges() {
+        members = manager.getNodes().size();
+        peerCount = peers.peers().size();
+        roomCount = replicas.size();
+        int owned = 0;
+        for (RoomReplica r : replicas.all()) {
+            if (r.own != null) {
+                owned++;
+            }
+        }
+        roomsOwned = owned;
+    }
+
+    /** Greets every other node, then copies the rooms each of them owns. */
+    private Future<Void> joinCluster(String self) {
+        List<Future<Void>> greeted = new ArrayList<>();
+        for (String node : manager.getNodes()) {
+            if (!node.equals(self)) {
+                greeted.add(greet(self, node, 3));
+            }
+        }
+        return Future.join(greeted).transform(ar -> {
+            List<Future<Void>> copied = new ArrayList<>();
+            for (String peer : new ArrayList<>(peers.peers())) {
+                copied.add(sequencer.copyRoomsOf(peer).recover(e -> {
+                    LOG.warn("could not copy the rooms of {}: {}", peer, e.toString());
+                    return Future.succeededFuture();
+                }));
+            }
+            return Future.join(copied).transform(x -> {
+                LOG.info("joined the cluster as {}: {} peer(s), {} room(s)", self, peers.peers().size(), replicas.size());
+                refreshGauges();
+                return Future.<Void>succeededFuture();
+            });
+        });
+    }
+
+    private Future<Void> greet(String self, String node, int attempts) {
+        return peers.request(node, Wire.op(Wire.HELLO).put(Wire.NODE, self), HELLO_TIMEOUT_MS).transform(ar -> {
+            if (ar.succeeded()) {
+                peers.addPeer(node);
+                return Future.succeededFuture();
+            }
+            if (noHandlers(ar.cause()) || attempts <= 1) {
+                // not started yet (it greets us when it is) or gone
+                LOG.debug("no greeting from {}: {}", node, ar.cause().toString());
+                return Future.succeededFuture();
+            }
+            return greet(self, node, attempts - 1);
+        });
+    }
+
+    private static boolean noHandlers(Throwable e) {
+        return e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
+    }
+
+    private void onHub(Message<Object> msg) {
+        Object body = msg.body();
+        if (body instanceof HubCall call) {
+            hub.handle(call.from(), call.message()).onComplete(ar -> {
+                ServerMessage reply = ar.succeeded() ? ar.result()
+                        : new ServerMessage.Error(call.message().id(), ErrorCode.UNAVAILABLE, "the chat failed to answer");
+                if (ar.failed()) {
+                    LOG.warn("request {} failed: {}", call.message().type(), ar.cause().toString());
+                }
+                msg.reply(reply, LocalCodec.LOCAL);
+            });
+        } else if (body instanceof Disconnected d) {
+            hub.disconnected(d.who());
+        } else {
+            throw new IllegalArgumentException("unexpected hub message " + body);
+        }
+    }
+
+    private void onNode(Message<JsonObject> msg) {
+        JsonObject body = msg.body();
+        switch (body.getString(Wire.OP, "")) {
+            case Wire.EVENT -> onEvent(msg, body);
+            case Wire.OWN -> sequencer.onRequest(body).onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
+                    : Wire.error(ErrorCode.UNAVAILABLE, "the room's owner failed: " + ar.cause().getMessage())));
+            case Wire.DM -> msg.reply(hub.onDirect(body));
+            case Wire.HELLO -> onHello(msg, body.getString(Wire.NODE));
+            case Wire.PING -> msg.reply(new JsonObject());
+            case Wire.SYNC -> msg.reply(sequencer.onSync(body));
+            case Wire.SNAP -> msg.reply(sequencer.onSnap(body));
+            case Wire.INSTALL -> {
+                replicas.install(body.getJsonObject(Wire.SNAP), false);
+                msg.reply(null);
+            }
+            case Wire.OWNED -> msg.reply(sequencer.onOwned());
+            case Wire.PRESENCE -> presence.onRemoteEvent(body);
+            case Wire.HOLDS -> msg.reply(new JsonObject().put(Wire.HELD,
+                    hub.holds(body.getLong(Wire.SESSION), body.getString(Wire.NICKNAME))));
+            case Wire.PEERS -> presence.localTable().onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
+                    : new JsonObject()));
+            default -> msg.fail(400, "unknown op " + body.getString(Wire.OP));
+        }
+    }
+
+    /** A room event: stored (acknowledged), or refused if its sender is not the room's owner any more. */
+    private void onEvent(Message<JsonObject> msg, JsonObject ev) {
+        RoomReplica room = replicas.get(ev.getString(Wire.ROOM));
+        if (room != null && room.own != null) {
+            // another node sequences a room this node owns: refuse, and let the directory decide
+            sequencer.contest(room, ev.getLong(Wire.EPOCH));
+            msg.fail(RoomSequencer.STALE_OWNER, Directory.owner(peers.self(), room.epoch));
+            return;
+        }
+        if (replicas.onEvent(ev)) {
+            msg.reply(null);
+        } else {
+            msg.fail(RoomSequencer.STALE_OWNER, Directory.owner(room.owner, room.epoch));
+        }
+    }
+
+    /** A node finished starting: make sure we reach it (ping it back) before it counts as a peer. */
+    private void onHello(Message<JsonObject> msg, String node) {
+        peers.memberAdded(node); // it talks to us, so it is a member even if the listener has not said so yet
+        ping(node, 20).onComplete(ar -> {
+            if (ar.succeeded()) {
+                peers.addPeer(node);
+                LOG.info("node {} joined", node);
+                msg.reply(new JsonObject());
+            } else {
+                msg.fail(503, "cannot reach " + node + ": " + ar.cause().getMessage());
+            }
+        });
+    }
+
+    private Future<Void> ping(String node, int attempts) {
+        return peers.request(node, Wire.op(Wire.PING), PING_TIMEOUT_MS).transform(ar -> {
+            if (ar.succeeded()) {
+                return Future.succeededFuture();
+            }
+            if (attempts <= 1 || !noHandlers(ar.cause())) {
+                return Future.failedFuture(ar.cause());
+            }
+            Promise<Void> later = Promise.promise();
+            vertx.setTimer(100, t -> ping(node, attempts - 1).onComplete(later));
+            return later.future();
+        });
+    }
+
+    /**
+     * A node joined, or came back after it was counted dead (a partition healed, a hung process
+     * resumed). A starting node greets us itself; greeting it too restores a lost peer, and rooms
+     * this node sequenced meanwhile go back to the owner the directory names.
+     */
+    private void onNodeAdded(String self, String node) {
+        if (node.equals(self)) {
+            return; // after a merge the cluster manager reports this node too
+        }
+        peers.memberAdded(node);
+        if (!peers.peers().contains(node)) {
+            greet(self, node, 1).onComplete(ar -> sequencer.verifyOwnership());
+        }
+    }
+
+    /**
+     * This node was on the smaller side of a split (or hung for longer than the heartbeat
+     * timeout) and has just merged back: the others counted it dead, dropped its sessions and
+     * freed their nicks. Its clients must reconnect and register again.
+     */
+    private void onMerged() {
+        List<Recipient> sessions = hub.localSessions();
+        LOG.warn("merged back into the cluster after being cut off: closing {} session(s)", sessions.size());
+        List<Future<Void>> closed = new ArrayList<>();
+        for (Recipient r : sessions) {
+            closed.add(close(r));
+        }
+        sequencer.verifyOwnership();
+        // the merge may have brought back nick entries of sessions this node had already closed
+        String self = peers.self();
+        long cutoff = hub.highestSession();
+        Future.join(closed).onComplete(x -> directory.sweepNicks(holder -> Directory.nodeOf(holder).equals(self)
+                && Directory.numberOf(holder) <= cutoff && hub.recipient(Directory.numberOf(holder)) == null));
+    }
+
+    /** Drops a session the cluster gave up and, once its nick is free, tells its client to reconnect. */
+    private Future<Void> close(Recipient r) {
+        return hub.evict(r).onComplete(ar -> vertx.eventBus().send(Addresses.loop(r.loop()),
+                new CloseSession(r, "this server lost contact with the cluster; reconnect"), LocalCodec.LOCAL));
+    }
+
+    private void onNodeLeft(String node) {
+        boolean wasPeer = peers.peers().contains(node);
+        peers.memberLeft(node);
+        LOG.info("node {} left the cluster{}", node, wasPeer ? "" : " (it was not a peer yet)");
+        sequencer.reconcile();
+        if (peers.isLeader()) {
+            directory.sweepNicks(hub::isDead).onComplete(ar -> {
+                if (ar.succeeded() && ar.result() > 0) {
+                    LOG.info("freed {} nick(s) of node(s) that left", ar.result());
+                } else if (ar.failed()) {
+                    LOG.warn("could not sweep nicks: {}", ar.cause().toString());
+                }
+            });
+        }
+    }
+}

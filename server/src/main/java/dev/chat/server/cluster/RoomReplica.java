@@ -1,0 +1,125 @@
+package dev.chat.server.cluster;
+
+import dev.chat.server.rooms.Recipient;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+
+/**
+ * This node's copy of one room: every node keeps one of every room, changed only by the room's
+ * events, which its owner numbers ({@code version}) and sends to every node in order. Touched only
+ * from the cluster hub's context.
+ */
+final class RoomReplica {
+    /** Events buffered after a gap, while a snapshot is on its way; beyond this, start over. */
+    static final int MAX_EARLY = 10_000;
+    /** Request ids remembered per room, to recognise a {@code say} retried after a failover. */
+    static final int MAX_RECENT = 4_096;
+
+    final String name;
+    /** The node that sequences the room, and its term: a takeover increments the epoch. */
+    String owner;
+    long epoch;
+    /** Number of the last event applied. */
+    long version;
+    /** {@code seq} of the last message sequenced (on the owner) or applied (elsewhere). */
+    long lastSeq;
+    /** {@code seq} of the last message in this node's history store. */
+    long storedSeq;
+    /** Cluster-wide members in join order, by {@link RoomMember#key}. */
+    final LinkedHashMap<String, RoomMember> members = new LinkedHashMap<>();
+    /** Request ids of the latest messages, to their {@code seq}: a retried say is not stored twice. */
+    final LinkedHashMap<String, Long> recent = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_RECENT;
+        }
+    };
+    /** Events that arrived after a gap, by version. */
+    TreeMap<Long, JsonObject> early;
+    /** A snapshot has been requested to fill a gap. */
+    boolean resyncing;
+    /** The owner is checking the directory after seeing another owner's events. */
+    boolean contested;
+    /** Non-null while this node is the owner. */
+    Ownership own;
+    private Recipient[][] byLoop; // local members per event loop; null after a membership change
+
+    RoomReplica(String name, String owner, long epoch) {
+        this.name = name;
+        this.owner = owner;
+        this.epoch = epoch;
+    }
+
+    boolean contains(String node, long session) {
+        return members.containsKey(RoomMember.key(node, session));
+    }
+
+    RoomMember member(String node, long session) {
+        return members.get(RoomMember.key(node, session));
+    }
+
+    void put(RoomMember m) {
+        members.put(m.key(), m);
+        byLoop = null;
+    }
+
+    RoomMember remove(String node, long session) {
+        RoomMember m = members.remove(RoomMember.key(node, session));
+        byLoop = null;
+        return m;
+    }
+
+    void replaceMembers(List<RoomMember> all) {
+        members.clear();
+        for (RoomMember m : all) {
+            members.put(m.key(), m);
+        }
+        byLoop = null;
+    }
+
+    /** Nicks in join order, as {@code who} and {@code joined} report them. */
+    List<String> nicks() {
+        List<String> out = new ArrayList<>(members.size());
+        for (RoomMember m : members.values()) {
+            out.add(m.nick());
+        }
+        return out;
+    }
+
+    /**
+     * This node's members grouped by event loop. The arrays are built once per membership change
+     * and never modified, so a fan-out may keep them.
+     */
+    Recipient[][] localRecipients(String self, int loops, LongFunction<Recipient> locals) {
+        if (byLoop == null) {
+            List<List<Recipient>> lists = new ArrayList<>(loops);
+            for (int i = 0; i < loops; i++) {
+                lists.add(new ArrayList<>());
+            }
+            for (RoomMember m : members.values()) {
+                if (m.node().equals(self)) {
+                    Recipient r = locals.apply(m.session());
+                    if (r != null) {
+                        lists.get(r.loop()).add(r);
+                    }
+                }
+            }
+            Recipient[][] out = new Recipient[loops][];
+            for (int i = 0; i < loops; i++) {
+                out[i] = lists.get(i).toArray(new Recipient[0]);
+            }
+            byLoop = out;
+        }
+        return byLoop;
+    }
+
+    /** Forgets the cached recipients (a local session came or went). */
+    void invalidateRecipients() {
+        byLoop = null;
+    }
+}

@@ -1,0 +1,605 @@
+package dev.chat.server.cluster;
+
+import static dev.chat.server.cluster.Wire.EPOCH;
+import static dev.chat.server.cluster.Wire.K;
+import static dev.chat.server.cluster.Wire.NICKNAME;
+import static dev.chat.server.cluster.Wire.NODE;
+import static dev.chat.server.cluster.Wire.OLD;
+import static dev.chat.server.cluster.Wire.OWNER;
+import static dev.chat.server.cluster.Wire.ROOM;
+import static dev.chat.server.cluster.Wire.SEQ;
+import static dev.chat.server.cluster.Wire.SESSION;
+import static dev.chat.server.cluster.Wire.TEXT;
+import static dev.chat.server.cluster.Wire.TS;
+import static dev.chat.server.cluster.Wire.VER;
+
+import dev.chat.protocol.ErrorCode;
+import dev.chat.server.config.ServerConfig;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The owner's side of the cluster: sequences the rooms this node owns and takes over rooms whose
+ * owner died; also repairs this node's replicas when they miss events.
+ *
+ * <p>Sequencing a request: check it against the room's state, give the event the next version
+ * (and a message the next {@code seq}), apply it here, send it to every peer, and only when every
+ * peer has acknowledged it (or left, or timed out) fan it out to this node's members, store it in
+ * history and answer the requester. So an {@code ok} means every live node holds the message.
+ *
+ * <p>Taking over (when the owner died and rendezvous hashing over the live nodes picks this one):
+ * compare-and-set the room's directory entry to this node and the next epoch, ask every peer for
+ * its version (which fences events of the old epoch there), copy the freshest replica, push it to
+ * peers that are behind, emit {@code quit} for members of dead nodes, then serve queued requests.
+ */
+final class RoomSequencer {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomSequencer.class);
+    /** Failure code of an event refused because the peer follows a later owner of the room. */
+    static final int STALE_OWNER = 409;
+    /** How long the owner waits for a peer to store an event before releasing it anyway. */
+    static final long ACK_TIMEOUT_MS = 5_000;
+    static final long SYNC_TIMEOUT_MS = 5_000;
+    private static final long RESYNC_RETRY_MS = 500;
+
+    /** A request waiting for its room's owner to be settled. */
+    private record Queued(JsonObject req, Promise<JsonObject> reply) {
+    }
+
+    private final Vertx vertx;
+    private final ServerConfig config;
+    private final Replicas replicas;
+    private final Peers peers;
+    private final Directory directory;
+    private final LongSupplier clock;
+    private final String self;
+    /** Rooms whose owner is being looked up (or created, or taken over) in the directory. */
+    private final Map<String, List<Queued>> resolving = new HashMap<>();
+
+    RoomSequencer(Vertx vertx, ServerConfig config, Replicas replicas, Peers peers, Directory directory,
+                  LongSupplier clock) {
+        this.vertx = vertx;
+        this.config = config;
+        this.replicas = replicas;
+        this.peers = peers;
+        this.directory = directory;
+        this.clock = clock;
+        this.self = peers.self();
+        replicas.onGap(this::resync);
+    }
+
+    /** A request to the owner of its room (from this node or another); answers with a {@link Wire} reply. */
+    Future<JsonObject> onRequest(JsonObject req) {
+        Promise<JsonObject> p = Promise.promise();
+        submit(new Queued(req, p));
+        return p.future();
+    }
+
+    private void submit(Queued q) {
+        String name = q.req.getString(ROOM);
+        List<Queued> waiting = resolving.get(name);
+        if (waiting != null) {
+            enqueue(waiting, q);
+            return;
+        }
+        RoomReplica room = replicas.get(name);
+        if (room != null && room.own != null) {
+            if (room.own.ready) {
+                process(room, q.req, q.reply);
+            } else if (room.own.waiting.size() >= Ownership.MAX_QUEUED) {
+                q.reply.complete(busy());
+            } else {
+                room.own.waiting.add(() -> submit(q));
+            }
+            return;
+        }
+        if (room != null && !room.owner.equals(self) && peers.isLive(room.owner)) {
+            q.reply.complete(Wire.redirect(room.owner));
+            return;
+        }
+        List<Queued> queue = new ArrayList<>();
+        queue.add(q);
+        resolve(name, queue);
+    }
+
+    private static void enqueue(List<Queued> queue, Queued q) {
+        if (queue.size() >= Ownership.MAX_QUEUED) {
+            q.reply.complete(busy());
+        } else {
+            queue.add(q);
+        }
+    }
+
+    private static JsonObject busy() {
+        return Wire.error(ErrorCode.UNAVAILABLE, "the room is busy; try again");
+    }
+
+    // ---- who owns the room: the directory decides ----
+
+    /** Looks the room's owner up; {@code queue} (possibly empty) waits until that is settled. */
+    private void resolve(String name, List<Queued> queue) {
+        if (resolving.containsKey(name)) {
+            resolving.get(name).addAll(queue);
+            return;
+        }
+        resolving.put(name, queue);
+        directory.roomOwner(name).onComplete(ar -> decide(name, ar));
+    }
+
+    private void decide(String name, AsyncResult<String> ar) {
+        if (ar.failed()) {
+            LOG.warn("room {}: directory lookup failed: {}", name, ar.cause().toString());
+            finish(name, Wire.error(ErrorCode.UNAVAILABLE, "the room directory is not available"));
+            return;
+        }
+        String entry = ar.result();
+        if (entry != null) {
+            decideWith(name, entry);
+            return;
+        }
+        boolean create = false;
+        for (Queued q : resolving.get(name)) {
+            create |= Wire.JOIN.equals(q.req.getString(K));
+        }
+        if (!create) {
+            finishNoRoom(name);
+            return;
+        }
+        RoomReplica known = replicas.get(name);
+        long epoch = (known == null ? 0 : known.epoch) + 1;
+        directory.createRoom(name, Directory.owner(self, epoch)).onComplete(created -> {
+            if (created.failed()) {
+                decide(name, created);
+            } else if (created.result() == null) {
+                own(name, epoch, known != null && known.version > 0);
+            } else {
+                decideWith(name, created.result());
+            }
+        });
+    }
+
+    private void decideWith(String name, String entry) {
+        String node = Directory.nodeOf(entry);
+        long epoch = Directory.numberOf(entry);
+        if (node.equals(self)) {
+            own(name, epoch, true); // not sequencing it here although the directory says so: catch up first
+        } else if (peers.isLive(node)) {
+            RoomReplica room = replicas.get(name);
+            if (room != null && room.own == null) {
+                room.owner = node;
+            }
+            finish(name, Wire.redirect(node));
+        } else if (!self.equals(Rendezvous.pick(name, peers.candidates()))) {
+            // the owner is dead and another survivor is the one to take the room over
+            finish(name, Wire.redirect(Rendezvous.pick(name, peers.candidates())));
+        } else {
+            RoomReplica room = replicas.get(name);
+            long next = Math.max(epoch, room == null ? 0 : room.epoch) + 1;
+            directory.takeRoom(name, entry, Directory.owner(self, next)).onComplete(ar -> {
+                if (ar.succeeded() && ar.result()) {
+                    LOG.info("room {}: taking over from dead node {} (epoch {})", name, node, next);
+                    own(name, next, true);
+                } else if (ar.succeeded()) {
+                    directory.roomOwner(name).onComplete(again -> decide(name, again)); // someone else moved it
+                } else {
+                    decide(name, Future.failedFuture(ar.cause()));
+                }
+            });
+        }
+    }
+
+    /** Answers every queued request of a room with the same reply. */
+    private void finish(String name, JsonObject reply) {
+        List<Queued> queue = resolving.remove(name);
+        if (queue != null) {
+            for (Queued q : queue) {
+                q.reply.complete(reply);
+            }
+        }
+    }
+
+    /** The cluster has no such room: nothing to part from or say to. */
+    private void finishNoRoom(String name) {
+        List<Queued> queue = resolving.remove(name);
+        for (Queued q : queue) {
+            String kind = q.req.getString(K);
+            if (kind.equals(Wire.SAY)) {
+                q.reply.complete(Wire.error(ErrorCode.NOT_IN_ROOM, "join '" + name + "' before saying something there"));
+            } else if (kind.equals(Wire.PART)) {
+                q.reply.complete(Wire.error(ErrorCode.NOT_IN_ROOM, "not in room '" + name + "'"));
+            } else {
+                q.reply.complete(Wire.ok());
+            }
+        }
+    }
+
+    /** This node owns the room (from now on, or still); with {@code sync}, take it over first. */
+    private void own(String name, long epoch, boolean sync) {
+        List<Queued> queue = resolving.remove(name);
+        RoomReplica room = replicas.getOrCreate(name, self, epoch);
+        room.owner = self;
+        room.epoch = Math.max(room.epoch, epoch);
+        Ownership own = room.own;
+        if (own == null) {
+            own = new Ownership(!sync);
+            room.own = own;
+        } else {
+            sync = false;
+        }
+        if (queue != null) {
+            for (Queued q : queue) {
+                submit(q);
+            }
+        }
+        if (sync) {
+            takeOver(room, own);
+        }
+    }
+
+    // ---- sequencing ----
+
+    private void process(RoomReplica room, JsonObject req, Promise<JsonObject> reply) {
+        String node = req.getString(NODE);
+        long session = req.getLong(SESSION);
+        String nick = req.getString(NICKNAME);
+        RoomMember member = room.member(node, session);
+        switch (req.getString(K)) {
+            case Wire.JOIN -> {
+                if (member != null) {
+                    reply.complete(joined(room));
+                } else if (room.members.size() >= config.maxRoomMembers()) {
+                    reply.complete(Wire.error(ErrorCode.ROOM_FULL, "room '" + room.name + "' is full"));
+                } else {
+                    sequence(room, event(Wire.JOIN, node, session, nick), () -> joined(room), reply);
+                }
+            }
+            case Wire.PART -> {
+                if (member == null) {
+                    reply.complete(Wire.error(ErrorCode.NOT_IN_ROOM, "not in room '" + room.name + "'"));
+                } else {
+                    sequence(room, event(Wire.PART, node, session, member.nick()),
+                            () -> new JsonObject().put(Wire.R, Wire.PARTED), reply);
+                }
+            }
+            case Wire.QUIT -> {
+                if (member == null) {
+                    reply.complete(Wire.ok());
+                } else {
+                    sequence(room, event(Wire.QUIT, node, session, member.nick()), Wire::ok, reply);
+                }
+            }
+            case Wire.NICK -> {
+                if (member == null || member.nick().equals(nick)) {
+                    reply.complete(Wire.ok());
+                } else {
+                    sequence(room, event(Wire.NICK, node, session, nick).put(OLD, member.nick()), Wire::ok, reply);
+                }
+            }
+            case Wire.SAY -> {
+                String rid = req.getString(Wire.RID);
+                Long done = rid == null ? null : room.recent.get(rid);
+                if (done != null) {
+                    answerRetried(room, done, reply); // sequenced before the owner changed or the reply was lost
+                } else if (member == null) {
+                    reply.complete(Wire.error(ErrorCode.NOT_IN_ROOM,
+                            "join '" + room.name + "' before saying something there"));
+                } else if (room.own.unreleased.size() >= Ownership.MAX_QUEUED) {
+                    reply.complete(busy());
+                } else {
+                    JsonObject ev = event(Wire.MSG, node, session, nick).put(TEXT, req.getString(TEXT))
+                            .put(TS, clock.getAsLong()).put(SEQ, room.lastSeq + 1).put(Wire.RID, rid);
+                    sequence(room, ev, Wire::ok, reply);
+                }
+            }
+            default -> reply.complete(Wire.error(ErrorCode.INVALID, "unknown request " + req.getString(K)));
+        }
+    }
+
+    /** A say that was sequenced already: the same answer as the first time, once it is released. */
+    private static void answerRetried(RoomReplica room, long seq, Promise<JsonObject> reply) {
+        for (Ownership.Pending p : room.own.unreleased) {
+            if (p.fanout.stored() != null && p.fanout.stored().seq() == seq) {
+                p.done.future().onComplete(ar -> reply.complete(ar.succeeded() ? ar.result() : Wire.retry()));
+                return;
+            }
+        }
+        reply.complete(Wire.ok());
+    }
+
+    private static JsonObject event(String kind, String node, long session, String nick) {
+        return new JsonObject().put(K, kind).put(NODE, node).put(SESSION, session).put(NICKNAME, nick);
+    }
+
+    private static JsonObject joined(RoomReplica room) {
+        return new JsonObject().put(Wire.R, Wire.JOINED).put(Wire.MEMBERS, new JsonArray(new ArrayList<>(room.nicks())))
+                .put(SEQ, room.lastSeq);
+    }
+
+    /** Numbers the event, applies it here, sends it to every peer; released once all have it. */
+    private void sequence(RoomReplica room, JsonObject ev, Supplier<JsonObject> replyAfter, Promise<JsonObject> done) {
+        ev.put(Wire.OP, Wire.EVENT).put(ROOM, room.name).put(OWNER, self).put(EPOCH, room.epoch)
+                .put(VER, room.version + 1);
+        Fanout fanout = replicas.mutate(room, ev);
+        Ownership own = room.own;
+        Ownership.Pending pending = new Ownership.Pending(ev, fanout, replyAfter.get(), done);
+        own.unreleased.add(pending);
+        pending.waitingFor.addAll(peers.peers());
+        for (String peer : new ArrayList<>(pending.waitingFor)) {
+            peers.request(peer, ev, ACK_TIMEOUT_MS).onComplete(ar -> {
+                if (ar.failed() && ar.cause() instanceof ReplyException r && r.failureCode() == STALE_OWNER) {
+                    // the peer follows another owner (this node was cut off, or the peer was): the directory decides
+                    contest(room, Directory.numberOf(r.getMessage()));
+                } else if (ar.failed()) {
+                    LOG.debug("room {}: {} did not store version {}: {}", room.name, peer, ev.getLong(VER),
+                            ar.cause().toString());
+                }
+                pending.waitingFor.remove(peer);
+                release(room, own);
+            });
+        }
+        release(room, own);
+    }
+
+    /** Fans out and answers, in order, every event at the head that all peers have stored. */
+    private void release(RoomReplica room, Ownership own) {
+        Ownership.Pending head;
+        while ((head = own.unreleased.peek()) != null && head.waitingFor.isEmpty()) {
+            own.unreleased.poll();
+            replicas.perform(room, head.fanout);
+            head.done.tryComplete(head.reply);
+        }
+    }
+
+    // ---- takeover ----
+
+    private void takeOver(RoomReplica room, Ownership own) {
+        JsonObject query = Wire.op(Wire.SYNC).put(ROOM, room.name).put(OWNER, self).put(EPOCH, room.epoch);
+        Map<String, Long> versions = new HashMap<>();
+        List<Future<JsonObject>> asked = new ArrayList<>();
+        for (String peer : new ArrayList<>(peers.peers())) {
+            asked.add(peers.request(peer, query, SYNC_TIMEOUT_MS)
+                    .onSuccess(r -> versions.put(peer, r.getLong(VER, 0L))));
+        }
+        Future.join(asked).onComplete(x -> {
+            List<String> fresher = new ArrayList<>();
+            for (Map.Entry<String, Long> e : versions.entrySet()) {
+                if (e.getValue() > room.version) {
+                    fresher.add(e.getKey());
+                }
+            }
+            fresher.sort((a, b) -> Long.compare(versions.get(b), versions.get(a)));
+            copyFreshest(room, fresher, 0).onComplete(y -> pushToStale(room, own, versions));
+        });
+    }
+
+    /** Installs the snapshot of the first peer in {@code fresher} that answers. */
+    private Future<Void> copyFreshest(RoomReplica room, List<String> fresher, int i) {
+        if (i >= fresher.size()) {
+            return Future.succeededFuture();
+        }
+        return peers.request(fresher.get(i), Wire.op(Wire.SNAP).put(ROOM, room.name), SYNC_TIMEOUT_MS)
+                .compose(snap -> {
+                    if (!snap.isEmpty() && snap.getLong(VER) > room.version) {
+                        replicas.install(snap, true);
+                    }
+                    return Future.<Void>succeededFuture();
+                }, e -> copyFreshest(room, fresher, i + 1));
+    }
+
+    private void pushToStale(RoomReplica room, Ownership own, Map<String, Long> versions) {
+        JsonObject snap = null;
+        List<Future<JsonObject>> pushed = new ArrayList<>();
+        for (Map.Entry<String, Long> e : versions.entrySet()) {
+            if (e.getValue() < room.version) {
+                if (snap == null) {
+                    snap = Wire.op(Wire.INSTALL).put(Wire.SNAP, replicas.snapshot(room));
+                }
+                pushed.add(peers.request(e.getKey(), snap, SYNC_TIMEOUT_MS));
+            }
+        }
+        Future.join(pushed).onComplete(x -> {
+            if (room.own != own) {
+                return; // a newer owner fenced us meanwhile
+            }
+            LOG.info("room {}: now sequenced here (epoch {}, version {}, seq {})",
+                    room.name, room.epoch, room.version, room.lastSeq);
+            own.ready = true;
+            quitDeadMembers(room);
+            Runnable next;
+            while (own.ready && (next = own.waiting.poll()) != null) {
+                next.run();
+            }
+        });
+    }
+
+    /** Members whose node is gone leave the room with a {@code quit} event. */
+    private void quitDeadMembers(RoomReplica room) {
+        for (RoomMember m : new ArrayList<>(room.members.values())) {
+            if (!peers.isLive(m.node())) {
+                sequence(room, event(Wire.QUIT, m.node(), m.session(), m.nick()), Wire::ok, Promise.promise());
+            }
+        }
+    }
+
+    /**
+     * After a node left, and periodically: quit members of dead nodes from the rooms this node
+     * owns, take over rooms whose owner is dead when this node is the one to, and repair gaps.
+     */
+    void reconcile() {
+        for (RoomReplica room : new ArrayList<>(replicas.all())) {
+            if (room.own != null) {
+                if (room.own.ready) {
+                    quitDeadMembers(room);
+                }
+            } else if (!peers.isLive(room.owner) || room.owner.equals(self)) {
+                if (!resolving.containsKey(room.name) && self.equals(Rendezvous.pick(room.name, peers.candidates()))) {
+                    resolve(room.name, new ArrayList<>());
+                }
+            } else if (room.early != null && !room.resyncing) {
+                room.resyncing = true;
+                resync(room);
+            }
+        }
+    }
+
+    // ---- answers to other nodes ----
+
+    /** {@code sync}: a new owner takes the room; fence older epochs and tell it how far we are. */
+    JsonObject onSync(JsonObject req) {
+        String name = req.getString(ROOM);
+        long epoch = req.getLong(EPOCH);
+        String owner = req.getString(OWNER);
+        RoomReplica room = replicas.getOrCreate(name, owner, epoch);
+        if (room.own != null && epoch > room.epoch) {
+            relinquish(room, owner, epoch); // it took the room over by compare-and-set: it is the owner
+        } else if (room.own == null && (epoch > room.epoch || (epoch == room.epoch && !owner.equals(room.owner)))) {
+            room.epoch = epoch;
+            room.owner = owner;
+        }
+        return new JsonObject().put(VER, room.version).put(SEQ, room.lastSeq).put(EPOCH, room.epoch);
+    }
+
+    /**
+     * Another node owns the room, under {@code epoch}, while this one sequences it too (it was
+     * thought dead, or cut off). Stop: events not yet stored everywhere are not answered
+     * {@code ok} (their senders retry at the new owner, which knows them by request id if it has
+     * them); this node's copy, history included, is replaced by the new owner's.
+     */
+    private void relinquish(RoomReplica room, String newOwner, long epoch) {
+        Ownership own = room.own;
+        if (own == null || newOwner.equals(self)) {
+            return;
+        }
+        LOG.warn("room {}: {} owns it (epoch {}); this node stops sequencing it", room.name, newOwner, epoch);
+        room.own = null;
+        room.owner = newOwner;
+        room.epoch = epoch;
+        room.version = 0;
+        room.storedSeq = 0;
+        replicas.history().drop(room.name);
+        for (Ownership.Pending p : own.unreleased) {
+            p.done.tryComplete(Wire.retry());
+        }
+        own.unreleased.clear();
+        Runnable next;
+        while ((next = own.waiting.poll()) != null) {
+            next.run(); // now redirected to the new owner
+        }
+        if (peers.isLive(newOwner)) {
+            room.resyncing = true;
+            resync(room);
+        }
+    }
+
+    /**
+     * Evidence that another node sequences a room this node owns (its events, or a peer refusing
+     * ours): the directory decides. If it names another node, hand the room over; if it names this
+     * one, claim the room again under an epoch above every one seen, so that the others follow.
+     */
+    void contest(RoomReplica room, long seenEpoch) {
+        Ownership own = room.own;
+        if (own == null || room.contested) {
+            return;
+        }
+        room.contested = true;
+        directory.roomOwner(room.name).onComplete(ar -> {
+            room.contested = false;
+            if (ar.failed() || ar.result() == null || room.own != own) {
+                return;
+            }
+            String entry = ar.result();
+            if (!Directory.nodeOf(entry).equals(self)) {
+                relinquish(room, Directory.nodeOf(entry), Directory.numberOf(entry));
+                return;
+            }
+            long next = Math.max(Math.max(seenEpoch, room.epoch), Directory.numberOf(entry)) + 1;
+            directory.takeRoom(room.name, entry, Directory.owner(self, next)).onSuccess(taken -> {
+                if (taken && room.own == own && own.ready) {
+                    LOG.warn("room {}: claimed again under epoch {} after a conflicting owner", room.name, next);
+                    room.epoch = next;
+                    own.ready = false;
+                    takeOver(room, own);
+                }
+            });
+        });
+    }
+
+    /**
+     * After the cluster changed shape (a node came back after being counted dead): each room this
+     * node sequences is checked against the directory.
+     */
+    void verifyOwnership() {
+        for (RoomReplica room : new ArrayList<>(replicas.all())) {
+            contest(room, 0);
+        }
+    }
+
+    /** {@code snap}: this node's copy of the room, or {} if it has none. */
+    JsonObject onSnap(JsonObject req) {
+        RoomReplica room = replicas.get(req.getString(ROOM));
+        return room == null ? new JsonObject() : replicas.snapshot(room);
+    }
+
+    /** {@code owned}: the rooms this node sequences. */
+    JsonObject onOwned() {
+        JsonArray names = new JsonArray();
+        for (RoomReplica room : replicas.all()) {
+            if (room.own != null && room.own.ready) {
+                names.add(room.name);
+            }
+        }
+        return new JsonObject().put(Wire.ROOMS, names);
+    }
+
+    // ---- replica repair ----
+
+    /** A replica missed events: fetch the owner's snapshot (retrying until the gap is closed). */
+    private void resync(RoomReplica room) {
+        String owner = room.owner;
+        if (owner.equals(self) || !peers.isLive(owner)) {
+            room.resyncing = false; // the takeover will push the state; reconcile retries otherwise
+            return;
+        }
+        peers.request(owner, Wire.op(Wire.SNAP).put(ROOM, room.name), SYNC_TIMEOUT_MS).onComplete(ar -> {
+            room.resyncing = false;
+            if (ar.succeeded() && !ar.result().isEmpty()) {
+                replicas.install(ar.result(), false);
+            } else if (room.early != null) {
+                vertx.setTimer(RESYNC_RETRY_MS, t -> {
+                    if (room.early != null && !room.resyncing) {
+                        room.resyncing = true;
+                        resync(room);
+                    }
+                });
+            }
+        });
+    }
+
+    /** Fetches the rooms another node owns (a node that just joined copies everything it can). */
+    Future<Void> copyRoomsOf(String peer) {
+        return peers.request(peer, Wire.op(Wire.OWNED), SYNC_TIMEOUT_MS).compose(r -> {
+            List<Future<JsonObject>> snaps = new ArrayList<>();
+            for (String name : Wire.strings(r.getJsonArray(Wire.ROOMS))) {
+                snaps.add(peers.request(peer, Wire.op(Wire.SNAP).put(ROOM, name), SYNC_TIMEOUT_MS)
+                        .onSuccess(snap -> {
+                            if (!snap.isEmpty()) {
+                                replicas.install(snap, false);
+                            }
+                        }));
+            }
+            return Future.join(snaps).mapEmpty();
+        });
+    }
+}

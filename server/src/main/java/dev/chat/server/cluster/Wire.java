@@ -1,0 +1,126 @@
+package dev.chat.server.cluster;
+
+import dev.chat.protocol.ServerMessage.ChatMessage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The messages nodes send each other on their {@link dev.chat.server.bus.Addresses#node node
+ * addresses}: JSON objects (Vert.x's built-in codec) with an {@code op} field.
+ *
+ * <pre>
+ * op       body                                                 reply
+ * hello    node                    a node finished joining      {} once the receiver can reach it
+ * ping                                                          {}
+ * ev       room owner epoch ver k ...   a room event, in order   null: stored (the ack)
+ * own      room k node session nick ... a request to the owner  {r: ok|joined|parted|err|redirect|retry}
+ * dm       session from text ts    a direct message to deliver  {r: ok|err}
+ * sync     room owner epoch        a new owner takes the room   {ver, seq, epoch}
+ * snap     room                    the room's state             a snapshot, or {}
+ * install  snap                    replace the room's state     null
+ * owned                            rooms this node sequences    {rooms: [name...]}
+ * holds    session nick            does the session hold it?    {held}
+ * presence frame                   a presence change            none (sent, not requested)
+ * peers                            this node's presence table   {peers: [...]}
+ * </pre>
+ *
+ * Event kinds ({@code k}): {@code msg} (text ts seq rid), {@code join}, {@code part}, {@code quit},
+ * {@code nick} (old); every event names the member by {@code node}, {@code session}, {@code nick}.
+ * A {@code say} carries {@code rid}, unique per request, so that a retry after the owner died is
+ * recognised by the new owner instead of being stored twice.
+ */
+final class Wire {
+    static final String OP = "op";
+    static final String HELLO = "hello";
+    static final String PING = "ping";
+    static final String EVENT = "ev";
+    static final String OWN = "own";
+    static final String DM = "dm";
+    static final String SYNC = "sync";
+    static final String SNAP = "snap";
+    static final String INSTALL = "install";
+    static final String OWNED = "owned";
+    static final String PRESENCE = "presence";
+    static final String PEERS = "peers";
+    static final String HOLDS = "holds";
+
+    static final String K = "k";
+    static final String MSG = "msg";
+    static final String SAY = "say";
+    static final String JOIN = "join";
+    static final String PART = "part";
+    static final String QUIT = "quit";
+    static final String NICK = "nick";
+
+    static final String ROOM = "room";
+    static final String OWNER = "owner";
+    static final String EPOCH = "epoch";
+    static final String VER = "ver";
+    static final String NODE = "node";
+    static final String SESSION = "session";
+    static final String NICKNAME = "nick";
+    static final String OLD = "old";
+    static final String TEXT = "text";
+    static final String TS = "ts";
+    static final String SEQ = "seq";
+    static final String FROM = "from";
+    static final String MEMBERS = "members";
+    static final String HISTORY = "history";
+    static final String ROOMS = "rooms";
+    static final String FRAME = "frame";
+    static final String RID = "rid";
+    static final String RIDS = "rids";
+    static final String HELD = "held";
+
+    static final String R = "r";
+    static final String OK = "ok";
+    static final String JOINED = "joined";
+    static final String PARTED = "parted";
+    static final String ERR = "err";
+    static final String REDIRECT = "redirect";
+    static final String RETRY = "retry";
+    static final String CODE = "code";
+    static final String MESSAGE = "message";
+
+    private Wire() {
+    }
+
+    static JsonObject op(String op) {
+        return new JsonObject().put(OP, op);
+    }
+
+    static JsonObject ok() {
+        return new JsonObject().put(R, OK);
+    }
+
+    static JsonObject error(String code, String message) {
+        return new JsonObject().put(R, ERR).put(CODE, code).put(MESSAGE, message);
+    }
+
+    static JsonObject redirect(String owner) {
+        return new JsonObject().put(R, REDIRECT).put(OWNER, owner);
+    }
+
+    static JsonObject retry() {
+        return new JsonObject().put(R, RETRY);
+    }
+
+    /** A stored room message as {@code {seq, ts, from, text}}. */
+    static JsonObject message(ChatMessage m) {
+        return new JsonObject().put(SEQ, m.seq()).put(TS, m.ts()).put(FROM, m.from()).put(TEXT, m.text());
+    }
+
+    static ChatMessage message(String room, JsonObject j) {
+        return ChatMessage.inRoom(room, j.getString(FROM), j.getString(TEXT), j.getLong(TS), j.getLong(SEQ));
+    }
+
+    static List<String> strings(JsonArray a) {
+        List<String> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            out.add(a.getString(i));
+        }
+        return out;
+    }
+}
