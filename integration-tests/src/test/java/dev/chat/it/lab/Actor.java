@@ -1,0 +1,48 @@
+package dev.chat.it.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One of the test-only programs of {@code dev.chat.it.actors}, running on the lab host with the
+ * product's JRE; its result is the JSON line it prints.
+ */
+public final class Actor {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String name;
+    private final Command.Running running;
+
+    private Actor(String name, Command.Running running) {
+        this.name = name;
+        this.running = running;
+    }
+
+    /** Starts actor {@code simpleName} (e.g. {@code Slowloris}) on the lab host with {@code args}. */
+    public static Actor start(ComposeLab lab, String simpleName, Object... args) {
+        List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                "-cp", "/opt/chat-it/chat-it-actors.jar", "dev.chat.it.actors." + simpleName));
+        for (Object a : args) {
+            cmd.add(String.valueOf(a));
+        }
+        return new Actor(simpleName, lab.startOnLab(cmd.toArray(String[]::new)));
+    }
+
+    /** Waits for the actor to finish and returns its result; fails if it exits non-zero or prints no JSON. */
+    public JsonNode result(Duration timeout) {
+        Command.Result r = running.await(timeout);
+        if (!r.ok()) {
+            throw new IllegalStateException(name + " exited " + r.exit() + ":\n" + Command.tail(r.err(), 30));
+        }
+        String[] lines = r.out().strip().split("\\R");
+        try {
+            return JSON.readTree(lines[lines.length - 1]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + " printed no JSON result: " + r.out() + "\n" + r.err(), e);
+        }
+    }
+}
