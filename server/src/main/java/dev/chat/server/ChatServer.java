@@ -9,6 +9,7 @@ import dev.chat.server.presence.BeaconVerticle;
 import dev.chat.server.rooms.HubVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.lang.management.ManagementFactory;
@@ -45,8 +46,18 @@ public final class ChatServer {
                 Math.max(2, Runtime.getRuntime().availableProcessors() * 2)));
         String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         ChatServer server = new ChatServer(vertx, config, nodeId);
-        return server.deploy().map(v -> server)
-                .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+        Promise<ChatServer> result = Promise.promise();
+        server.deploy().onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(server);
+                return;
+            }
+            // close from outside Vert.x: a close awaited on an event loop would never complete
+            Thread abort = new Thread(() -> vertx.close().toCompletionStage()
+                    .whenComplete((v, e) -> result.fail(ar.cause())), "chat-abort");
+            abort.start();
+        });
+        return result.future();
     }
 
     private Future<Void> deploy() {

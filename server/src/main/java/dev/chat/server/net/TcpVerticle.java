@@ -319,7 +319,7 @@ public final class TcpVerticle extends VerticleBase {
             return;
         }
         metrics.connections.decrementAndGet();
-        if (s.helloSent) {
+        if (s.helloSent && !stopping) {
             vertx.eventBus().send(Addresses.HUB, new Disconnected(s, s.closeReason), LocalCodec.LOCAL);
         }
         LOG.info("close #{} {}: {}", s.id, s.nick == null ? "(no hello)" : s.nick,

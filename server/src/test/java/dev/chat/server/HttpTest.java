@@ -1,0 +1,77 @@
+package dev.chat.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chat.protocol.ClientMessage.Join;
+import dev.chat.protocol.ClientMessage.Say;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** /health and /metrics as an operator's monitoring sees them. */
+@Timeout(120)
+class HttpTest {
+    private ServerFixture fx;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        fx = ServerFixture.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fx.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.server.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long metric(String body, String name) {
+        return body.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " missing in:\n" + body));
+    }
+
+    @Test
+    void healthCountsConnections() throws Exception {
+        HttpResponse<String> r = get("/health");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonObject h = new JsonObject(r.body());
+        assertThat(h.getString("status")).isEqualTo("up");
+        assertThat(h.getString("node")).isEqualTo(fx.server.nodeId());
+        assertThat(h.getInteger("connections")).isZero();
+        try (TestClient c = TestClient.registered(fx.port(), "alice")) {
+            assertThat(new JsonObject(get("/health").body()).getInteger("connections")).isEqualTo(1);
+        }
+        assertThat(get("/nope").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void metricsMoveWithTraffic() throws Exception {
+        String before = get("/metrics").body();
+        assertThat(get("/metrics").headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+        try (TestClient a = TestClient.registered(fx.port(), "a");
+             TestClient b = TestClient.registered(fx.port(), "b")) {
+            a.request(id -> new Join(id, "r"));
+            b.request(id -> new Join(id, "r"));
+            a.request(id -> new Say(id, "r", "one"));
+            a.sendJson("[]");
+            a.next();
+            String after = get("/metrics").body();
+            assertThat(metric(after, "chat_connections")).isEqualTo(2);
+            assertThat(metric(after, "chat_frames_in_total")).isGreaterThan(metric(before, "chat_frames_in_total"));
+            assertThat(metric(after, "chat_bytes_out_total")).isGreaterThan(metric(before, "chat_bytes_out_total"));
+            assertThat(metric(after, "chat_messages_delivered_total")).isEqualTo(2); // to a and to b
+            assertThat(after).contains("chat_errors_total{code=\"bad_json\"} 1");
+            assertThat(after).contains("# TYPE chat_frames_out_total counter");
+        }
+    }
+}
