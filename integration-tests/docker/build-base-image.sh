@@ -63,6 +63,7 @@ printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
 
+old_id="$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)"
 tar -C "$root" -c . | docker import \
     --change "ENV PATH=/opt/java/bin:/bin" \
     --change "ENV JAVA_HOME=/opt/java" \
@@ -70,4 +71,6 @@ tar -C "$root" -c . | docker import \
     --change "LABEL dev.chat.modules=$modules" \
     - "$image" >/dev/null
 rm -rf "$work"
+# the previous build, now untagged, is not kept
+[ -z "$old_id" ] || docker rmi "$old_id" >/dev/null 2>&1 || true
 echo "build-base-image: built $image ($(docker image inspect -f '{{.Size}}' "$image") bytes, modules $modules)" >&2

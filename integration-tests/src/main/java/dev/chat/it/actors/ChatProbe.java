@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A well-behaved user, measured: says hello, joins ROOM, then says COUNT messages INTERVAL_MS
- * apart and times each from its {@code say} to the arrival of its own {@code message} (what
- * the user sees as "my message went through"). Answers the server's pings.
+ * A well-behaved user, measured: says hello, joins ROOM, prints {@code JOINED}, waits for a line
+ * on stdin (or its end: the test's "go"), then says COUNT messages INTERVAL_MS apart and times
+ * each from its {@code say} to the arrival of its own {@code message} (what the user sees as
+ * "my message went through"). Answers the server's pings.
  *
  * <pre>usage: ChatProbe HOST PORT NICK ROOM COUNT INTERVAL_MS</pre>
  *
@@ -58,6 +59,10 @@ public final class ChatProbe {
                 return;
             }
             String roomName = joined.room();
+            System.out.println("JOINED " + roomName);
+            System.out.flush();
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                    .readLine();
             String prefix = "probe " + nick + " #";
             int next = 0;
             long nextDue = System.nanoTime();

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 
 /**
  * One of the test-only programs of {@code dev.chat.it.actors}, running on the lab host with the
@@ -30,6 +31,24 @@ public final class Actor {
             cmd.add(String.valueOf(a));
         }
         return new Actor(simpleName, lab.startOnLab(cmd.toArray(String[]::new)));
+    }
+
+    /** Waits until the actor prints a line starting with {@code prefix} (e.g. the probe's {@code JOINED}). */
+    public void awaitOutput(String prefix, Duration timeout) {
+        Awaitility.await(name + " prints " + prefix).atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!running.process().isAlive()) {
+                        throw new IllegalStateException(name + " ended before printing " + prefix + ":\n"
+                                + running.await(Duration.ofSeconds(1)));
+                    }
+                    return running.outSoFar().lines().anyMatch(l -> l.startsWith(prefix));
+                });
+    }
+
+    /** Ends the actor's input (the probe's signal to start). */
+    public Actor go() {
+        running.closeInput();
+        return this;
     }
 
     /** Waits for the actor to finish and returns its result; fails if it exits non-zero or prints no JSON. */
