@@ -82,14 +82,14 @@ class BadActorsIT {
 
     @Test
     void underAllAttacksAtOnceTheServerStaysHealthyAndAUserNoticesNothing(ComposeLab lab) {
-        JsonNode calm = Actor.start(lab, "ChatProbe", TARGET, 7420, "calm", "ops", 40, 25).go().result(ACTOR_TIMEOUT);
+        JsonNode calm = Actor.start(lab, "ChatProbe", TARGET, 7420, "calm", "ops", 40, 25).closeInput().result(ACTOR_TIMEOUT);
         assertThat(calm.get("echoed").asInt()).as("baseline probe").isEqualTo(40);
         long rssBefore = lab.serverRssBytes(TARGET);
 
         // a user is chatting when the attacks begin
         Actor alice = Actor.start(lab, "ChatProbe", TARGET, 7420, "alice", "ops", 160, 50);
         alice.awaitOutput("JOINED", ACTOR_TIMEOUT);
-        alice.go();
+        alice.closeInput();
         Actor garbage = Actor.start(lab, "GarbageClient", TARGET, 7420, 10, 1024);
         Actor slowloris = Actor.start(lab, "Slowloris", TARGET, 7420, 300, 500, 30);
         Actor flood = Actor.start(lab, "UdpFlood", TARGET, 7421, 60_000, 10_000);

@@ -61,7 +61,7 @@ class ComposeFileTest {
     }
 
     @Test
-    void clusterMembersAreTheThreeNodesOnTheirClusterPort() throws IOException {
+    void clusterMembersAreTheThreeNodesOnTheirClusterPortAndEachAdvertisesItsName() throws IOException {
         Map<String, Object> services = map(yaml("docker-compose.yml"), "services");
         for (String node : NODES) {
             Map<String, Object> env = map(map(services, node), "environment");
@@ -69,6 +69,8 @@ class ComposeFileTest {
             List<String> members = List.of(String.valueOf(env.get("CHAT_CLUSTER_MEMBERS")).split(","));
             assertThat(members).as(node + " members").containsExactlyInAnyOrderElementsOf(
                     NODES.stream().map(n -> n + ":" + port).toList());
+            assertThat(env.get("CHAT_CLUSTER_HOST")).as(node + " advertises its own name on the LAN").isEqualTo(node);
+            assertThat(map(services, node).get("hostname")).as(node + " hostname").isEqualTo(node);
         }
     }
 

@@ -45,10 +45,25 @@ public final class Actor {
                 });
     }
 
-    /** Ends the actor's input (the probe's signal to start). */
-    public Actor go() {
+    /** Ends the actor's input: the probe's signal to start, the watcher's to stop. */
+    public Actor closeInput() {
         running.closeInput();
         return this;
+    }
+
+    /** The JSON lines it printed so far (other lines skipped). */
+    public List<JsonNode> jsonLines() {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : running.outSoFar().split("\\R")) {
+            if (line.startsWith("{")) {
+                try {
+                    out.add(JSON.readTree(line));
+                } catch (IOException e) {
+                    // a line still being written: the next poll reads it whole
+                }
+            }
+        }
+        return out;
     }
 
     /** Waits for the actor to finish and returns its result; fails if it exits non-zero or prints no JSON. */

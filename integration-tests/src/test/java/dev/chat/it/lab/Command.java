@@ -72,6 +72,15 @@ public final class Command {
             }
         }
 
+        /** Whatever it printed on stderr so far. */
+        public String errSoFar() {
+            try {
+                return Files.readString(err, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         /** Waits for the end (killing it and throwing after {@code timeout}) and returns what it left. */
         public Result await(Duration timeout) {
             try {

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -50,7 +49,6 @@ public final class ComposeLab implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Map<String, String> containers = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicInteger extraContainers = new AtomicInteger();
     private final Thread shutdownHook = new Thread(this::teardown, "chat-it-teardown");
     private String subnet;
     private String network;
@@ -173,6 +171,16 @@ public final class ComposeLab implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code docker compose run --rm -T --no-deps SERVICE args...}: a one-off container of a
+     * compose service, exactly as a user runs it; returns when it exits.
+     */
+    public Command.Result composeRun(Duration timeout, String service, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("run", "--rm", "-T", "--no-deps", service));
+        cmd.addAll(List.of(args));
+        return compose(timeout, cmd);
+    }
+
     /** Container id of a compose service. */
     public String container(String service) {
         String id = containers.get(service);
@@ -206,16 +214,33 @@ public final class ComposeLab implements AutoCloseable {
     }
 
     /**
-     * Starts a container of the lab image on the LAN running {@code command} and returns its
-     * id: a separate host whose processes a test can kill ({@code docker kill}).
+     * Starts a host on the LAN: a container of the lab image running {@code command}, attached
+     * ({@code docker run -i}): its stdin is the returned command's, its output is the command's.
+     * The container is named {@code <project>-<name>} and goes with the LAN.
      */
-    public String runHost(String name, String... command) {
-        String container = project + "-" + name + "-" + extraContainers.incrementAndGet();
-        List<String> args = new ArrayList<>(List.of("run", "-d", "--init", "--name", container, "--network", network,
-                "--label", LabImages.PROJECT_LABEL + "=" + project, "--memory", "512m", "--entrypoint", command[0],
-                images.lab()));
-        args.addAll(List.of(command).subList(1, command.length));
-        return docker.docker(Duration.ofMinutes(1), args.toArray(String[]::new)).out().strip();
+    public Command.Running startHost(String name, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("docker", "run", "-i", "--rm", "--init", "--name", hostName(name),
+                "--hostname", name, "--network", network, "--label", LabImages.PROJECT_LABEL + "=" + project,
+                "--memory", "512m", "--entrypoint", command[0], images.lab()));
+        cmd.addAll(List.of(command).subList(1, command.length));
+        return Command.start(cmd);
+    }
+
+    /** The container name of a host started with {@link #startHost}. */
+    public String hostName(String name) {
+        return project + "-" + name;
+    }
+
+    /** Sends {@code signal} to a host started with {@link #startHost} or to a compose service. */
+    public void signal(String hostOrService, String signal) {
+        String target = containers.getOrDefault(hostOrService, hostName(hostOrService));
+        docker.docker(Duration.ofSeconds(30), "kill", "--signal", signal, target);
+    }
+
+    /** Starts a stopped or killed service's container again and waits until it is healthy. */
+    public void restart(String service) {
+        docker.docker(Duration.ofMinutes(1), "start", container(service));
+        awaitHealthy(List.of(service));
     }
 
     /** {@code GET path} of a node's HTTP port from the lab host: what a monitor on the LAN sees, or null if it does not answer. */
