@@ -10,6 +10,7 @@ import dev.chat.it.lab.PrometheusText;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -67,15 +68,30 @@ class BadActorsIT {
     @Test
     void udpGarbageIsDroppedAndCountedNeverAccepted(ComposeLab lab) {
         PrometheusText before = metrics(lab);
+        long kernelBefore = lab.udpReceiveBufferErrors(TARGET);
         int count = 20_000;
         JsonNode r = Actor.start(lab, "UdpFlood", TARGET, 7421, count, 10_000).result(ACTOR_TIMEOUT);
         assertThat(r.get("sent").asInt()).isEqualTo(count);
 
-        PrometheusText after = metrics(lab);
-        double dropped = after.sum("chat_beacons_dropped_total") - before.sum("chat_beacons_dropped_total");
-        // a flood overruns the socket buffer, so not every datagram reaches the server: a good share must
-        assertThat(dropped).as("garbage datagrams counted as dropped").isGreaterThan(count * 0.2);
-        assertThat(after.value("chat_beacons_accepted_total")).as("garbage accepted as beacons")
+        // every garbage datagram is either read and counted as dropped by the server, or was
+        // dropped by the kernel because the server's socket buffer was full (a busy machine)
+        long[] counted = {-1_000};
+        Awaitility.await("the server has read what reached it").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    long now = (long) (metrics(lab).sum("chat_beacons_dropped_total")
+                            - before.sum("chat_beacons_dropped_total"));
+                    // settled: only the other nodes' announcements (about 2 a second) still arrive
+                    boolean settled = now - counted[0] < 10;
+                    counted[0] = now;
+                    return settled;
+                });
+        long kernel = lab.udpReceiveBufferErrors(TARGET) - kernelBefore;
+        System.err.printf("[chat-it] UDP flood of %d: %d counted as dropped by %s, %d dropped by its kernel (buffer full)%n",
+                count, counted[0], TARGET, kernel);
+        assertThat(counted[0] + kernel).as("garbage datagrams accounted for").isGreaterThanOrEqualTo((long) (count * 0.99));
+        // other nodes' announcements reaching this port are counted too: a few per second
+        assertThat(counted[0] + kernel).as("no more drops than datagrams").isLessThan(count + 200L);
+        assertThat(metrics(lab).value("chat_beacons_accepted_total")).as("garbage accepted as beacons")
                 .isEqualTo(before.value("chat_beacons_accepted_total"));
         assertHealthy(lab);
     }
@@ -102,9 +118,11 @@ class BadActorsIT {
         assertThat(probe.get("echoed").asInt()).as("messages that came back").isEqualTo(160);
         assertThat(probe.get("acked").asInt()).as("messages acknowledged").isEqualTo(160);
         assertThat(probe.get("errors").size()).as("errors the user got: " + probe.get("errors")).isZero();
-        assertThat(probe.get("p99_ms").asLong()).as("p99 round trip under attack (calm p99 %s ms)",
-                calm.get("p99_ms")).isLessThan(1_000);
-        assertThat(probe.get("max_ms").asLong()).as("slowest round trip under attack").isLessThan(3_000);
+        // timing on a shared 2-core machine: against the same probe without attackers
+        long calmP99 = calm.get("p99_ms").asLong();
+        assertThat(probe.get("p99_ms").asLong()).as("p99 round trip under attack (calm p99 %d ms)", calmP99)
+                .isLessThan(1_000 + 3 * calmP99);
+        assertThat(probe.get("max_ms").asLong()).as("slowest round trip under attack").isLessThan(3_000 + 3 * calmP99);
         assertThat(loris.get("closed_by_server").asInt()).isEqualTo(300);
 
         // the operator: healthy, nothing killed, memory bounded

@@ -263,6 +263,23 @@ public final class ComposeLab implements AutoCloseable {
         return Long.parseLong(kb) * 1024;
     }
 
+    /**
+     * UDP datagrams the kernel of a node's network namespace dropped because the socket's
+     * receive buffer was full (the server did not read fast enough): RcvbufErrors in /proc/net/snmp.
+     */
+    public long udpReceiveBufferErrors(String node) {
+        String[] lines = docker.docker(Duration.ofSeconds(30), "exec", container(node), "cat", "/proc/net/snmp").out()
+                .split("\\R");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].startsWith("Udp:") && lines[i + 1].startsWith("Udp:")) {
+                List<String> names = List.of(lines[i].trim().split("\\s+"));
+                String[] values = lines[i + 1].trim().split("\\s+");
+                return Long.parseLong(values[names.indexOf("RcvbufErrors")]);
+            }
+        }
+        throw new IllegalStateException("no Udp counters in /proc/net/snmp of " + node);
+    }
+
     /** Whether the kernel killed the container for exceeding its memory limit. */
     public boolean oomKilled(String service) {
         return Boolean.parseBoolean(docker.docker(Duration.ofSeconds(30), "inspect", "-f", "{{.State.OOMKilled}}",
@@ -349,10 +366,15 @@ public final class ComposeLab implements AutoCloseable {
                 docker.dockerMaybe(Duration.ofSeconds(30), "network", "rm", id);
             }
         }
-        String imgs = docker.dockerMaybe(Duration.ofSeconds(30), "images", "-q", "--filter",
-                "label=" + LabImages.PROJECT_LABEL + "=" + project).out().strip();
-        for (String id : imgs.split("\\s+")) {
-            if (!id.isBlank()) {
+        // the lab image is built on the product image: a parent goes only after its child, so
+        // take what is left again until nothing is
+        for (int pass = 0; pass < 3; pass++) {
+            String imgs = docker.dockerMaybe(Duration.ofSeconds(30), "images", "-q", "--filter",
+                    "label=" + LabImages.PROJECT_LABEL + "=" + project).out().strip();
+            if (imgs.isEmpty()) {
+                break;
+            }
+            for (String id : imgs.split("\\s+")) {
                 docker.dockerMaybe(Duration.ofSeconds(30), "rmi", "-f", id);
             }
         }
