@@ -8,6 +8,7 @@ import dev.chat.it.lab.ComposeLab;
 import dev.chat.it.lab.LabExtension;
 import dev.chat.it.lab.PrometheusText;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BadActorsIT {
     private static final String TARGET = "chat2";
     private static final Duration ACTOR_TIMEOUT = Duration.ofMinutes(2);
+    private static final double ATTACKER_CPUS = 0.3;
 
     @Test
     void garbageOverTcpGetsTheContractAnswers(ComposeLab lab) {
@@ -105,10 +107,14 @@ class BadActorsIT {
         // a user is chatting when the attacks begin
         Actor alice = Actor.start(lab, "ChatProbe", TARGET, 7420, "alice", "ops", 160, 50);
         alice.awaitOutput("JOINED", ACTOR_TIMEOUT);
-        alice.closeInput();
-        Actor garbage = Actor.start(lab, "GarbageClient", TARGET, 7420, 10, 1024);
-        Actor slowloris = Actor.start(lab, "Slowloris", TARGET, 7420, 300, 500, 30);
-        Actor flood = Actor.start(lab, "UdpFlood", TARGET, 7421, 60_000, 10_000);
+        // the attackers are other machines: each host gets a share of a core, not the server's
+        Actor garbage = Actor.startOnHost(lab, "garbage", ATTACKER_CPUS, "GarbageClient", TARGET, 7420, 30, 1024);
+        Actor slowloris = Actor.startOnHost(lab, "slowloris", ATTACKER_CPUS, "Slowloris", TARGET, 7420, 300, 500, 30);
+        Actor flood = Actor.startOnHost(lab, "flood", ATTACKER_CPUS, "UdpFlood", TARGET, 7421, 60_000, 8_000);
+        for (Actor attacker : List.of(garbage, slowloris, flood)) {
+            attacker.awaitOutput("ATTACKING", ACTOR_TIMEOUT);
+        }
+        alice.closeInput(); // alice chats on through the attacks
         JsonNode probe = alice.result(ACTOR_TIMEOUT);
         garbage.result(ACTOR_TIMEOUT);
         JsonNode loris = slowloris.result(ACTOR_TIMEOUT);

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * error codes the server answered, whether it closed the connection, and whether the connection
  * still answered a {@code ping} afterwards.
  *
+ * Prints {@code ATTACKING} when it starts.
+ *
  * <pre>usage: GarbageClient HOST PORT ROUNDS RANDOM_KIB</pre>
  *
  * Prints {@code {"rounds":n,"random_bytes":b,"kinds":{kind:{"codes":{code:n},"closed":n,"alive":n}}}}.
@@ -40,6 +42,8 @@ public final class GarbageClient {
         int rounds = Integer.parseInt(args[2]);
         int randomKib = Integer.parseInt(args[3]);
         Random random = new Random(42);
+        System.out.println("ATTACKING");
+        System.out.flush();
 
         Map<String, byte[]> kinds = new LinkedHashMap<>();
         kinds.put("zero_length", new byte[] {0, 0, 0, 0});

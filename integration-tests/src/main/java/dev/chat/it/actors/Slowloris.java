@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * contract says it closes connections that send no {@code hello} in time. Waits at most
  * WAIT_SECONDS for the server to close them.
  *
+ * Prints {@code ATTACKING} when it starts.
+ *
  * <pre>usage: Slowloris HOST PORT CONNECTIONS BYTE_INTERVAL_MS WAIT_SECONDS</pre>
  *
  * Prints {@code {"connections":n,"closed_by_server":k,"min_open_ms":a,"max_open_ms":b,"still_open":m}},
@@ -39,6 +41,8 @@ public final class Slowloris {
         int n = Integer.parseInt(args[2]);
         long interval = Long.parseLong(args[3]);
         long waitSeconds = Long.parseLong(args[4]);
+        System.out.println("ATTACKING");
+        System.out.flush();
 
         byte[] header = new byte[Frames.HEADER_LENGTH];
         Frames.writeHeader(header, 0, Frames.DEFAULT_MAX_FRAME - 1);

@@ -14,6 +14,8 @@ import java.util.Random;
  * headers declaring oversized, zero and mismatched lengths, frames that are not JSON, and
  * well-formed JSON that is not a valid beacon. Unicast to the one target, bounded in count.
  *
+ * Prints {@code ATTACKING} when it starts.
+ *
  * <pre>usage: UdpFlood HOST PORT COUNT PER_SECOND</pre>
  *
  * Prints {@code {"sent":n,"bytes":b,"millis":t}}.
@@ -31,6 +33,8 @@ public final class UdpFlood {
         int count = Integer.parseInt(args[2]);
         int perSecond = Integer.parseInt(args[3]);
         Random random = new Random(7);
+        System.out.println("ATTACKING");
+        System.out.flush();
         byte[][] garbage = {
             null, // random bytes, filled per datagram
             withHeader(5000, 16),

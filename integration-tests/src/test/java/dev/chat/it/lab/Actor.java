@@ -25,12 +25,21 @@ public final class Actor {
 
     /** Starts actor {@code simpleName} (e.g. {@code Slowloris}) on the lab host with {@code args}. */
     public static Actor start(ComposeLab lab, String simpleName, Object... args) {
+        return new Actor(simpleName, lab.startOnLab(command(simpleName, args)));
+    }
+
+    /** Starts actor {@code simpleName} on a host of its own, {@code host}, limited to {@code cpus} cores. */
+    public static Actor startOnHost(ComposeLab lab, String host, double cpus, String simpleName, Object... args) {
+        return new Actor(simpleName, lab.startHost(host, cpus, command(simpleName, args)));
+    }
+
+    private static String[] command(String simpleName, Object... args) {
         List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
                 "-cp", "/opt/chat-it/chat-it-actors.jar", "dev.chat.it.actors." + simpleName));
         for (Object a : args) {
             cmd.add(String.valueOf(a));
         }
-        return new Actor(simpleName, lab.startOnLab(cmd.toArray(String[]::new)));
+        return cmd.toArray(String[]::new);
     }
 
     /** Waits until the actor prints a line starting with {@code prefix} (e.g. the probe's {@code JOINED}). */

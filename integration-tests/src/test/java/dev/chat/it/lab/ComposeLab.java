@@ -219,9 +219,23 @@ public final class ComposeLab implements AutoCloseable {
      * The container is named {@code <project>-<name>} and goes with the LAN.
      */
     public Command.Running startHost(String name, String... command) {
+        return startHost(name, 0, command);
+    }
+
+    /**
+     * As {@link #startHost(String, String...)}, the host limited to {@code cpus} cores (0: no
+     * limit): an attacker on another machine does not take the server's CPU, so on this one
+     * machine it must not either.
+     */
+    public Command.Running startHost(String name, double cpus, String... command) {
         List<String> cmd = new ArrayList<>(List.of("docker", "run", "-i", "--rm", "--init", "--name", hostName(name),
                 "--hostname", name, "--network", network, "--label", LabImages.PROJECT_LABEL + "=" + project,
-                "--memory", "512m", "--entrypoint", command[0], images.lab()));
+                "--memory", "512m"));
+        if (cpus > 0) {
+            cmd.add("--cpus");
+            cmd.add(String.valueOf(cpus));
+        }
+        cmd.addAll(List.of("--entrypoint", command[0], images.lab()));
         cmd.addAll(List.of(command).subList(1, command.length));
         return Command.start(cmd);
     }
