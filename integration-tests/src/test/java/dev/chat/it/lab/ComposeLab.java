@@ -310,10 +310,13 @@ public final class ComposeLab implements AutoCloseable {
         StringBuilder all = new StringBuilder();
         Command.Result r = compose(Duration.ofMinutes(1), List.of("logs", "--no-color", "--timestamps"));
         all.append(r.out()).append(r.err());
-        Command.Result extra = docker.dockerMaybe(Duration.ofSeconds(30), "ps", "-aq", "--filter",
-                "label=" + LabImages.PROJECT_LABEL + "=" + project);
-        for (String id : extra.out().split("\\s+")) {
-            if (!id.isBlank()) {
+        // the hosts tests started themselves (compose's own containers carry the image's label too)
+        Command.Result extra = docker.dockerMaybe(Duration.ofSeconds(30), "ps", "-a", "--filter",
+                "label=" + LabImages.PROJECT_LABEL + "=" + project,
+                "--format", "{{.ID}} {{.Label \"" + COMPOSE_PROJECT_LABEL + "\"}}");
+        for (String line : extra.out().split("\\R")) {
+            String id = line.strip();
+            if (!id.isEmpty() && !id.contains(" ")) {
                 Command.Result l = docker.dockerMaybe(Duration.ofSeconds(30), "logs", "--timestamps", id);
                 all.append("\n== container ").append(id).append('\n').append(l.out()).append(l.err());
             }
