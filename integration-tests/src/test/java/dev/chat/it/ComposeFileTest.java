@@ -3,6 +3,7 @@ package dev.chat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.chat.client.ClientMain;
 import dev.chat.server.ServerMain;
 import java.io.IOException;
 import java.io.Reader;
@@ -94,6 +95,17 @@ class ComposeFileTest {
     }
 
     @Test
+    void clientServiceRunsTheClientJarWithOptionsItAccepts() throws IOException {
+        Map<String, Object> client = map(map(yaml("docker-compose.yml"), "services"), "client");
+        List<String> args = strings(client.get("command"));
+        assertThat(args).as("the client service finds the servers itself").contains("--discover");
+        java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream quiet = new java.io.PrintStream(sink, true, java.nio.charset.StandardCharsets.UTF_8);
+        assertThatCode(() -> ClientMain.commandLine(java.io.InputStream.nullInputStream(), quiet, quiet, false)
+                .parseArgs(args.toArray(String[]::new))).as("the client parses " + args).doesNotThrowAnyException();
+    }
+
+    @Test
     void testOverlayMakesTheNetworkInternalOnAPrivateSubnetAndItsVariablesAreServerOptions() throws IOException {
         Map<String, Object> overlay = yaml("integration-tests/docker/it-lan.yml");
         assertThat(overlay.get("version")).isEqualTo("2.4");
@@ -172,7 +184,6 @@ class ComposeFileTest {
         return switch (variable) {
             case "CHAT_HELLO_TIMEOUT" -> "3s";
             case "CHAT_BEACON_INTERVAL" -> "1s";
-            case "CHAT_CLUSTER" -> "false";
             default -> throw new AssertionError("overlay sets " + variable + ": add its sample value here");
         };
     }

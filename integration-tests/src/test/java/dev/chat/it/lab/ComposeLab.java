@@ -102,7 +102,6 @@ public final class ComposeLab implements AutoCloseable {
         env.put("IT_BRIDGE", bridge);
         env.put("IT_HELLO_TIMEOUT", HELLO_TIMEOUT.toSeconds() + "s");
         env.put("IT_BEACON_INTERVAL", BEACON_INTERVAL.toSeconds() + "s");
-        env.put("IT_CLUSTER", "false");
         // Docker's isolation of internal networks drops multicast (its destination is outside the
         // subnet); this lets the LAN's own traffic pass on its own bridge, and nothing else.
         Command.run(Duration.ofSeconds(30), List.of("iptables", "-I", "DOCKER-USER", "-i", bridge, "-o", bridge,
