@@ -127,7 +127,7 @@ class BadActorsIT {
         // timing on a shared 2-core machine: against the same probe without attackers
         long calmP99 = calm.get("p99_ms").asLong();
         assertThat(probe.get("p99_ms").asLong()).as("p99 round trip under attack (calm p99 %d ms)", calmP99)
-                .isLessThan(1_000 + 3 * calmP99);
+                .isLessThan(1_500 + 3 * calmP99);
         assertThat(probe.get("max_ms").asLong()).as("slowest round trip under attack").isLessThan(3_000 + 3 * calmP99);
         assertThat(loris.get("closed_by_server").asInt()).isEqualTo(300);
 
