@@ -7,7 +7,7 @@ import java.net.InetAddress;
  *
  * @param address where its announcement came from: the address to connect to
  * @param tcpPort its chat port, from the announcement
- * @param udpPort the port its announcement was sent from: where our beacons go
+ * @param udpPort the server's UDP port, where our beacons go: the port its announcements were sent to
  * @param lastHeardNanos {@link System#nanoTime()} of its latest announcement
  */
 public record DiscoveredServer(String name, String node, InetAddress address, int tcpPort, int udpPort,

@@ -146,8 +146,9 @@ public final class Discovery {
         }
         // The first address a node was heard from stays: it may also be heard on another interface.
         InetAddress address = old == null ? from.getAddress() : old.address();
-        int udpPort = old == null ? from.getPort() : old.udpPort();
-        found.put(sb.node(), new DiscoveredServer(sb.name(), sb.node(), address, sb.tcpPort(), udpPort,
+        // Announcements go to the server's UDP port (the port we listen on), but leave from a
+        // socket of their own: our beacons go to the port they were sent to, not the source port.
+        found.put(sb.node(), new DiscoveredServer(sb.name(), sb.node(), address, sb.tcpPort(), port,
                 System.nanoTime()));
     }
 

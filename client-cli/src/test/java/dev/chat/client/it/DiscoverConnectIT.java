@@ -3,71 +3,82 @@ package dev.chat.client.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chat.protocol.Beacon;
-import dev.chat.protocol.MessageCodec;
-import java.net.DatagramSocket;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code --discover} end to end: announcements (sent by the test, unicast on loopback, for a
- * real server's TCP port) lead the client to that server; its presence beacons then go to the
- * port the announcements came from, counting up, ending with an {@code offline} goodbye.
+ * {@code --discover} end to end with a real server announcing itself on loopback (multicast
+ * group 239.255.74.20, its UDP port, interface lo: nothing leaves the machine): the client finds
+ * it, connects, and its presence beacons reach the server's UDP port, so {@code peers} lists it
+ * while it runs, and its goodbye removes it at once when it exits. The server's announcements
+ * leave from a socket of their own, so this also checks that the client aims its beacons at the
+ * port the announcements were sent to, not at their source port.
  */
 @Timeout(180)
 class DiscoverConnectIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void connectsToTheAnnouncedServerAndBeaconsToTheAnnouncer() throws Exception {
-        int discoveryPort;
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            discoveryPort = s.getLocalPort();
-        }
-        ScheduledExecutorService announcer = Executors.newSingleThreadScheduledExecutor();
-        try (ServerProcess server = ServerProcess.start();
-             BeaconReceiver udp = new BeaconReceiver();
+    void findsTheAnnouncingServerChatsAndBeaconsToItsUdpPort() throws Exception {
+        try (ServerProcess server = ServerProcess.startAnnouncing("--beacon-interval", "200ms");
              ClientProcess listener = ClientProcess.startReady("--port", String.valueOf(server.tcpPort), "--nick",
                      "lis", "--room", "found", "--follow", "--beacon-interval", "0s")) {
-            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), discoveryPort);
-            long[] seq = {0};
-            announcer.scheduleAtFixedRate(() -> {
-                try {
-                    udp.send(to, MessageCodec.encodeFrame(new Beacon.ServerBeacon("test-server", server.node,
-                            server.tcpPort, Beacon.ONLINE, ++seq[0], System.currentTimeMillis(), 200)));
-                } catch (java.io.IOException e) {
-                    // the next one goes
-                }
-            }, 0, 200, TimeUnit.MILLISECONDS);
-
-            ClientProcess c = ClientProcess.start("--discover", "--discover-port", String.valueOf(discoveryPort),
+            ClientProcess c = ClientProcess.start("--discover", "--discover-port", String.valueOf(server.udpPort),
                     "--discover-timeout", "1500ms", "--nick", "finder", "--room", "found", "--beacon-interval", "200ms");
             c.writeLine("found you");
             listener.awaitOutLine("#found <finder> found you");
-            await().atMost(ClientProcess.WAIT).until(() -> udp.clientBeacons().size() >= 3);
+            assertThat(c.err.joined()).contains("at 127.0.0.1:" + server.tcpPort);
+
+            await("finder in peers").atMost(ClientProcess.WAIT)
+                    .until(() -> peers(server.tcpPort).contains("finder online"));
             c.closeStdin();
             assertThat(c.waitFor()).isZero();
-            assertThat(c.err.joined()).contains("discovered test-server at 127.0.0.1:" + server.tcpPort);
-
-            await().atMost(ClientProcess.WAIT).until(() -> udp.clientBeacons().stream()
-                    .anyMatch(b -> b.status().equals(Beacon.OFFLINE)));
-            List<Beacon.ClientBeacon> beacons = udp.clientBeacons();
-            assertThat(beacons).allSatisfy(b -> {
-                assertThat(b.nick()).isEqualTo("finder");
-                assertThat(b.intervalMs()).isEqualTo(200);
-            });
-            for (int i = 1; i < beacons.size(); i++) {
-                assertThat(beacons.get(i).seq()).isEqualTo(beacons.get(i - 1).seq() + 1);
-            }
-            assertThat(beacons.get(0).status()).isEqualTo(Beacon.ONLINE);
-            assertThat(beacons.get(beacons.size() - 1).status()).isEqualTo(Beacon.OFFLINE);
-        } finally {
-            announcer.shutdownNow();
+            await("finder's goodbye removes it from peers").atMost(ClientProcess.WAIT)
+                    .until(() -> !peers(server.tcpPort).contains("finder online"));
         }
+    }
+
+    /** Asks the server for {@code peers} over a raw connection: "nick status" per peer. */
+    private static List<String> peers(int tcpPort) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tcpPort)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            write(out, "{\"type\":\"hello\",\"id\":1,\"nick\":\"probe" + System.nanoTime() % 100_000 + "\"}");
+            write(out, "{\"type\":\"peers\",\"id\":2}");
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            while (true) {
+                byte[] payload = new byte[in.readInt()];
+                in.readFully(payload);
+                JsonNode m = JSON.readTree(payload);
+                if ("peers".equals(m.path("type").asText())) {
+                    List<String> out2 = new ArrayList<>();
+                    for (JsonNode p : m.path("peers")) {
+                        out2.add(p.path("nick").asText() + " " + p.path("status").asText());
+                    }
+                    return out2;
+                }
+                if ("error".equals(m.path("type").asText())) {
+                    throw new IOException("server said " + m);
+                }
+            }
+        }
+    }
+
+    private static void write(OutputStream out, String json) throws IOException {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        out.write(ByteBuffer.allocate(4).putInt(b.length).array());
+        out.write(b);
+        out.flush();
     }
 }

@@ -32,10 +32,21 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--no-announce"));
+        args.addAll(List.of(extra));
+        return startWith(args);
+    }
+
+    /** A server that announces itself on loopback (its --host is 127.0.0.1) to the multicast group. */
+    static ServerProcess startAnnouncing(String... extra) throws IOException {
+        return startWith(List.of(extra));
+    }
+
+    private static ServerProcess startWith(List<String> extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Jars.java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.net.preferIPv4Stack=true", "-Dvertx.disableDnsResolver=true", "-jar", Jars.server().toString(),
-                "--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0", "--no-announce"));
-        cmd.addAll(List.of(extra));
+                "--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0"));
+        cmd.addAll(extra);
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().close();
         Lines out = new Lines(p.getInputStream(), "server-out");

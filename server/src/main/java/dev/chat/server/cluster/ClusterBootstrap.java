@@ -76,8 +76,30 @@ public final class ClusterBootstrap {
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(config.clusterMembers());
+        join.getTcpIpConfig().setEnabled(true).setMembers(memberAddresses(config.clusterMembers()));
         return cfg;
+    }
+
+    /**
+     * The members as {@code ip:port}. With interfaces restricted to the cluster host, Hazelcast
+     * does not reliably match a member given by name (as in docker-compose, {@code node2:5701}),
+     * and each node then forms a cluster of its own; so names are resolved here. A name that does
+     * not resolve yet (a container that has not started) is kept as given: the member behind it
+     * joins this one when it starts, since it can resolve us.
+     */
+    static java.util.List<String> memberAddresses(java.util.List<String> members) {
+        java.util.List<String> out = new java.util.ArrayList<>(members.size());
+        for (String member : members) {
+            int colon = member.lastIndexOf(':');
+            String host = colon < 0 ? member : member.substring(0, colon);
+            String port = colon < 0 ? "" : member.substring(colon);
+            try {
+                out.add(InetAddress.getByName(host).getHostAddress() + port);
+            } catch (UnknownHostException e) {
+                out.add(member);
+            }
+        }
+        return out;
     }
 
     /**

@@ -24,12 +24,20 @@ import java.util.function.LongSupplier;
  *
  * <p>Every appearance, status change and departure (goodbye, expiry, eviction) is reported to
  * the listener as a {@code presence} message, with status {@code offline} for a departure.
- * Loss and jitter are kept per peer ({@link SeqWindow}, {@link Jitter}).
+ * Loss and jitter are kept per peer ({@link SeqWindow}, {@link Jitter}). They describe the link,
+ * not the session: when a peer expires (three beacons in a row lost on a bad link is not rare),
+ * its measurements are remembered for {@value #REMEMBER_INTERVALS} of its intervals, and a
+ * peer of that nick that comes back meanwhile goes on from them: the beacons it missed count
+ * as lost instead of starting over at 0 %. A goodbye or eviction forgets them. At most
+ * {@code capacity} such memories are kept, the oldest dropped first.
  *
  * <p>Pure Java, no I/O. Not thread-safe: owned by one verticle context. Time comes from the
  * injected nanosecond clock, so tests can drive it.
  */
 public final class PresenceTable {
+    /** How long (in the peer's own intervals) an expired peer's loss and jitter are remembered. */
+    static final int REMEMBER_INTERVALS = SeqWindow.SIZE;
+
     private static final Comparator<Peer> BY_DEADLINE =
             Comparator.<Peer>comparingLong(p -> p.deadline).thenComparing(p -> p.key);
 
@@ -39,6 +47,8 @@ public final class PresenceTable {
     // iteration order = least recently heard first: a peer is re-inserted on every beacon
     private final LinkedHashMap<String, Peer> byKey = new LinkedHashMap<>();
     private final TreeSet<Peer> byDeadline = new TreeSet<>(BY_DEADLINE);
+    // measurements of expired peers, oldest first; bounded by capacity
+    private final LinkedHashMap<String, Remembered> expired = new LinkedHashMap<>();
     private long expiredTotal;
     private long evictedTotal;
 
@@ -66,6 +76,7 @@ public final class PresenceTable {
         String key = Names.nickKey(beacon.nick());
         Peer p = byKey.remove(key);
         if (Beacon.OFFLINE.equals(beacon.status())) {
+            expired.remove(key);
             if (p != null) {
                 byDeadline.remove(p);
                 listener.accept(new ServerMessage.Presence(beacon.nick(), address, Beacon.OFFLINE));
@@ -76,8 +87,16 @@ public final class PresenceTable {
             if (byKey.size() >= capacity) {
                 evictStalest();
             }
-            p = new Peer(key, beacon.nick(), address, beacon.status());
-            p.window.record(beacon.seq(), beacon.ts());
+            Remembered r = expired.remove(key);
+            if (r != null && r.until - now > 0) {
+                p = new Peer(key, beacon.nick(), address, beacon.status(), r.window, r.jitter);
+                if (p.window.record(beacon.seq(), beacon.ts()) == SeqWindow.Outcome.RESTARTED) {
+                    p.jitter.reset();
+                }
+            } else {
+                p = new Peer(key, beacon.nick(), address, beacon.status(), new SeqWindow(), new Jitter());
+                p.window.record(beacon.seq(), beacon.ts());
+            }
             p.jitter.record(beacon.ts(), now / 1e6);
             p.intervalMs = beacon.intervalMs();
             p.lastSeen = now;
@@ -125,8 +144,19 @@ public final class PresenceTable {
             Peer p = byDeadline.pollFirst();
             byKey.remove(p.key);
             expiredTotal++;
+            remember(p, now);
             listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE));
         }
+    }
+
+    private void remember(Peer p, long now) {
+        expired.remove(p.key);
+        if (expired.size() >= capacity) {
+            Iterator<Remembered> it = expired.values().iterator();
+            it.next();
+            it.remove();
+        }
+        expired.put(p.key, new Remembered(p.window, p.jitter, now + REMEMBER_INTERVALS * p.intervalMs * 1_000_000L));
     }
 
     private void evictStalest() {
@@ -194,8 +224,8 @@ public final class PresenceTable {
     /** One peer's state. */
     private static final class Peer {
         final String key;
-        final SeqWindow window = new SeqWindow();
-        final Jitter jitter = new Jitter();
+        final SeqWindow window;
+        final Jitter jitter;
         String nick;
         String address;
         String status;
@@ -203,11 +233,17 @@ public final class PresenceTable {
         long lastSeen;
         long deadline;
 
-        Peer(String key, String nick, String address, String status) {
+        Peer(String key, String nick, String address, String status, SeqWindow window, Jitter jitter) {
             this.key = key;
+            this.window = window;
+            this.jitter = jitter;
             this.nick = nick;
             this.address = address;
             this.status = status;
         }
+    }
+
+    /** The link measurements of an expired peer, until {@code until} (nanoTime scale). */
+    private record Remembered(SeqWindow window, Jitter jitter, long until) {
     }
 }

@@ -99,6 +99,40 @@ class PresenceTableTest {
     }
 
     @Test
+    void aPeerBackFromExpiryKeepsItsLossAndCountsTheMissedBeaconsAsLost() {
+        at(1_000);
+        for (int seq = 1; seq <= 10; seq++) {
+            table.onBeacon(online("alice", seq), ADDR);
+        }
+        at(1_600); // seqs 11, 12, 13 lost on the link: expired
+        table.expire();
+        assertThat(table.peers()).isEmpty();
+        at(1_650);
+        table.onBeacon(online("alice", 14), ADDR);
+        assertThat(events).containsExactly(new Presence("alice", ADDR, Beacon.ONLINE),
+                new Presence("alice", ADDR, Beacon.OFFLINE), new Presence("alice", ADDR, Beacon.ONLINE));
+        assertThat(table.loss("alice")).as("3 of 14 expected seqs lost, not a fresh 0 %").isEqualTo(3 / 14.0);
+    }
+
+    @Test
+    void anExpiredPeerIsRememberedOnlyFor64OfItsIntervalsAndNotAfterAGoodbye() {
+        at(1_000);
+        table.onBeacon(online("alice", 1), ADDR);
+        table.onBeacon(online("bob", 1), ADDR);
+        at(1_600);
+        table.expire();
+        at(1_700);
+        table.onBeacon(online("bob", 5), ADDR); // bob is back in time: 2, 3, 4 were lost
+        assertThat(table.loss("bob")).isEqualTo(3 / 5.0);
+        table.onBeacon(beacon("bob", Beacon.OFFLINE, 6, 1_200, 200), ADDR);
+        table.onBeacon(online("bob", 10), ADDR); // after a goodbye: a new start
+        assertThat(table.loss("bob")).isZero();
+        at(1_600 + 64 * 200); // alice's memory is gone
+        table.onBeacon(online("alice", 9), ADDR);
+        assertThat(table.loss("alice")).as("seqs 2 to 8 are not counted any more").isZero();
+    }
+
+    @Test
     void eachBeaconRenewsTheDeadlineWithItsOwnInterval() {
         at(1_000);
         table.onBeacon(online("alice", 1), ADDR);

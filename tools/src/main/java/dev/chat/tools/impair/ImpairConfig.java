@@ -73,7 +73,8 @@ public record ImpairConfig(
             throw new IllegalArgumentException("--forward needs a port other than 0");
         }
         if (listen.getPort() == forward.getPort() && !listen.isUnresolved()
-                && (listen.getAddress().isAnyLocalAddress() || listen.getAddress().equals(forward.getAddress()))) {
+                && (listen.getAddress().equals(forward.getAddress())
+                    || (listen.getAddress().isAnyLocalAddress() && isLocal(forward.getAddress())))) {
             throw new IllegalArgumentException("--forward is the relay's own --listen address: it would relay to itself");
         }
         if (transport == Transport.TCP) {
@@ -196,5 +197,17 @@ public record ImpairConfig(
 
     private static String percent(double p) {
         return String.format(Locale.ROOT, "%.4g%%", p * 100).replaceAll("\\.?0+%$", "%");
+    }
+
+    /** True when {@code a} is an address of this machine (so a wildcard listener receives it). */
+    private static boolean isLocal(java.net.InetAddress a) {
+        if (a.isLoopbackAddress() || a.isAnyLocalAddress()) {
+            return true;
+        }
+        try {
+            return java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (java.net.SocketException e) {
+            return false;
+        }
     }
 }
