@@ -84,7 +84,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--udp-port", paramLabel = "PORT", defaultValue = "7421",
             description = "The server's UDP port, where presence beacons go (default: ${DEFAULT-VALUE}; with "
-                    + "--discover: the port the announcement came from).")
+                    + "--discover: the port the announcements were sent to).")
     int udpPort;
 
     @Option(names = "--beacon-interval", paramLabel = "DURATION", defaultValue = "2s",
