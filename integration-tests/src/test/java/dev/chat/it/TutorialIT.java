@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +65,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class TutorialIT {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final Duration CLUSTER_PATIENCE = Duration.ofSeconds(180);
@@ -83,7 +84,7 @@ class TutorialIT {
     private final Map<Integer, Integer> ports = new LinkedHashMap<>();
     private final Set<String> ran = new HashSet<>();
     /** Background programs by block name; the lesson 1 server stays, the others go after each lesson. */
-    private final Map<String, Running> running = new LinkedHashMap<>();
+    private final Map<String, Running> running = Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicInteger probes = new AtomicInteger();
 
     record Block(String kind, String name, String text) {
@@ -139,6 +140,11 @@ class TutorialIT {
             }
         }
         System.out.println("TutorialIT: " + blocks.size() + " blocks; ports " + ports);
+        // should this JVM be stopped before @AfterAll, take the background programs with it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> running.values().forEach(r -> {
+            r.process().descendants().forEach(ProcessHandle::destroyForcibly);
+            r.process().destroyForcibly();
+        }), "tutorial-cleanup"));
     }
 
     /**
@@ -146,7 +152,7 @@ class TutorialIT {
      * the reader's fixed ports), so every {@code ./chat} command must name each port it uses.
      */
     private static void assertPortsWrittenOut(Block b) {
-        for (String command : b.text().split("\\||\n")) {
+        for (String command : b.text().replace("\\\n", " ").split("\\||\n")) {
             String c = command.strip();
             if (!c.startsWith("./chat ")) {
                 continue;
