@@ -105,9 +105,8 @@ class TutorialIT {
 
     @BeforeAll
     void readTheTutorial() throws IOException {
-        for (String jar : List.of("server/target/chat-server.jar", "client-cli/target/chat-client.jar",
-                "tools/target/chat-tools.jar")) {
-            assertThat(root.resolve(jar)).as("built by this reactor before the integration tests").isRegularFile();
+        for (String module : List.of("server", "client-cli", "tools")) {
+            assertJarUpToDate(module);
         }
         String doc = Files.readString(root.resolve("docs/TUTORIAL.md"));
         Matcher m = MARKED.matcher(doc);
@@ -145,6 +144,44 @@ class TutorialIT {
             r.process().descendants().forEach(ProcessHandle::destroyForcibly);
             r.process().destroyForcibly();
         }), "tutorial-cleanup"));
+    }
+
+    /**
+     * {@code ./chat} rebuilds a jar older than a source of its module or of protocol (a nested
+     * Maven build in the middle of the test): refuse to start instead.
+     */
+    private void assertJarUpToDate(String module) throws IOException {
+        Path jar;
+        try (var jars = Files.list(root.resolve(module).resolve("target"))) {
+            jar = jars.filter(f -> f.getFileName().toString().matches("chat-[a-z]+\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError(module + "/target/chat-*.jar is not built: run the"
+                            + " integration tests through the reactor (mvn -B verify, or -pl integration-tests -am)"));
+        }
+        long built = Files.getLastModifiedTime(jar).toMillis();
+        for (Path dir : List.of(root.resolve("pom.xml"), root.resolve("protocol"), root.resolve(module))) {
+            try (var files = Files.walk(dir)) {
+                List<Path> newer = files.filter(f -> !inTarget(root.relativize(f)))
+                        .filter(Files::isRegularFile)
+                        .filter(f -> {
+                            try {
+                                return Files.getLastModifiedTime(f).toMillis() > built;
+                            } catch (IOException e) {
+                                return false;
+                            }
+                        }).limit(3).toList();
+                assertThat(newer).as("sources newer than %s (./chat would rebuild it during the test): build"
+                        + " through the reactor (-am)", jar).isEmpty();
+            }
+        }
+    }
+
+    private static boolean inTarget(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().equals("target")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
