@@ -1,6 +1,6 @@
 package dev.chat.server;
 
-import dev.chat.server.config.Durations;
+import dev.chat.protocol.Durations;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.config.Sizes;
 import java.io.PrintWriter;

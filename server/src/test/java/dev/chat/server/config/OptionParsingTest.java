@@ -3,6 +3,7 @@ package dev.chat.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chat.protocol.Durations;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ class OptionParsingTest {
         assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(Durations.format(Duration.ofSeconds(30))).isEqualTo("30s");
         assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(Durations.parse("0")).isZero();
         assertThatThrownBy(() -> Durations.parse("30")).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> Durations.parse("-1s")).hasMessageContaining("not a duration");
     }

@@ -1,5 +1,6 @@
 package dev.chat.tools.impair;
 
+import dev.chat.protocol.Durations;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package dev.chat.tools.impair;
 
+import dev.chat.protocol.Durations;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.chat.tools.impair;
 
+import dev.chat.protocol.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,17 +1,25 @@
-package dev.chat.tools.impair;
+package dev.chat.protocol;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as written on the command line: {@code 0}, {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}. */
-final class Durations {
+/**
+ * Durations as every command line of the project writes them (CONTRACT.md section 1):
+ * {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, and a bare {@code 0}. One parser for the
+ * server, the client and the tools, so that an option means the same everywhere; each command
+ * checks its own ranges.
+ */
+public final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     private Durations() {
     }
 
-    static Duration parse(String text) {
+    /**
+     * @throws IllegalArgumentException with a one-line message naming the text, when it is not a duration
+     */
+    public static Duration parse(String text) {
         String t = text.trim();
         if (t.equals("0")) {
             return Duration.ZERO;
@@ -29,8 +37,8 @@ final class Durations {
         };
     }
 
-    /** The shortest accepted form that is exact (sub-millisecond parts are not written). */
-    static String format(Duration d) {
+    /** The shortest accepted form that is exact ({@code 0} for zero; sub-millisecond parts are not written). */
+    public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms == 0) {
             return "0";
