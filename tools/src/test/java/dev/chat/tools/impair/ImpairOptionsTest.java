@@ -85,6 +85,13 @@ class ImpairOptionsTest {
         assertOneLineUsageError(run("impair", "--listen", "0.0.0.0:7521", "--forward", "127.0.0.1:7521"), "relay to itself");
     }
 
+    @Test
+    void aWildcardListenerMayForwardToTheSamePortOnAnotherHost() {
+        // the relay host in front of a server host on a LAN: same port, another machine (not started)
+        assertThat(ImpairCommand.config("--listen", "0.0.0.0:7421", "--forward", "192.0.2.10:7421", "--allow-remote")
+                .forward().getPort()).isEqualTo(7421);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"8.8.8.8:53", "192.168.1.1:7421", "10.0.0.1:7421"})
     void aRemoteForwardTargetNeedsAllowRemote(String target) {
