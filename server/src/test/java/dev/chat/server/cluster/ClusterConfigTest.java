@@ -18,6 +18,15 @@ class ClusterConfigTest {
     }
 
     @Test
+    void memberNamesAreResolvedToAddresses() {
+        // as in docker-compose, where members are service names: Hazelcast gets addresses
+        Config cfg = ClusterBootstrap.hazelcastConfig(
+                clustered("127.0.0.1", null, List.of("localhost:15702", "127.0.0.1:15703")), "127.0.0.1");
+        assertThat(cfg.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+                .containsExactly("127.0.0.1:15702", "127.0.0.1:15703");
+    }
+
+    @Test
     void hazelcastJoinsOnlyTheGivenMembersOnTheClusterHost() {
         Config cfg = ClusterBootstrap.hazelcastConfig(
                 clustered("127.0.0.1", null, List.of("127.0.0.1:15702", "127.0.0.1:15703")), "127.0.0.1");
