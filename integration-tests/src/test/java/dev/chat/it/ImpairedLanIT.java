@@ -98,20 +98,26 @@ class ImpairedLanIT {
         assertThat(cleanJitter).as("jitter_ms of the user on the clean link").isLessThan(5.0);
     }
 
-    /** Mean of a peer's field over the replies that list it; fails if a reply does not. */
+    /**
+     * Mean of a peer's field over the replies that list it. On a link losing 20 %, two or three
+     * beacons in a row are lost now and then, and the peer then expires for a moment, as the
+     * contract says (3 intervals without a beacon; its loss and jitter are kept for its return):
+     * so a few replies may miss the impaired user, but most must list it.
+     */
     private static double mean(List<JsonNode> replies, String nick, String field) {
         double sum = 0;
+        int listed = 0;
         for (JsonNode r : replies) {
-            JsonNode peer = null;
             for (JsonNode p : r.path("peers")) {
                 if (p.path("nick").asText().equals(nick)) {
-                    peer = p;
+                    sum += p.path(field).asDouble();
+                    listed++;
                 }
             }
-            assertThat(peer).as(nick + " listed at " + r.path("t")).isNotNull();
-            sum += peer.path(field).asDouble();
         }
-        return sum / replies.size();
+        assertThat(listed).as(nick + " listed in most of the " + replies.size() + " peers replies")
+                .isGreaterThan(replies.size() * 3 / 4);
+        return sum / listed;
     }
 
     /** Datagrams the relay read from the clients' side, and dropped, so far. */
