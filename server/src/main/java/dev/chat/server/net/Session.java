@@ -7,13 +7,17 @@ import dev.chat.protocol.ServerMessage;
 import dev.chat.server.rooms.Recipient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
 
 /**
  * One client connection: the thin adapter between a {@link NetSocket} and typed messages.
  * Inbound bytes go through a {@link FrameDecoder}; outbound frames are appended to one pending
  * buffer and written once per event-loop turn (many frames, one syscall), and the pending
  * buffer is bounded: a client that does not read is closed as a slow consumer instead of
- * growing the server's memory. Everything here runs on the owning {@link TcpVerticle}'s loop.
+ * growing the server's memory. Inbound is bounded too: the session counts its requests that the
+ * hub has not answered yet, and above {@link TcpVerticle#MAX_REQUESTS_IN_FLIGHT} it stops reading
+ * its socket until replies bring the count back to half of that (TCP then pushes back on the
+ * client). Everything here runs on the owning {@link TcpVerticle}'s loop.
  */
 final class Session implements Recipient, FrameDecoder.FrameSink {
     final long id;
@@ -36,6 +40,13 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
     private int pendingFrames;
     private boolean dirty;
     private boolean waitingDrain;
+
+    /** Requests sent to the hub (or presence) on this session's behalf and not answered yet. */
+    int inFlight;
+    /** Frames are not dispatched: too many requests in flight; {@link #held} keeps them meanwhile. */
+    boolean readsPaused;
+    /** Frames decoded from bytes already read when reading paused, in order; null when none. */
+    private ArrayDeque<byte[]> held;
 
     Session(long id, TcpVerticle loop, NetSocket socket, int maxFrame, RateLimiter rate, long now) {
         this.id = id;
@@ -71,9 +82,55 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
 
     @Override
     public void onFrame(byte[] payload) {
-        if (!closing) {
-            loop.onFrame(this, payload);
+        if (closing) {
+            return;
         }
+        if (readsPaused) {
+            // the rest of a chunk read before the pause: dispatched, in order, when reading resumes
+            if (held == null) {
+                held = new ArrayDeque<>();
+            }
+            held.add(payload);
+            return;
+        }
+        loop.onFrame(this, payload);
+    }
+
+    /** One more request awaits its answer; at the bound, stop reading the socket. */
+    void requestSent() {
+        if (++inFlight >= TcpVerticle.MAX_REQUESTS_IN_FLIGHT && !readsPaused && !closing) {
+            readsPaused = true;
+            socket.pause();
+            loop.readsPaused(this);
+        }
+    }
+
+    /** A request was answered; at half the bound, dispatch held frames, then read again. */
+    void requestAnswered() {
+        inFlight--;
+        if (!readsPaused || closing || inFlight > TcpVerticle.MAX_REQUESTS_IN_FLIGHT / 2) {
+            return;
+        }
+        lastRead = System.nanoTime(); // the client was not silent: we did not read it
+        pingSent = false;
+        byte[] p;
+        while (inFlight < TcpVerticle.MAX_REQUESTS_IN_FLIGHT && !closing && held != null && (p = held.poll()) != null) {
+            loop.onFrame(this, p);
+        }
+        if (inFlight < TcpVerticle.MAX_REQUESTS_IN_FLIGHT && !closing) {
+            readsPaused = false;
+            held = null;
+            loop.readsResumed(this);
+            socket.resume();
+        }
+    }
+
+    /** The connection is gone: whatever was held is dropped; returns whether reading was paused. */
+    boolean dropHeld() {
+        held = null;
+        boolean was = readsPaused;
+        readsPaused = false;
+        return was;
     }
 
     /** Encodes and queues a message for this client. */

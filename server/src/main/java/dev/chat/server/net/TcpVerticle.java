@@ -45,6 +45,12 @@ public final class TcpVerticle extends VerticleBase {
     private static final AtomicLong SESSION_IDS = new AtomicLong();
     /** Socket write queue: beyond it, frames wait in the session's own bounded buffer. */
     private static final int WRITE_QUEUE_BYTES = 128 * 1024;
+    /**
+     * Requests one session may have waiting for the hub's answer. At this many the session stops
+     * reading its socket, and reads again once replies bring it down to half: a client sending
+     * faster than the hub answers is slowed by TCP instead of piling requests up in memory.
+     */
+    public static final int MAX_REQUESTS_IN_FLIGHT = 64;
 
     private final ServerConfig config;
     private final ServerMetrics metrics;
@@ -193,13 +199,35 @@ public final class TcpVerticle extends VerticleBase {
             }
             s.helloSent = true;
         }
-        vertx.eventBus().<ServerMessage>request(Addresses.HUB, new HubCall(s, m), LocalCodec.LOCAL)
+        request(s, Addresses.HUB, new HubCall(s, m))
                 .onSuccess(reply -> onHubReply(s, m, reply.body()))
                 .onFailure(e -> {
                     if (!s.closing) {
                         s.send(new ServerMessage.Error(m.id(), ErrorCode.UNAVAILABLE, "the chat did not answer in time"));
                     }
                 });
+    }
+
+    /** Sends a request on behalf of a session, counted in its requests in flight until answered. */
+    private Future<Message<ServerMessage>> request(Session s, String address, Object body) {
+        s.requestSent();
+        metrics.requestsInFlight.incrementAndGet();
+        if (s.inFlight > metrics.requestsInFlightPeak.get()) {
+            metrics.requestsInFlightPeak.accumulateAndGet(s.inFlight, Math::max);
+        }
+        return vertx.eventBus().<ServerMessage>request(address, body, LocalCodec.LOCAL).andThen(ar -> {
+            metrics.requestsInFlight.decrementAndGet();
+            s.requestAnswered();
+        });
+    }
+
+    void readsPaused(Session s) {
+        metrics.readsPausedTotal.increment();
+        metrics.sessionsPaused.incrementAndGet();
+    }
+
+    void readsResumed(Session s) {
+        metrics.sessionsPaused.decrementAndGet();
     }
 
     private void onHubReply(Session s, ClientMessage request, ServerMessage reply) {
@@ -220,7 +248,7 @@ public final class TcpVerticle extends VerticleBase {
 
     private void peers(Session s, ClientMessage m) {
         String table = config.cluster() ? Addresses.CLUSTER_PEERS : Addresses.PRESENCE_PEERS;
-        vertx.eventBus().<ServerMessage>request(table, m, LocalCodec.LOCAL)
+        request(s, table, m)
                 .onSuccess(reply -> {
                     if (!s.closing) {
                         s.send(reply.body());
@@ -298,6 +326,9 @@ public final class TcpVerticle extends VerticleBase {
             if (s.closing) {
                 continue;
             }
+            if (s.readsPaused) {
+                s.lastRead = now; // we stopped reading it: not the client's silence
+            }
             long idle = now - s.lastRead;
             String reason = null;
             if (!s.registered && !s.helloSent && now - s.openedAt > helloTimeoutNanos) {
@@ -328,6 +359,9 @@ public final class TcpVerticle extends VerticleBase {
             return;
         }
         metrics.connections.decrementAndGet();
+        if (s.dropHeld()) {
+            readsResumed(s);
+        }
         if (s.helloSent && !stopping) {
             vertx.eventBus().send(Addresses.HUB, new Disconnected(s, s.closeReason), LocalCodec.LOCAL);
         }
