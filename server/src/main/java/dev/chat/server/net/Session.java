@@ -5,21 +5,34 @@ import dev.chat.protocol.FrameTooLargeException;
 import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.server.rooms.Recipient;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 
 /**
  * One client connection: the thin adapter between a {@link NetSocket} and typed messages.
- * Inbound bytes go through a {@link FrameDecoder}; outbound frames are appended to one pending
- * buffer and written once per event-loop turn (many frames, one syscall), and the pending
- * buffer is bounded: a client that does not read is closed as a slow consumer instead of
- * growing the server's memory. Inbound is bounded too: the session counts its requests that the
+ * Inbound bytes go through a {@link FrameDecoder}. Outbound frames are not copied per session:
+ * they sit once in the loop's {@link FrameLog}, the session queues their positions, and once per
+ * event-loop turn writes them as slices (many frames, one syscall) straight to the Netty channel
+ * on this loop (Vert.x's own write queue would copy heap buffers, and hold direct ones it cannot
+ * release on close). Output is bounded: while the socket's queue is full, frames are copied into
+ * the session's backlog, and a client whose backlog passes the limit is closed as a slow consumer
+ * instead of growing the server's memory. Inbound is bounded too: the session counts its requests that the
  * hub has not answered yet, and above {@link TcpVerticle#MAX_REQUESTS_IN_FLIGHT} it stops reading
  * its socket until replies bring the count back to half of that (TCP then pushes back on the
  * client). Everything here runs on the owning {@link TcpVerticle}'s loop.
  */
 final class Session implements Recipient, FrameDecoder.FrameSink {
+    private static final int MIN_BUFFER = 256;
+    /**
+     * Segments shorter than this are written as copies, longer ones as slices of the log's
+     * chunk. A slice keeps its whole chunk alive until written, so only slices of at least a
+     * sixteenth of a chunk are worth it: a client's 128 KiB socket queue then pins at most 2 MiB.
+     */
+    private static final int SLICE_AT_LEAST = FrameLog.CHUNK / 16;
     final long id;
     private final TcpVerticle loop;
     final NetSocket socket;
@@ -36,7 +49,17 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
     String closeReason;
     boolean closing;
 
-    private Buffer pending;
+    /** Netty's context of Vert.x's handler for this socket: writes go to the channel from here. */
+    private final ChannelHandlerContext channel;
+    /** Queued frames, not handed to Netty yet: a piece of the loop's {@link FrameLog}, or null. */
+    private ByteBuf segment;
+    private int segmentStart;
+    private int segmentEnd;
+    /**
+     * Frames copied (pooled, direct) rather than sliced: short segments, and everything while the
+     * socket's queue is full (then this is the backlog the slow-consumer limit applies to); or null.
+     */
+    private ByteBuf copies;
     private int pendingFrames;
     private boolean dirty;
     private boolean waitingDrain;
@@ -52,6 +75,7 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
         this.id = id;
         this.loop = loop;
         this.socket = socket;
+        this.channel = ((NetSocketInternal) socket).channelHandlerContext();
         this.decoder = new FrameDecoder(maxFrame);
         this.rate = rate;
         this.openedAt = now;
@@ -107,7 +131,9 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
 
     /** A request was answered; at half the bound, dispatch held frames, then read again. */
     void requestAnswered() {
-        inFlight--;
+        if (--inFlight == 0) {
+            lastRead = System.nanoTime(); // silence counts from our last answer: the client was waiting for it
+        }
         if (!readsPaused || closing || inFlight > TcpVerticle.MAX_REQUESTS_IN_FLIGHT / 2) {
             return;
         }
@@ -143,19 +169,44 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
 
     @Override
     public void deliver(byte[] frame) {
+        if (!closing) {
+            ByteBuf chunk = loop.directLog().append(frame);
+            deliver(chunk, chunk.writerIndex() - frame.length, frame.length);
+        }
+    }
+
+    /**
+     * Queues the frame at {@code [start, start + length)} of a {@link FrameLog} chunk: it extends
+     * the segment queued last when it follows it, which is the common case under fan-out.
+     */
+    void deliver(ByteBuf chunk, int start, int length) {
         if (closing) {
             return;
         }
-        if (pending == null) {
-            pending = Buffer.buffer(Math.max(256, frame.length));
-        }
-        pending.appendBytes(frame);
         pendingFrames++;
         if (waitingDrain) {
-            if (pending.length() > loop.maxBacklog()) {
+            copy(chunk, start, length);
+            if (copies.readableBytes() > loop.maxBacklog()) {
                 loop.slowConsumer(this);
             }
-            return; // the drain handler flushes
+            return; // onDrain flushes
+        }
+        if (segment == chunk && segmentEnd == start) {
+            segmentEnd += length;
+        } else {
+            if (segment != null) {
+                closeSegment();
+                if (!channel.channel().isWritable()) {
+                    flush(); // a burst filled the socket's queue within this turn: write it now
+                    if (waitingDrain) {
+                        copy(chunk, start, length);
+                        return;
+                    }
+                }
+            }
+            segment = chunk;
+            segmentStart = start;
+            segmentEnd = start + length;
         }
         if (!dirty) {
             dirty = true;
@@ -163,25 +214,30 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
         }
     }
 
-    /** Writes what is pending in one write, unless the socket's queue is full. */
+    /**
+     * Hands what is queued to Netty and flushes. When the socket's queue is full after that,
+     * later frames wait in this session (copied, see {@link #copies}) until it drains.
+     */
     void flush() {
         dirty = false;
-        if (pending == null || closing) {
-            return;
+        if (closing || waitingDrain || (segment == null && copies == null)) {
+            return; // while waiting for the drain, what is copied stays here: it is the bounded backlog
         }
-        if (socket.writeQueueFull()) {
+        writeQueued();
+        channel.flush();
+        if (!channel.channel().isWritable()) {
             waitingDrain = true;
-            if (pending.length() > loop.maxBacklog()) {
-                loop.slowConsumer(this);
-            }
-            return;
+            loop.watchWritability(this);
         }
-        write();
     }
 
+    /** The socket's queue went below its low-water mark. */
     void onDrain() {
+        if (!waitingDrain) {
+            return;
+        }
         waitingDrain = false;
-        if (pending != null && !dirty && !closing) {
+        if (copies != null && !dirty && !closing) {
             dirty = true;
             loop.markDirty(this);
         }
@@ -196,32 +252,87 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
             if (last instanceof ServerMessage.Error e) {
                 loop.countError(e.code());
             }
-            if (pending == null) {
-                pending = Buffer.buffer(256);
-            }
-            pending.appendBytes(MessageCodec.encodeFrame(last));
+            byte[] frame = MessageCodec.encodeFrame(last);
+            writeQueued();
             pendingFrames++;
+            write(FrameLog.ALLOC.directBuffer(frame.length, frame.length).writeBytes(frame));
         }
-        if (pending != null) {
-            write();
-        }
+        writeQueued();
+        channel.flush();
         closing = true;
         closeReason = reason;
-        socket.close();
+        socket.close(); // after what was written is flushed
+        loop.closeSoon(this);
     }
 
     /** Drops what is pending (a slow consumer), then closes with one last message. */
     void abandon(String reason, ServerMessage last) {
-        pending = null;
-        pendingFrames = 0;
+        release();
         close(reason, last);
     }
 
-    private void write() {
-        Buffer out = pending;
-        loop.countOut(pendingFrames, out.length());
-        pending = null;
+    /** The connection is closed: frees what is pending and accepts nothing more. */
+    void closed() {
+        closing = true;
+        release();
+    }
+
+    /** Closes the connection now, dropping whatever the client has not read yet. */
+    void closeNow() {
+        channel.close(); // from Vert.x's handler's context toward the head: skips its flush-first close
+    }
+
+    private void release() {
+        if (copies != null) {
+            copies.release();
+            copies = null;
+        }
+        segment = null;
         pendingFrames = 0;
-        socket.write(out);
+    }
+
+    /** Writes (without flushing) everything queued, in order. */
+    private void writeQueued() {
+        if (segment != null) {
+            closeSegment();
+        }
+        writeCopies();
+    }
+
+    /**
+     * Ends the open segment: a long one is written as a slice of its chunk (after the copies
+     * queued before it); a short one, or any while the socket is full, is copied, since a slice
+     * keeps its whole chunk alive until written.
+     */
+    private void closeSegment() {
+        int length = segmentEnd - segmentStart;
+        if (waitingDrain || length < SLICE_AT_LEAST) {
+            copy(segment, segmentStart, length);
+        } else {
+            writeCopies();
+            write(segment.retainedSlice(segmentStart, length));
+        }
+        segment = null;
+    }
+
+    private void copy(ByteBuf chunk, int start, int length) {
+        if (copies == null) {
+            copies = FrameLog.ALLOC.directBuffer(Math.max(MIN_BUFFER, length));
+        }
+        copies.writeBytes(chunk, start, length);
+    }
+
+    private void writeCopies() {
+        if (copies != null) {
+            ByteBuf out = copies;
+            copies = null;
+            write(out);
+        }
+    }
+
+    private void write(ByteBuf out) {
+        loop.countOut(pendingFrames, out.readableBytes());
+        pendingFrames = 0;
+        channel.write(out, channel.voidPromise()); // Netty releases it once written, or on close
     }
 }

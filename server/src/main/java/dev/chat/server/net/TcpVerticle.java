@@ -16,11 +16,14 @@ import dev.chat.server.rooms.Delivery;
 import dev.chat.server.rooms.Disconnected;
 import dev.chat.server.rooms.HubCall;
 import dev.chat.server.rooms.Recipient;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -51,6 +54,8 @@ public final class TcpVerticle extends VerticleBase {
      * faster than the hub answers is slowed by TCP instead of piling requests up in memory.
      */
     public static final int MAX_REQUESTS_IN_FLIGHT = 64;
+    /** How long a closing connection may take to read its last frames before it is cut off. */
+    private static final long CLOSE_GRACE_MS = 5_000;
 
     private final ServerConfig config;
     private final ServerMetrics metrics;
@@ -58,6 +63,10 @@ public final class TcpVerticle extends VerticleBase {
     private final java.util.function.IntConsumer boundPort;
     private final Map<Long, Session> sessions = new HashMap<>();
     private final ArrayDeque<Session> dirty = new ArrayDeque<>();
+    /** Frames for many sessions (room messages, events): kept apart so a room's frames lie side by side. */
+    private final FrameLog log = new FrameLog();
+    /** Frames for one session (replies, direct messages). */
+    private final FrameLog directLog = new FrameLog();
     private boolean flushScheduled;
     private final CommandTable commands;
     private final long heartbeatNanos;
@@ -133,7 +142,11 @@ public final class TcpVerticle extends VerticleBase {
         Promise<Void> done = Promise.promise();
         Future.join(closed).onComplete(ar -> done.tryComplete());
         vertx.setTimer(2000, t -> done.tryComplete());
-        return done.future();
+        return done.future().andThen(ar -> {
+            flushDirty();
+            log.close();
+            directLog.close();
+        });
     }
 
     private void onConnect(NetSocket socket) {
@@ -160,7 +173,6 @@ public final class TcpVerticle extends VerticleBase {
             metrics.bytesIn.add(data.length());
             s.onData(data, System.nanoTime());
         });
-        socket.drainHandler(v -> s.onDrain());
         socket.exceptionHandler(e -> {
             if (s.closeReason == null) {
                 s.closeReason = "socket error: " + e.getMessage();
@@ -270,25 +282,44 @@ public final class TcpVerticle extends VerticleBase {
     }
 
     private void onDelivery(Delivery d) {
+        byte[] frame = d.frame();
+        ByteBuf chunk = (d.to().length > 1 ? log : directLog).append(frame); // once for all of this loop's recipients
+        int start = chunk.writerIndex() - frame.length;
         for (Recipient r : d.to()) {
-            r.deliver(d.frame());
+            ((Session) r).deliver(chunk, start, frame.length);
         }
         if (d.message()) {
             metrics.messagesDelivered.add(d.to().length);
+        }
+        if (log.hasRetired() || directLog.hasRetired()) {
+            scheduleFlush(); // even if no recipient queued anything: the flush releases full chunks
         }
     }
 
     private void onPresence(Message<byte[]> msg) {
         byte[] frame = msg.body();
+        ByteBuf chunk = log.append(frame);
+        int start = chunk.writerIndex() - frame.length;
         for (Session s : sessions.values()) {
             if (s.registered) {
-                s.deliver(frame);
+                s.deliver(chunk, start, frame.length);
             }
         }
+        if (log.hasRetired()) {
+            scheduleFlush();
+        }
+    }
+
+    FrameLog directLog() {
+        return directLog;
     }
 
     void markDirty(Session s) {
         dirty.add(s);
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
             // runs after the tasks already queued on this loop: frames queued meanwhile share a write
@@ -302,6 +333,34 @@ public final class TcpVerticle extends VerticleBase {
         while ((s = dirty.poll()) != null) {
             s.flush();
         }
+        // no session refers to a full chunk without a reference of its own now
+        log.releaseRetired();
+        directLog.releaseRetired();
+    }
+
+    /** The session's socket queue is full: from now on, tell it when the queue drains. */
+    void watchWritability(Session s) {
+        ChannelHandlerContext ctx = ((NetSocketInternal) s.socket).channelHandlerContext();
+        if (ctx.pipeline().get(WritabilityRelay.NAME) == null) {
+            ((NetSocketInternal) s.socket).eventHandler(event -> {
+                if (event == WritabilityRelay.WRITABLE) {
+                    s.onDrain();
+                }
+            });
+            ctx.pipeline().addBefore(ctx.name(), WritabilityRelay.NAME, WritabilityRelay.INSTANCE);
+        }
+    }
+
+    /**
+     * The session is closing, after its last frames are flushed: a client that does not read
+     * them within {@link #CLOSE_GRACE_MS} is cut off, so that it cannot keep its backlog here.
+     */
+    void closeSoon(Session s) {
+        vertx.setTimer(CLOSE_GRACE_MS, t -> {
+            if (sessions.get(s.id) == s) {
+                s.closeNow();
+            }
+        });
     }
 
     void countOut(int frames, int bytes) {
@@ -359,6 +418,7 @@ public final class TcpVerticle extends VerticleBase {
             return;
         }
         metrics.connections.decrementAndGet();
+        s.closed();
         if (s.dropHeld()) {
             readsResumed(s);
         }
