@@ -6,14 +6,18 @@ import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.server.rooms.Recipient;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetSocket;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * One client connection: the thin adapter between a {@link NetSocket} and typed messages.
+ * One client connection: the thin adapter between a socket and typed messages. It is the Netty
+ * handler of its channel: {@link TcpVerticle} accepts connections with a Vert.x {@code NetServer}
+ * and then puts the session in the place of Vert.x's {@code NetSocket} handler, which is left to
+ * the garbage collector (its per-connection queues are most of an idle connection's memory).
  * Inbound bytes go through a {@link FrameDecoder}. Outbound frames are not copied per session:
  * they sit once in the loop's {@link FrameLog}, the session queues their positions, and once per
  * event-loop turn writes them as slices (many frames, one syscall) straight to the Netty channel
@@ -25,7 +29,7 @@ import java.util.ArrayDeque;
  * its socket until replies bring the count back to half of that (TCP then pushes back on the
  * client). Everything here runs on the owning {@link TcpVerticle}'s loop.
  */
-final class Session implements Recipient, FrameDecoder.FrameSink {
+final class Session extends ChannelInboundHandlerAdapter implements Recipient, FrameDecoder.FrameSink {
     private static final int MIN_BUFFER = 256;
     /**
      * Segments shorter than this are written as copies, longer ones as slices of the log's
@@ -35,7 +39,6 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
     private static final int SLICE_AT_LEAST = FrameLog.CHUNK / 16;
     final long id;
     private final TcpVerticle loop;
-    final NetSocket socket;
     final FrameDecoder decoder;
     final long openedAt;
     final RateLimiter rate;
@@ -49,8 +52,8 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
     String closeReason;
     boolean closing;
 
-    /** Netty's context of Vert.x's handler for this socket: writes go to the channel from here. */
-    private final ChannelHandlerContext channel;
+    /** This handler's place in the channel's pipeline: writes go to the socket from here. */
+    private ChannelHandlerContext channel;
     /** Queued frames, not handed to Netty yet: a piece of the loop's {@link FrameLog}, or null. */
     private ByteBuf segment;
     private int segmentStart;
@@ -71,11 +74,9 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
     /** Frames decoded from bytes already read when reading paused, in order; null when none. */
     private ArrayDeque<byte[]> held;
 
-    Session(long id, TcpVerticle loop, NetSocket socket, int maxFrame, RateLimiter rate, long now) {
+    Session(long id, TcpVerticle loop, int maxFrame, RateLimiter rate, long now) {
         this.id = id;
         this.loop = loop;
-        this.socket = socket;
-        this.channel = ((NetSocketInternal) socket).channelHandlerContext();
         this.decoder = new FrameDecoder(maxFrame);
         this.rate = rate;
         this.openedAt = now;
@@ -92,16 +93,68 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
         return loop.index();
     }
 
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx;
+    }
+
     /** Feeds received bytes to the decoder; complete frames go to the command table. */
-    void onData(Buffer data, long now) {
-        lastRead = now;
-        pingSent = false;
-        byte[] bytes = data.getBytes();
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf data)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         try {
-            decoder.feed(bytes, 0, bytes.length, this);
+            lastRead = System.nanoTime();
+            pingSent = false;
+            loop.countIn(data.readableBytes());
+            byte[] scratch = loop.scratch(); // the decoder copies what it keeps
+            while (data.isReadable() && !closing) {
+                int n = Math.min(data.readableBytes(), scratch.length);
+                data.readBytes(scratch, 0, n);
+                decoder.feed(scratch, 0, n, this);
+            }
         } catch (FrameTooLargeException e) {
             loop.onProtocolError(this, e);
+        } finally {
+            data.release();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            onDrain();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        loop.onClosed(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+        if (closeReason == null) {
+            closeReason = "socket error: " + e.getMessage();
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        ReferenceCountUtil.release(event); // e.g. Vert.x's shutdown event: TcpVerticle.stop says bye itself
+    }
+
+    /** The remote address, for logs. */
+    Object remoteAddress() {
+        return channel.channel().remoteAddress();
+    }
+
+    /** Completes when the connection is closed. */
+    io.netty.channel.ChannelFuture closeFuture() {
+        return channel.channel().closeFuture();
     }
 
     @Override
@@ -124,7 +177,7 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
     void requestSent() {
         if (++inFlight >= TcpVerticle.MAX_REQUESTS_IN_FLIGHT && !readsPaused && !closing) {
             readsPaused = true;
-            socket.pause();
+            channel.channel().config().setAutoRead(false); // what was read already still arrives: held
             loop.readsPaused(this);
         }
     }
@@ -147,7 +200,7 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
             readsPaused = false;
             held = null;
             loop.readsResumed(this);
-            socket.resume();
+            channel.channel().config().setAutoRead(true);
         }
     }
 
@@ -226,8 +279,7 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
         writeQueued();
         channel.flush();
         if (!channel.channel().isWritable()) {
-            waitingDrain = true;
-            loop.watchWritability(this);
+            waitingDrain = true; // channelWritabilityChanged ends it
         }
     }
 
@@ -261,7 +313,7 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
         channel.flush();
         closing = true;
         closeReason = reason;
-        socket.close(); // after what was written is flushed
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // after the rest
         loop.closeSoon(this);
     }
 
@@ -279,7 +331,7 @@ final class Session implements Recipient, FrameDecoder.FrameSink {
 
     /** Closes the connection now, dropping whatever the client has not read yet. */
     void closeNow() {
-        channel.close(); // from Vert.x's handler's context toward the head: skips its flush-first close
+        channel.close();
     }
 
     private void release() {

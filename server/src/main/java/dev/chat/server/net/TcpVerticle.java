@@ -18,6 +18,7 @@ import dev.chat.server.rooms.HubCall;
 import dev.chat.server.rooms.Recipient;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -65,6 +66,7 @@ public final class TcpVerticle extends VerticleBase {
     private final ArrayDeque<Session> dirty = new ArrayDeque<>();
     /** Frames for many sessions (room messages, events): kept apart so a room's frames lie side by side. */
     private final FrameLog log = new FrameLog();
+    private final byte[] scratch = new byte[64 * 1024];
     /** Frames for one session (replies, direct messages). */
     private final FrameLog directLog = new FrameLog();
     private boolean flushScheduled;
@@ -132,10 +134,7 @@ public final class TcpVerticle extends VerticleBase {
         List<Future<Void>> closed = new ArrayList<>();
         for (Session s : new ArrayList<>(sessions.values())) {
             Promise<Void> p = Promise.promise();
-            s.socket.closeHandler(v -> {
-                onClosed(s);
-                p.tryComplete();
-            });
+            s.closeFuture().addListener(f -> p.tryComplete());
             s.close("server shutting down", new ServerMessage.Bye("server shutting down"));
             closed.add(p.future());
         }
@@ -165,21 +164,27 @@ public final class TcpVerticle extends VerticleBase {
             return;
         }
         long now = System.nanoTime();
-        Session s = new Session(SESSION_IDS.incrementAndGet(), this, socket, config.maxFrame(),
+        Session s = new Session(SESSION_IDS.incrementAndGet(), this, config.maxFrame(),
                 new RateLimiter(config.rateLimit(), config.rateBurst(), now), now);
         sessions.put(s.id, s);
-        socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-        socket.handler(data -> {
-            metrics.bytesIn.add(data.length());
-            s.onData(data, System.nanoTime());
-        });
-        socket.exceptionHandler(e -> {
-            if (s.closeReason == null) {
-                s.closeReason = "socket error: " + e.getMessage();
-            }
-        });
-        socket.closeHandler(v -> onClosed(s));
-        LOG.info("open #{} from {}", s.id, socket.remoteAddress());
+        // From here on the session is the channel's handler, in place of Vert.x's NetSocket (which
+        // is dropped): it reads, writes and sees writability and close on this loop directly.
+        ChannelHandlerContext netty = ((NetSocketInternal) socket).channelHandlerContext();
+        if (!netty.executor().inEventLoop()) {
+            throw new IllegalStateException("connection served off its loop"); // Vert.x serves it on ours
+        }
+        netty.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(WRITE_QUEUE_BYTES / 2, WRITE_QUEUE_BYTES));
+        netty.pipeline().replace(netty.handler(), "chat", s);
+        LOG.info("open #{} from {}", s.id, s.remoteAddress());
+    }
+
+    void countIn(int bytes) {
+        metrics.bytesIn.add(bytes);
+    }
+
+    /** A buffer for bytes on their way from a socket to a decoder (which copies what it keeps). */
+    byte[] scratch() {
+        return scratch;
     }
 
     void onFrame(Session s, byte[] payload) {
@@ -338,19 +343,6 @@ public final class TcpVerticle extends VerticleBase {
         directLog.releaseRetired();
     }
 
-    /** The session's socket queue is full: from now on, tell it when the queue drains. */
-    void watchWritability(Session s) {
-        ChannelHandlerContext ctx = ((NetSocketInternal) s.socket).channelHandlerContext();
-        if (ctx.pipeline().get(WritabilityRelay.NAME) == null) {
-            ((NetSocketInternal) s.socket).eventHandler(event -> {
-                if (event == WritabilityRelay.WRITABLE) {
-                    s.onDrain();
-                }
-            });
-            ctx.pipeline().addBefore(ctx.name(), WritabilityRelay.NAME, WritabilityRelay.INSTANCE);
-        }
-    }
-
     /**
      * The session is closing, after its last frames are flushed: a client that does not read
      * them within {@link #CLOSE_GRACE_MS} is cut off, so that it cannot keep its backlog here.
@@ -413,7 +405,7 @@ public final class TcpVerticle extends VerticleBase {
         }
     }
 
-    private void onClosed(Session s) {
+    void onClosed(Session s) {
         if (sessions.remove(s.id) == null) {
             return;
         }
