@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One TCP event loop: listens on the shared chat port (Vert.x spreads connections over the
- * instances), owns the {@link Session}s it accepted, and runs their command table. Fan-out
- * arrives as {@link Delivery} messages at {@link Addresses#loop(int)}; frames queued for a
- * session during one turn of the loop are written together at its end.
+ * instances), owns the {@link Session}s it accepted (each one its channel's Netty handler), and
+ * runs their command table. Fan-out arrives as {@link Delivery} messages at
+ * {@link Addresses#loop(int)}; each frame is copied once into this loop's {@link FrameLog}, and
+ * the frames queued for a session during one turn of the loop are written together at its end.
  */
 public final class TcpVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TcpVerticle.class);
@@ -66,9 +67,10 @@ public final class TcpVerticle extends VerticleBase {
     private final ArrayDeque<Session> dirty = new ArrayDeque<>();
     /** Frames for many sessions (room messages, events): kept apart so a room's frames lie side by side. */
     private final FrameLog log = new FrameLog();
-    private final byte[] scratch = new byte[64 * 1024];
     /** Frames for one session (replies, direct messages). */
     private final FrameLog directLog = new FrameLog();
+    /** Bytes on their way from a socket to its session's decoder. */
+    private final byte[] scratch = new byte[64 * 1024];
     private boolean flushScheduled;
     private final CommandTable commands;
     private final long heartbeatNanos;
