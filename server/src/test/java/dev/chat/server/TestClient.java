@@ -100,6 +100,11 @@ final class TestClient implements AutoCloseable {
         }
     }
 
+    /** The next frame's payload, undecoded, or null when the server closed; fails after {@link #TIMEOUT}. */
+    byte[] nextRaw() throws IOException {
+        return nextPayload(TIMEOUT);
+    }
+
     /** Reads frames until one matches, failing on timeout; returns it. */
     <T extends ServerMessage> T nextOf(Class<T> type, Predicate<T> match) throws IOException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();

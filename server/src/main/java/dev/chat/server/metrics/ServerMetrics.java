@@ -23,6 +23,14 @@ public final class ServerMetrics {
     /** Chat messages (room and direct) written to recipients. */
     public final LongAdder messagesDelivered = new LongAdder();
     public final LongAdder slowConsumersClosed = new LongAdder();
+    /** Requests from sessions to the hub (or presence) not answered yet, all sessions together. */
+    public final AtomicInteger requestsInFlight = new AtomicInteger();
+    /** The most requests one session ever had in flight at once (bounded by the TCP loops). */
+    public final AtomicInteger requestsInFlightPeak = new AtomicInteger();
+    /** Sessions whose socket is not read now because they have too many requests in flight. */
+    public final AtomicInteger sessionsPaused = new AtomicInteger();
+    /** Times a session stopped reading its socket for that reason. */
+    public final LongAdder readsPausedTotal = new LongAdder();
     public final LongAdder beaconsAccepted = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> beaconsDropped = new ConcurrentHashMap<>();
@@ -81,6 +89,13 @@ public final class ServerMetrics {
         counter(b, "chat_messages_delivered_total", "Chat messages written to recipients.", messagesDelivered.sum());
         counter(b, "chat_slow_consumers_closed_total", "Connections closed for reading too slowly.",
                 slowConsumersClosed.sum());
+        gauge(b, "chat_requests_in_flight", "Client requests waiting for the hub's answer.", requestsInFlight.get());
+        gauge(b, "chat_requests_in_flight_peak", "Most requests one connection had waiting at once, since start.",
+                requestsInFlightPeak.get());
+        gauge(b, "chat_sessions_paused", "Connections not read now: too many of their requests wait for the hub.",
+                sessionsPaused.get());
+        counter(b, "chat_reads_paused_total", "Times a connection stopped being read for that reason.",
+                readsPausedTotal.sum());
         b.append("# HELP chat_errors_total Error frames sent, by code.\n# TYPE chat_errors_total counter\n");
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(errors).entrySet()) {
             b.append("chat_errors_total{code=\"").append(e.getKey()).append("\"} ").append(e.getValue().sum()).append('\n');

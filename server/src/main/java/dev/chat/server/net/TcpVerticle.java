@@ -16,11 +16,15 @@ import dev.chat.server.rooms.Delivery;
 import dev.chat.server.rooms.Disconnected;
 import dev.chat.server.rooms.HubCall;
 import dev.chat.server.rooms.Recipient;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -36,15 +40,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One TCP event loop: listens on the shared chat port (Vert.x spreads connections over the
- * instances), owns the {@link Session}s it accepted, and runs their command table. Fan-out
- * arrives as {@link Delivery} messages at {@link Addresses#loop(int)}; frames queued for a
- * session during one turn of the loop are written together at its end.
+ * instances), owns the {@link Session}s it accepted (each one its channel's Netty handler), and
+ * runs their command table. Fan-out arrives as {@link Delivery} messages at
+ * {@link Addresses#loop(int)}; each frame is copied once into this loop's {@link FrameLog}, and
+ * the frames queued for a session during one turn of the loop are written together at its end.
  */
 public final class TcpVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TcpVerticle.class);
     private static final AtomicLong SESSION_IDS = new AtomicLong();
     /** Socket write queue: beyond it, frames wait in the session's own bounded buffer. */
     private static final int WRITE_QUEUE_BYTES = 128 * 1024;
+    /**
+     * Requests one session may have waiting for the hub's answer. At this many the session stops
+     * reading its socket, and reads again once replies bring it down to half: a client sending
+     * faster than the hub answers is slowed by TCP instead of piling requests up in memory.
+     */
+    public static final int MAX_REQUESTS_IN_FLIGHT = 64;
+    /** How long a closing connection may take to read its last frames before it is cut off. */
+    private static final long CLOSE_GRACE_MS = 5_000;
 
     private final ServerConfig config;
     private final ServerMetrics metrics;
@@ -52,6 +65,12 @@ public final class TcpVerticle extends VerticleBase {
     private final java.util.function.IntConsumer boundPort;
     private final Map<Long, Session> sessions = new HashMap<>();
     private final ArrayDeque<Session> dirty = new ArrayDeque<>();
+    /** Frames for many sessions (room messages, events): kept apart so a room's frames lie side by side. */
+    private final FrameLog log = new FrameLog();
+    /** Frames for one session (replies, direct messages). */
+    private final FrameLog directLog = new FrameLog();
+    /** Bytes on their way from a socket to its session's decoder. */
+    private final byte[] scratch = new byte[64 * 1024];
     private boolean flushScheduled;
     private final CommandTable commands;
     private final long heartbeatNanos;
@@ -117,17 +136,18 @@ public final class TcpVerticle extends VerticleBase {
         List<Future<Void>> closed = new ArrayList<>();
         for (Session s : new ArrayList<>(sessions.values())) {
             Promise<Void> p = Promise.promise();
-            s.socket.closeHandler(v -> {
-                onClosed(s);
-                p.tryComplete();
-            });
+            s.closeFuture().addListener(f -> p.tryComplete());
             s.close("server shutting down", new ServerMessage.Bye("server shutting down"));
             closed.add(p.future());
         }
         Promise<Void> done = Promise.promise();
         Future.join(closed).onComplete(ar -> done.tryComplete());
         vertx.setTimer(2000, t -> done.tryComplete());
-        return done.future();
+        return done.future().andThen(ar -> {
+            flushDirty();
+            log.close();
+            directLog.close();
+        });
     }
 
     private void onConnect(NetSocket socket) {
@@ -146,22 +166,27 @@ public final class TcpVerticle extends VerticleBase {
             return;
         }
         long now = System.nanoTime();
-        Session s = new Session(SESSION_IDS.incrementAndGet(), this, socket, config.maxFrame(),
+        Session s = new Session(SESSION_IDS.incrementAndGet(), this, config.maxFrame(),
                 new RateLimiter(config.rateLimit(), config.rateBurst(), now), now);
         sessions.put(s.id, s);
-        socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-        socket.handler(data -> {
-            metrics.bytesIn.add(data.length());
-            s.onData(data, System.nanoTime());
-        });
-        socket.drainHandler(v -> s.onDrain());
-        socket.exceptionHandler(e -> {
-            if (s.closeReason == null) {
-                s.closeReason = "socket error: " + e.getMessage();
-            }
-        });
-        socket.closeHandler(v -> onClosed(s));
-        LOG.info("open #{} from {}", s.id, socket.remoteAddress());
+        // From here on the session is the channel's handler, in place of Vert.x's NetSocket (which
+        // is dropped): it reads, writes and sees writability and close on this loop directly.
+        ChannelHandlerContext netty = ((NetSocketInternal) socket).channelHandlerContext();
+        if (!netty.executor().inEventLoop()) {
+            throw new IllegalStateException("connection served off its loop"); // Vert.x serves it on ours
+        }
+        netty.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(WRITE_QUEUE_BYTES / 2, WRITE_QUEUE_BYTES));
+        netty.pipeline().replace(netty.handler(), "chat", s);
+        LOG.info("open #{} from {}", s.id, s.remoteAddress());
+    }
+
+    void countIn(int bytes) {
+        metrics.bytesIn.add(bytes);
+    }
+
+    /** A buffer for bytes on their way from a socket to a decoder (which copies what it keeps). */
+    byte[] scratch() {
+        return scratch;
     }
 
     void onFrame(Session s, byte[] payload) {
@@ -193,13 +218,35 @@ public final class TcpVerticle extends VerticleBase {
             }
             s.helloSent = true;
         }
-        vertx.eventBus().<ServerMessage>request(Addresses.HUB, new HubCall(s, m), LocalCodec.LOCAL)
+        request(s, Addresses.HUB, new HubCall(s, m))
                 .onSuccess(reply -> onHubReply(s, m, reply.body()))
                 .onFailure(e -> {
                     if (!s.closing) {
                         s.send(new ServerMessage.Error(m.id(), ErrorCode.UNAVAILABLE, "the chat did not answer in time"));
                     }
                 });
+    }
+
+    /** Sends a request on behalf of a session, counted in its requests in flight until answered. */
+    private Future<Message<ServerMessage>> request(Session s, String address, Object body) {
+        s.requestSent();
+        metrics.requestsInFlight.incrementAndGet();
+        if (s.inFlight > metrics.requestsInFlightPeak.get()) {
+            metrics.requestsInFlightPeak.accumulateAndGet(s.inFlight, Math::max);
+        }
+        return vertx.eventBus().<ServerMessage>request(address, body, LocalCodec.LOCAL).andThen(ar -> {
+            metrics.requestsInFlight.decrementAndGet();
+            s.requestAnswered();
+        });
+    }
+
+    void readsPaused(Session s) {
+        metrics.readsPausedTotal.increment();
+        metrics.sessionsPaused.incrementAndGet();
+    }
+
+    void readsResumed(Session s) {
+        metrics.sessionsPaused.decrementAndGet();
     }
 
     private void onHubReply(Session s, ClientMessage request, ServerMessage reply) {
@@ -220,7 +267,7 @@ public final class TcpVerticle extends VerticleBase {
 
     private void peers(Session s, ClientMessage m) {
         String table = config.cluster() ? Addresses.CLUSTER_PEERS : Addresses.PRESENCE_PEERS;
-        vertx.eventBus().<ServerMessage>request(table, m, LocalCodec.LOCAL)
+        request(s, table, m)
                 .onSuccess(reply -> {
                     if (!s.closing) {
                         s.send(reply.body());
@@ -242,25 +289,44 @@ public final class TcpVerticle extends VerticleBase {
     }
 
     private void onDelivery(Delivery d) {
+        byte[] frame = d.frame();
+        ByteBuf chunk = (d.to().length > 1 ? log : directLog).append(frame); // once for all of this loop's recipients
+        int start = chunk.writerIndex() - frame.length;
         for (Recipient r : d.to()) {
-            r.deliver(d.frame());
+            ((Session) r).deliver(chunk, start, frame.length);
         }
         if (d.message()) {
             metrics.messagesDelivered.add(d.to().length);
+        }
+        if (log.hasRetired() || directLog.hasRetired()) {
+            scheduleFlush(); // even if no recipient queued anything: the flush releases full chunks
         }
     }
 
     private void onPresence(Message<byte[]> msg) {
         byte[] frame = msg.body();
+        ByteBuf chunk = log.append(frame);
+        int start = chunk.writerIndex() - frame.length;
         for (Session s : sessions.values()) {
             if (s.registered) {
-                s.deliver(frame);
+                s.deliver(chunk, start, frame.length);
             }
         }
+        if (log.hasRetired()) {
+            scheduleFlush();
+        }
+    }
+
+    FrameLog directLog() {
+        return directLog;
     }
 
     void markDirty(Session s) {
         dirty.add(s);
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
             // runs after the tasks already queued on this loop: frames queued meanwhile share a write
@@ -274,6 +340,21 @@ public final class TcpVerticle extends VerticleBase {
         while ((s = dirty.poll()) != null) {
             s.flush();
         }
+        // no session refers to a full chunk without a reference of its own now
+        log.releaseRetired();
+        directLog.releaseRetired();
+    }
+
+    /**
+     * The session is closing, after its last frames are flushed: a client that does not read
+     * them within {@link #CLOSE_GRACE_MS} is cut off, so that it cannot keep its backlog here.
+     */
+    void closeSoon(Session s) {
+        vertx.setTimer(CLOSE_GRACE_MS, t -> {
+            if (sessions.get(s.id) == s) {
+                s.closeNow();
+            }
+        });
     }
 
     void countOut(int frames, int bytes) {
@@ -297,6 +378,9 @@ public final class TcpVerticle extends VerticleBase {
         for (Session s : sessions.values()) {
             if (s.closing) {
                 continue;
+            }
+            if (s.readsPaused) {
+                s.lastRead = now; // we stopped reading it: not the client's silence
             }
             long idle = now - s.lastRead;
             String reason = null;
@@ -323,11 +407,15 @@ public final class TcpVerticle extends VerticleBase {
         }
     }
 
-    private void onClosed(Session s) {
+    void onClosed(Session s) {
         if (sessions.remove(s.id) == null) {
             return;
         }
         metrics.connections.decrementAndGet();
+        s.closed();
+        if (s.dropHeld()) {
+            readsResumed(s);
+        }
         if (s.helloSent && !stopping) {
             vertx.eventBus().send(Addresses.HUB, new Disconnected(s, s.closeReason), LocalCodec.LOCAL);
         }
