@@ -4,11 +4,11 @@
 #   tools/scripts/bench-cluster.sh NODES [bench fanout options...]
 # NODES = 1 (a plain node, no --cluster) or 3 (a Hazelcast cluster of three on loopback).
 # Prints the generator's JSON line plus the servers' CPU use over the run (from /proc).
-# Needs the jars: ./chat build
+# Needs the jars: ./chat build. SERVER_JVM_EXTRA adds JVM options to every node (e.g. JFR).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 nodes="$1"; shift
-jvm=(-Xms512m -Xmx512m -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true -Dvertx.disableDnsResolver=true)
+jvm=(-Xms512m -Xmx512m -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true -Dvertx.disableDnsResolver=true ${SERVER_JVM_EXTRA:-})
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
