@@ -1,5 +1,6 @@
 package dev.chat.tools.bench;
 
+import dev.chat.tools.DurationOption;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine;

@@ -1,5 +1,6 @@
 package dev.chat.tools.bench;
 
+import dev.chat.tools.DurationOption;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

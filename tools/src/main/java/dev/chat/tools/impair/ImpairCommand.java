@@ -1,6 +1,6 @@
 package dev.chat.tools.impair;
 
-import dev.chat.protocol.Durations;
+import dev.chat.tools.DurationOption;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -89,11 +89,11 @@ public final class ImpairCommand implements Callable<Integer> {
                     + " 0 = independent losses (default).")
     double burst;
 
-    @Option(names = "--delay", paramLabel = "D", defaultValue = "0", converter = DurationConverter.class,
+    @Option(names = "--delay", paramLabel = "D", defaultValue = "0", converter = DurationOption.class,
             description = "Least one-way delay (default: ${DEFAULT-VALUE}).")
     Duration delay;
 
-    @Option(names = "--jitter", paramLabel = "J", defaultValue = "0", converter = DurationConverter.class,
+    @Option(names = "--jitter", paramLabel = "J", defaultValue = "0", converter = DurationOption.class,
             description = "Scale of the random extra delay (default: ${DEFAULT-VALUE}).")
     Duration jitter;
 
@@ -105,7 +105,7 @@ public final class ImpairCommand implements Callable<Integer> {
             description = "UDP: probability that a datagram is held back and sent right behind the next one of its flow.")
     double reorder;
 
-    @Option(names = "--reorder-hold", paramLabel = "D", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--reorder-hold", paramLabel = "D", defaultValue = "5s", converter = DurationOption.class,
             description = "UDP: a held datagram goes anyway after its due time plus this (default: ${DEFAULT-VALUE}).")
     Duration reorderHold;
 
@@ -133,7 +133,7 @@ public final class ImpairCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random draws (default: a random seed, printed).")
     Long seed;
 
-    @Option(names = "--report", paramLabel = "D", defaultValue = "0", converter = DurationConverter.class,
+    @Option(names = "--report", paramLabel = "D", defaultValue = "0", converter = DurationOption.class,
             description = "Print a report line on stderr this often (default: off).")
     Duration report;
 
@@ -142,7 +142,7 @@ public final class ImpairCommand implements Callable<Integer> {
                     + " (more are refused) at most (default: ${DEFAULT-VALUE}).")
     int maxFlows;
 
-    @Option(names = "--flow-idle", paramLabel = "D", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(names = "--flow-idle", paramLabel = "D", defaultValue = "60s", converter = DurationOption.class,
             description = "UDP: close a mapping idle this long (default: ${DEFAULT-VALUE}).")
     Duration flowIdle;
 
@@ -251,18 +251,6 @@ public final class ImpairCommand implements Callable<Integer> {
                 return new InetSocketAddress(InetAddress.getByName(host), port);
             } catch (UnknownHostException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "': unknown host " + host);
-            }
-        }
-    }
-
-    /** 500ms, 30s, 2m. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return Durations.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }
