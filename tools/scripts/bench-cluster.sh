@@ -5,6 +5,9 @@
 # NODES = 1 (a plain node, no --cluster) or 3 (a Hazelcast cluster of three on loopback).
 # Prints the generator's JSON line plus the servers' CPU use over the run (from /proc).
 # Needs the jars: ./chat build. SERVER_JVM_EXTRA adds JVM options to every node (e.g. JFR).
+# PREWARM=SECONDS first runs the same load, unmeasured, for that long: three JVMs sharing one
+# core spend minutes compiling (JIT) before they reach their steady state.
+# At the end: the servers' CPU over the measured run, and how much of it was JIT compiler threads.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 nodes="$1"; shift
@@ -34,8 +37,30 @@ for i in $(seq 0 $((nodes - 1))); do
     servers+=("$(sed -n 's/^READY tcp=\([^ ]*\) .*/\1/p' "$work/out$i")")
 done
 ticks() { local t=0; for p in "${pids[@]}"; do set -- $(cut -d' ' -f14,15 "/proc/$p/stat"); t=$((t + $1 + $2)); done; echo "$t"; }
-before=$(ticks); start=$(date +%s.%N)
-taskset -c 0 java -XX:+UseSerialGC -jar tools/target/chat-tools.jar bench fanout \
-    --servers "$(IFS=,; echo "${servers[*]}")" "$@"
-after=$(ticks); end=$(date +%s.%N)
-python3 -c "import os; hz=os.sysconf('SC_CLK_TCK'); print('servers_cpu_percent_whole_run %.1f' % (100.0*($after-$before)/hz/($end-$start)))"
+# CPU ticks of the nodes' JIT compiler threads (C1, C2)
+jit_ticks() {
+    local t=0 f
+    for p in "${pids[@]}"; do
+        for f in /proc/"$p"/task/*/stat; do
+            grep -q '(C[12] CompilerThre' "$f" 2>/dev/null || continue
+            set -- $(sed 's/^.*) //' "$f" | cut -d' ' -f12,13); t=$((t + $1 + $2))
+        done
+    done
+    echo "$t"
+}
+servers_csv=$(IFS=,; echo "${servers[*]}")
+if [ -n "${PREWARM:-}" ]; then
+    warm=(); skip=0
+    for a in "$@"; do
+        if [ "$skip" = 1 ]; then skip=0; continue; fi
+        case "$a" in --duration|--warmup) skip=1; continue ;; --duration=*|--warmup=*) continue ;; esac
+        warm+=("$a")
+    done
+    echo "prewarming for ${PREWARM}s ..." >&2
+    taskset -c 0 java -XX:+UseSerialGC -jar tools/target/chat-tools.jar bench fanout --servers "$servers_csv" \
+        "${warm[@]}" --duration "${PREWARM}s" --warmup 1s >/dev/null 2>&1 || echo "prewarm run failed" >&2
+fi
+before=$(ticks); jit_before=$(jit_ticks); start=$(date +%s.%N)
+taskset -c 0 java -XX:+UseSerialGC -jar tools/target/chat-tools.jar bench fanout --servers "$servers_csv" "$@"
+after=$(ticks); jit_after=$(jit_ticks); end=$(date +%s.%N)
+python3 -c "import os; hz=os.sysconf('SC_CLK_TCK'); d=$end-$start; print('servers_cpu_percent_whole_run %.1f jit_compiler_cpu_percent %.1f' % (100.0*($after-$before)/hz/d, 100.0*($jit_after-$jit_before)/hz/d))"

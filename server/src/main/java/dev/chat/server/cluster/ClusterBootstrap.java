@@ -68,6 +68,11 @@ public final class ClusterBootstrap {
         // a member that was cut off (partition, hung process) looks for the others every 10 s, not 2 min
         cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
         cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+        // Hazelcast's own metrics (collected every 5 s, published over JMX) are not used: the node's
+        // /metrics says what matters, and the collection costs CPU on every node
+        cfg.getMetricsConfig().setEnabled(false);
+        cfg.getMetricsConfig().getJmxConfig().setEnabled(false);
+        cfg.setProperty("hazelcast.jmx", "false");
         // the registries (nicks, room owners) survive two members dying at once
         cfg.addMapConfig(new MapConfig("chat.*").setBackupCount(2));
         NetworkConfig net = cfg.getNetworkConfig();

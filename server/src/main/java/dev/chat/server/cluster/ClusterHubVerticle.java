@@ -107,6 +107,12 @@ final class ClusterHubVerticle extends VerticleBase {
             metrics.gauge("chat_cluster_members", "Nodes in the cluster, this one included.", () -> members);
             metrics.gauge("chat_cluster_peers", "Nodes this one sends room events to.", () -> peerCount);
             metrics.gauge("chat_cluster_rooms", "Rooms in this node's copy of the cluster.", () -> roomCount);
+            metrics.counter("chat_cluster_batches_sent_total",
+                    "Messages this node sent to other nodes; each carries every item queued for its node in one event-loop turn.",
+                    peers::batchesSent);
+            metrics.counter("chat_cluster_items_sent_total",
+                    "Requests, events, acknowledgements and replies this node sent to other nodes, in those batches.",
+                    peers::itemsSent);
             metrics.gauge("chat_cluster_rooms_owned", "Rooms this node sequences.", () -> roomsOwned);
             vertx.setPeriodic(RECONCILE_MS, t -> {
                 sequencer.reconcile();
@@ -199,6 +205,15 @@ final class ClusterHubVerticle extends VerticleBase {
 
     private void onNode(Message<JsonObject> msg) {
         JsonObject body = msg.body();
+        if (Peers.BATCH.equals(body.getString(Wire.OP))) {
+            peers.onBatch(body, this::onNode);
+        } else {
+            onNode(Peers.inbound(msg));
+        }
+    }
+
+    private void onNode(Peers.Inbound msg) {
+        JsonObject body = msg.body();
         switch (body.getString(Wire.OP, "")) {
             case Wire.EVENT -> onEvent(msg, body);
             case Wire.OWN -> sequencer.onRequest(body).onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
@@ -223,7 +238,7 @@ final class ClusterHubVerticle extends VerticleBase {
     }
 
     /** A room event: stored (acknowledged), or refused if its sender is not the room's owner any more. */
-    private void onEvent(Message<JsonObject> msg, JsonObject ev) {
+    private void onEvent(Peers.Inbound msg, JsonObject ev) {
         RoomReplica room = replicas.get(ev.getString(Wire.ROOM));
         if (room != null && room.own != null) {
             // another node sequences a room this node owns: refuse, and let the directory decide
@@ -239,7 +254,7 @@ final class ClusterHubVerticle extends VerticleBase {
     }
 
     /** A node finished starting: make sure we reach it (ping it back) before it counts as a peer. */
-    private void onHello(Message<JsonObject> msg, String node) {
+    private void onHello(Peers.Inbound msg, String node) {
         peers.memberAdded(node); // it talks to us, so it is a member even if the listener has not said so yet
         ping(node, 20).onComplete(ar -> {
             if (ar.succeeded()) {

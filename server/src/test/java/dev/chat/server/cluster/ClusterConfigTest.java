@@ -45,6 +45,7 @@ class ClusterConfigTest {
         // the base config carries the maps Vert.x needs
         assertThat(cfg.getMapConfigs()).containsKey("__vertx.nodeInfo");
         assertThat(cfg.getMapConfig(Directory.NICKS).getBackupCount()).isEqualTo(2);
+        assertThat(cfg.getMetricsConfig().isEnabled()).as("Hazelcast's own metrics collection is off").isFalse();
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +50,10 @@ class RoomSequencerTest {
             peers.addPeer("node-c");
             replicas = new Replicas(SELF, 1, 100, new InMemoryHistory(100), (loop, d) -> { }, s -> null);
             sequencer = new RoomSequencer(vertx, ServerConfig.forTests(), replicas, peers, directory, () -> 1000L);
-            vertx.eventBus().<JsonObject>consumer(Addresses.node("node-b"), m -> record(m, toB, null));
-            vertx.eventBus().<JsonObject>consumer(Addresses.node("node-c"), m -> record(m, toC, holdC));
+            // node A's answers arrive in batches, as from real nodes
+            vertx.eventBus().<JsonObject>consumer(Addresses.node(SELF), m -> peers.onBatch(m.body(), in -> { }));
+            vertx.eventBus().<JsonObject>consumer(Addresses.node("node-b"), m -> record(m, "node-b", toB, null));
+            vertx.eventBus().<JsonObject>consumer(Addresses.node("node-c"), m -> record(m, "node-c", toC, holdC));
             return Future.succeededFuture();
         });
     }
@@ -60,14 +63,23 @@ class RoomSequencerTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private static void record(Message<JsonObject> m, List<JsonObject> into, Promise<Void> hold) {
-        synchronized (into) {
-            into.add(m.body());
-        }
-        if (hold != null && Wire.MSG.equals(m.body().getString(Wire.K))) {
-            hold.future().onComplete(ar -> m.reply(null));
-        } else {
-            m.reply(null);
+    /** A fake node: takes a batch apart, records each request and acknowledges it in a batch of its own. */
+    private void record(Message<JsonObject> m, String node, List<JsonObject> into, Promise<Void> hold) {
+        assertThat(m.body().getString(Wire.OP)).isEqualTo(Peers.BATCH);
+        JsonArray items = m.body().getJsonArray("items");
+        for (int i = 0; i < items.size(); i++) {
+            JsonObject item = items.getJsonObject(i);
+            JsonObject body = item.getJsonObject("b");
+            synchronized (into) {
+                into.add(body);
+            }
+            JsonObject ack = new JsonObject().put(Wire.OP, Peers.BATCH).put(Wire.FROM, node)
+                    .put("items", new JsonArray().add(new JsonObject().put("a", item.getLong("i")).putNull("b")));
+            if (hold != null && Wire.MSG.equals(body.getString(Wire.K))) {
+                hold.future().onComplete(ar -> vertx.eventBus().send(Addresses.node(SELF), ack));
+            } else {
+                vertx.eventBus().send(Addresses.node(SELF), ack);
+            }
         }
     }
 
