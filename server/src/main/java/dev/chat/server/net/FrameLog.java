@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * One TCP loop's outbound frames, each copied once into pooled direct memory however many
  * sessions it goes to: a room message for 1,000 members of this loop is one copy here, and
- * each member then refers to it by position ({@link Session#deliver(ByteBuf, int, int)}). Frames
+ * each member then refers to it by position ({@link Session#deliver(ByteBuf, int, int, int)}). Frames
  * a member receives one after the other lie side by side, so at the end of the loop's turn the
  * member writes them as one slice of a chunk: no per-member copy, one write per member.
  *

@@ -64,6 +64,8 @@ final class Session extends ChannelInboundHandlerAdapter implements Recipient, F
      */
     private ByteBuf copies;
     private int pendingFrames;
+    /** The loop's run in which frames for this session were set aside, or -1 (see {@link TcpVerticle#closeRun}). */
+    long asideIn = -1;
     private boolean dirty;
     private boolean waitingDrain;
 
@@ -223,20 +225,20 @@ final class Session extends ChannelInboundHandlerAdapter implements Recipient, F
     @Override
     public void deliver(byte[] frame) {
         if (!closing) {
-            ByteBuf chunk = loop.directLog().append(frame);
-            deliver(chunk, chunk.writerIndex() - frame.length, frame.length);
+            loop.deliverOne(this, frame);
         }
     }
 
     /**
      * Queues the frame at {@code [start, start + length)} of a {@link FrameLog} chunk: it extends
      * the segment queued last when it follows it, which is the common case under fan-out.
+     * {@code frames} is how many frames that is (for the metrics).
      */
-    void deliver(ByteBuf chunk, int start, int length) {
+    void deliver(ByteBuf chunk, int start, int length, int frames) {
         if (closing) {
             return;
         }
-        pendingFrames++;
+        pendingFrames += frames;
         if (waitingDrain) {
             copy(chunk, start, length);
             if (copies.readableBytes() > loop.maxBacklog()) {
@@ -300,6 +302,7 @@ final class Session extends ChannelInboundHandlerAdapter implements Recipient, F
         if (closing) {
             return;
         }
+        loop.closeRun(); // frames this loop was given before the close go out before it
         if (last != null) {
             if (last instanceof ServerMessage.Error e) {
                 loop.countError(e.code());
@@ -319,6 +322,7 @@ final class Session extends ChannelInboundHandlerAdapter implements Recipient, F
 
     /** Drops what is pending (a slow consumer), then closes with one last message. */
     void abandon(String reason, ServerMessage last) {
+        loop.closeRun();
         release();
         close(reason, last);
     }

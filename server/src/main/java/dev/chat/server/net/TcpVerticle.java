@@ -56,6 +56,8 @@ public final class TcpVerticle extends VerticleBase {
      * faster than the hub answers is slowed by TCP instead of piling requests up in memory.
      */
     public static final int MAX_REQUESTS_IN_FLIGHT = 64;
+    /** Frames set aside during one run at most; then the run is closed early (it stays correct). */
+    static final int MAX_ASIDE = 4096;
     /** How long a closing connection may take to read its last frames before it is cut off. */
     private static final long CLOSE_GRACE_MS = 5_000;
 
@@ -69,6 +71,28 @@ public final class TcpVerticle extends VerticleBase {
     private final FrameLog log = new FrameLog();
     /** Frames for one session (replies, direct messages). */
     private final FrameLog directLog = new FrameLog();
+    /*
+     * The open run: consecutive frames for one recipient array (a room's members on this loop:
+     * the hub reuses the array while the membership stays the same), side by side in one chunk.
+     * Members are told once, when the run closes (at the flush, or when anything else is
+     * delivered to several sessions), not once per frame: under fan-out that is one call per
+     * member per turn instead of one per member per message. Frames for one session (replies,
+     * direct messages) that arrive meanwhile are set aside with the run's position at the time,
+     * and interleaved at that position when the run closes, so every session still receives
+     * everything in the order this loop was given it.
+     */
+    private Recipient[] runTo;
+    private ByteBuf runChunk;
+    private int runStart;
+    private int runEnd;
+    private int runFrames;
+    /** Identifies the open run (see {@link Session#asideIn}); incremented when it closes. */
+    private long runId;
+    private final ArrayList<Aside> aside = new ArrayList<>();
+
+    /** A frame for one session, set aside while a run was open, and where in the run it came. */
+    private record Aside(Session to, int runPos, int runFramesBefore, ByteBuf chunk, int start, int length) {
+    }
     /** Bytes on their way from a socket to its session's decoder. */
     private final byte[] scratch = new byte[64 * 1024];
     private boolean flushScheduled;
@@ -290,26 +314,117 @@ public final class TcpVerticle extends VerticleBase {
 
     private void onDelivery(Delivery d) {
         byte[] frame = d.frame();
-        ByteBuf chunk = (d.to().length > 1 ? log : directLog).append(frame); // once for all of this loop's recipients
-        int start = chunk.writerIndex() - frame.length;
-        for (Recipient r : d.to()) {
-            ((Session) r).deliver(chunk, start, frame.length);
+        Recipient[] to = d.to();
+        if (to.length > 1) {
+            ByteBuf chunk = log.append(frame); // once for all of this loop's recipients
+            int start = chunk.writerIndex() - frame.length;
+            if (runTo == to && runChunk == chunk && runEnd == start) {
+                runEnd += frame.length;
+                runFrames++;
+            } else {
+                closeRun();
+                runTo = to;
+                runChunk = chunk;
+                runStart = start;
+                runEnd = start + frame.length;
+                runFrames = 1;
+                scheduleFlush();
+            }
+        } else if (to.length == 1) {
+            deliverOne((Session) to[0], frame);
         }
         if (d.message()) {
-            metrics.messagesDelivered.add(d.to().length);
+            metrics.messagesDelivered.add(to.length);
         }
         if (log.hasRetired() || directLog.hasRetired()) {
             scheduleFlush(); // even if no recipient queued anything: the flush releases full chunks
         }
     }
 
+    /** A frame for one session: queued now, or set aside to keep its place after an open run's frames. */
+    void deliverOne(Session s, byte[] frame) {
+        ByteBuf chunk = directLog.append(frame);
+        int start = chunk.writerIndex() - frame.length;
+        if (runTo != null && aside.size() >= MAX_ASIDE) {
+            closeRun();
+        }
+        if (runTo == null) {
+            s.deliver(chunk, start, frame.length, 1);
+        } else {
+            aside.add(new Aside(s, runEnd, runFrames, chunk, start, frame.length));
+            s.asideIn = runId;
+        }
+    }
+
+    /**
+     * Hands the open run to its members: one segment each, or, for a member with frames set
+     * aside, the run's pieces with those frames between them; then the set-aside frames of
+     * sessions outside the run. Called before anything else is delivered to several sessions,
+     * before a session closes, and at the flush.
+     */
+    void closeRun() {
+        Recipient[] to = runTo;
+        if (to == null) {
+            return;
+        }
+        runTo = null; // first: a member closed by this (slow consumer) may call back in
+        ByteBuf chunk = runChunk;
+        runChunk = null;
+        long id = runId++;
+        int start = runStart;
+        int end = runEnd;
+        int frames = runFrames;
+        if (aside.isEmpty()) {
+            for (Recipient r : to) {
+                ((Session) r).deliver(chunk, start, end - start, frames);
+            }
+            return;
+        }
+        for (Recipient r : to) {
+            Session s = (Session) r;
+            if (s.asideIn != id) {
+                s.deliver(chunk, start, end - start, frames);
+                continue;
+            }
+            s.asideIn = -1; // a member: what was set aside for it is placed here
+            int pos = start;
+            int done = 0;
+            for (Aside a : aside) {
+                if (a.to == s) {
+                    if (a.runPos > pos) {
+                        s.deliver(chunk, pos, a.runPos - pos, a.runFramesBefore - done);
+                        pos = a.runPos;
+                        done = a.runFramesBefore;
+                    }
+                    s.deliver(a.chunk, a.start, a.length, 1);
+                }
+            }
+            if (end > pos) {
+                s.deliver(chunk, pos, end - pos, frames - done);
+            }
+        }
+        List<Aside> rest = new ArrayList<>(aside);
+        aside.clear();
+        for (Aside a : rest) {
+            if (a.to.asideIn == id) { // not a member of the run
+                a.to.deliver(a.chunk, a.start, a.length, 1);
+            }
+        }
+        for (Aside a : rest) {
+            if (a.to.asideIn == id) {
+                a.to.asideIn = -1;
+            }
+        }
+    }
+
     private void onPresence(Message<byte[]> msg) {
+        closeRun();
         byte[] frame = msg.body();
         ByteBuf chunk = log.append(frame);
         int start = chunk.writerIndex() - frame.length;
         for (Session s : sessions.values()) {
             if (s.registered) {
-                s.deliver(chunk, start, frame.length);
+                s.deliver(chunk, start, frame.length, 1);
             }
         }
         if (log.hasRetired()) {
@@ -336,6 +451,7 @@ public final class TcpVerticle extends VerticleBase {
 
     private void flushDirty() {
         flushScheduled = false;
+        closeRun();
         Session s;
         while ((s = dirty.poll()) != null) {
             s.flush();
