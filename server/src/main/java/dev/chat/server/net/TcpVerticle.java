@@ -24,6 +24,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -56,6 +57,15 @@ public final class TcpVerticle extends VerticleBase {
      * faster than the hub answers is slowed by TCP instead of piling requests up in memory.
      */
     public static final int MAX_REQUESTS_IN_FLIGHT = 64;
+    /**
+     * Flushes of one loop are at least this far apart. When the loop is idle, a frame is written
+     * right after the task that queued it; when it is busy (the last flush was less than this ago)
+     * the flush waits for the rest of the interval, so that each member gets the frames of the
+     * whole interval in one write. Paced load (a message now and then to each member) then costs
+     * one write per member per interval instead of one per message: at 1,000 messages per second
+     * into 100-member rooms, a tenth of the syscalls, for at most this much more latency.
+     */
+    static final long FLUSH_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Frames set aside during one run at most; then the run is closed early (it stays correct). */
     static final int MAX_ASIDE = 4096;
     /** How long a closing connection may take to read its last frames before it is cut off. */
@@ -96,6 +106,8 @@ public final class TcpVerticle extends VerticleBase {
     /** Bytes on their way from a socket to its session's decoder. */
     private final byte[] scratch = new byte[64 * 1024];
     private boolean flushScheduled;
+    /** When the last flush started ({@link System#nanoTime()}). */
+    private long lastFlushAt = System.nanoTime() - FLUSH_SPACING_NANOS;
     private final CommandTable commands;
     private final long heartbeatNanos;
     private final long helloTimeoutNanos;
@@ -444,13 +456,20 @@ public final class TcpVerticle extends VerticleBase {
     private void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
-            // runs after the tasks already queued on this loop: frames queued meanwhile share a write
-            context.runOnContext(v -> flushDirty());
+            long wait = lastFlushAt + FLUSH_SPACING_NANOS - System.nanoTime();
+            if (wait <= 0) {
+                // runs after the tasks already queued on this loop: frames queued meanwhile share a write
+                context.runOnContext(v -> flushDirty());
+            } else {
+                ((ContextInternal) context).nettyEventLoop().schedule(
+                        () -> context.runOnContext(v -> flushDirty()), wait, TimeUnit.NANOSECONDS);
+            }
         }
     }
 
     private void flushDirty() {
         flushScheduled = false;
+        lastFlushAt = System.nanoTime();
         closeRun();
         Session s;
         while ((s = dirty.poll()) != null) {
