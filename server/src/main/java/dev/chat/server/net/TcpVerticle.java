@@ -288,7 +288,8 @@ public final class TcpVerticle extends VerticleBase {
         }
     }
 
-    private void onDelivery(Delivery d) {
+    /** A {@link Delivery} for this loop's sessions. Package-private for the fan-out benchmark (jmh module). */
+    void onDelivery(Delivery d) {
         byte[] frame = d.frame();
         ByteBuf chunk = (d.to().length > 1 ? log : directLog).append(frame); // once for all of this loop's recipients
         int start = chunk.writerIndex() - frame.length;
