@@ -72,6 +72,8 @@ public final class TcpVerticle extends VerticleBase {
     /** Bytes on their way from a socket to its session's decoder. */
     private final byte[] scratch = new byte[64 * 1024];
     private boolean flushScheduled;
+    /** {@link #flushDirty()} as a task, made once: it is scheduled at every turn that queued output. */
+    private final io.vertx.core.Handler<Void> flushTask = v -> flushDirty();
     private final CommandTable commands;
     private final long heartbeatNanos;
     private final long helloTimeoutNanos;
@@ -331,7 +333,7 @@ public final class TcpVerticle extends VerticleBase {
         if (!flushScheduled) {
             flushScheduled = true;
             // runs after the tasks already queued on this loop: frames queued meanwhile share a write
-            context.runOnContext(v -> flushDirty());
+            context.runOnContext(flushTask);
         }
     }
 
