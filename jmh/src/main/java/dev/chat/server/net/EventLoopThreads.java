@@ -9,9 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * JMH's benchmark threads, made the kind of thread a TCP loop runs on: Vert.x event-loop threads
  * (which are Netty {@code FastThreadLocalThread}s). Netty's pooled allocator keeps a per-thread
- * cache, and its object pools ({@code Recycler}) a per-thread batch, only on such threads, and
- * Vert.x keeps the current context in the thread object instead of a {@code ThreadLocal}; on
- * JMH's ordinary threads the fan-out would allocate and lock where the server does not. Selected
+ * cache only on such threads (by default), and Vert.x keeps the current context in the thread
+ * object instead of a {@code ThreadLocal}; on JMH's ordinary threads the fan-out would allocate and lock where the server does not. Selected
  * with {@code -Djmh.executor=CUSTOM -Djmh.executor.class=dev.chat.server.net.EventLoopThreads}
  * (see {@link FanOutBenchmark}'s {@code @Fork}); JMH calls the {@code (int, String)} constructor.
  */

@@ -47,9 +47,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * in the server's package to reach the package-private {@code Session} and
  * {@code TcpVerticle.onDelivery}. The fork runs the benchmark on a Vert.x event-loop thread
  * ({@link EventLoopThreads}), as the server does: on JMH's ordinary threads Netty's pooled
- * allocator has no per-thread cache and its object pools no per-thread batch, and Vert.x keeps
- * the current context in a {@code ThreadLocal}; the benchmark would then measure locks and
- * allocations the server does not have.
+ * allocator has no per-thread cache, and Vert.x keeps the current context in a
+ * {@code ThreadLocal}; the benchmark would then measure locks and allocations the server does
+ * not have.
  *
  * <p>Run: {@code java -jar jmh/target/benchmarks.jar FanOutBenchmark -prof gc}.
  */
