@@ -58,8 +58,8 @@ final class FrameLog {
 
     /** After a flush of every session that wrote to the log: drops the log's references to full chunks. */
     void releaseRetired() {
-        for (ByteBuf b : retired) {
-            b.release();
+        for (int i = 0; i < retired.size(); i++) { // no iterator: this runs at every flush
+            retired.get(i).release();
         }
         retired.clear();
     }

@@ -108,6 +108,11 @@ public final class TcpVerticle extends VerticleBase {
     private boolean flushScheduled;
     /** When the last flush started ({@link System#nanoTime()}). */
     private long lastFlushAt = System.nanoTime() - FLUSH_SPACING_NANOS;
+    /** {@link #FLUSH_SPACING_NANOS}; 0 in the fan-out micro-benchmark, which flushes every turn. */
+    long flushSpacingNanos = FLUSH_SPACING_NANOS;
+    /** {@link #flushDirty()} as a task, made once: it is scheduled at every turn that queued output. */
+    private final io.vertx.core.Handler<Void> flushTask = v -> flushDirty();
+    private final Runnable flushLater = () -> context.runOnContext(flushTask);
     private final CommandTable commands;
     private final long heartbeatNanos;
     private final long helloTimeoutNanos;
@@ -324,7 +329,8 @@ public final class TcpVerticle extends VerticleBase {
         }
     }
 
-    private void onDelivery(Delivery d) {
+    /** A {@link Delivery} for this loop's sessions. Package-private for the fan-out benchmark (jmh module). */
+    void onDelivery(Delivery d) {
         byte[] frame = d.frame();
         Recipient[] to = d.to();
         if (to.length > 1) {
@@ -456,13 +462,12 @@ public final class TcpVerticle extends VerticleBase {
     private void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
-            long wait = lastFlushAt + FLUSH_SPACING_NANOS - System.nanoTime();
+            long wait = lastFlushAt + flushSpacingNanos - System.nanoTime();
             if (wait <= 0) {
                 // runs after the tasks already queued on this loop: frames queued meanwhile share a write
-                context.runOnContext(v -> flushDirty());
+                context.runOnContext(flushTask);
             } else {
-                ((ContextInternal) context).nettyEventLoop().schedule(
-                        () -> context.runOnContext(v -> flushDirty()), wait, TimeUnit.NANOSECONDS);
+                ((ContextInternal) context).nettyEventLoop().schedule(flushLater, wait, TimeUnit.NANOSECONDS);
             }
         }
     }
