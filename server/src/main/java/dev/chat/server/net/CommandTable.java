@@ -23,10 +23,11 @@ final class CommandTable {
     private final Map<String, Command> commands = new HashMap<>();
     private final Map<String, Boolean> beforeHello = new HashMap<>();
     private final Map<String, Boolean> rateLimited = new HashMap<>();
-    private final boolean limitRate;
+    /** Null: no rate limit. */
+    private final RateLimiter rate;
 
-    CommandTable(boolean limitRate) {
-        this.limitRate = limitRate;
+    CommandTable(RateLimiter rate) {
+        this.rate = rate;
     }
 
     /** Registers a handler; {@code beforeHello}: also served to unregistered sessions. */
@@ -49,7 +50,7 @@ final class CommandTable {
             s.send(new ServerMessage.Error(m.id(), ErrorCode.NOT_REGISTERED, "send hello first"));
             return;
         }
-        if (limitRate && rateLimited.get(type) && !s.rate.tryAcquire(now)) {
+        if (rate != null && rateLimited.get(type) && !rate.tryAcquire(s, now)) {
             s.send(new ServerMessage.Error(m.id(), ErrorCode.RATE_LIMITED, "too many messages; slow down"));
             return;
         }

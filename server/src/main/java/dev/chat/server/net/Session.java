@@ -41,7 +41,9 @@ final class Session extends ChannelInboundHandlerAdapter implements Recipient, F
     private final TcpVerticle loop;
     final FrameDecoder decoder;
     final long openedAt;
-    final RateLimiter rate;
+    /** Say/dm tokens left and when they were last counted: this session's bucket of the loop's {@link RateLimiter}. */
+    double tokens;
+    long tokensAt;
 
     String nick;
     /** A hello went to the hub; later requests go there too, and the hub knows the outcome. */
@@ -69,6 +71,8 @@ final class Session extends ChannelInboundHandlerAdapter implements Recipient, F
     private boolean dirty;
     private boolean waitingDrain;
 
+    /** This session's place in its loop's {@link SessionTable}, -1 when not in one. */
+    int slot = -1;
     /** Requests sent to the hub (or presence) on this session's behalf and not answered yet. */
     int inFlight;
     /** Frames are not dispatched: too many requests in flight; {@link #held} keeps them meanwhile. */
@@ -76,11 +80,12 @@ final class Session extends ChannelInboundHandlerAdapter implements Recipient, F
     /** Frames decoded from bytes already read when reading paused, in order; null when none. */
     private ArrayDeque<byte[]> held;
 
-    Session(long id, TcpVerticle loop, int maxFrame, RateLimiter rate, long now) {
+    Session(long id, TcpVerticle loop, int maxFrame, double tokens, long now) {
         this.id = id;
         this.loop = loop;
         this.decoder = new FrameDecoder(maxFrame);
-        this.rate = rate;
+        this.tokens = tokens;
+        this.tokensAt = now;
         this.openedAt = now;
         this.lastRead = now;
     }

@@ -31,9 +31,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -51,6 +49,8 @@ public final class TcpVerticle extends VerticleBase {
     private static final AtomicLong SESSION_IDS = new AtomicLong();
     /** Socket write queue: beyond it, frames wait in the session's own bounded buffer. */
     private static final int WRITE_QUEUE_BYTES = 128 * 1024;
+    /** Shared by every channel (immutable): not one object per connection. */
+    private static final WriteBufferWaterMark WRITE_QUEUE = new WriteBufferWaterMark(WRITE_QUEUE_BYTES / 2, WRITE_QUEUE_BYTES);
     /**
      * Requests one session may have waiting for the hub's answer. At this many the session stops
      * reading its socket, and reads again once replies bring it down to half: a client sending
@@ -75,7 +75,7 @@ public final class TcpVerticle extends VerticleBase {
     private final ServerMetrics metrics;
     private final int index;
     private final java.util.function.IntConsumer boundPort;
-    private final Map<Long, Session> sessions = new HashMap<>();
+    private final SessionTable sessions = new SessionTable();
     private final ArrayDeque<Session> dirty = new ArrayDeque<>();
     /** Frames for many sessions (room messages, events): kept apart so a room's frames lie side by side. */
     private final FrameLog log = new FrameLog();
@@ -114,6 +114,8 @@ public final class TcpVerticle extends VerticleBase {
     private final io.vertx.core.Handler<Void> flushTask = v -> flushDirty();
     private final Runnable flushLater = () -> context.runOnContext(flushTask);
     private final CommandTable commands;
+    /** Null when say/dm are not rate limited. */
+    private final RateLimiter rate;
     private final long heartbeatNanos;
     private final long helloTimeoutNanos;
     private NetServer server;
@@ -130,7 +132,8 @@ public final class TcpVerticle extends VerticleBase {
         this.boundPort = boundPort;
         this.heartbeatNanos = config.heartbeat().toNanos();
         this.helloTimeoutNanos = config.helloTimeout().toNanos();
-        this.commands = new CommandTable(config.rateLimit() > 0)
+        this.rate = config.rateLimit() > 0 ? new RateLimiter(config.rateLimit(), config.rateBurst()) : null;
+        this.commands = new CommandTable(rate)
                 .on(ClientMessage.Hello.TYPE, true, false, this::toHub)
                 .on(Ping.TYPE, true, false, (s, m) -> s.send(new Pong(m.id())))
                 .on(Pong.TYPE, false, false, (s, m) -> { })
@@ -175,7 +178,7 @@ public final class TcpVerticle extends VerticleBase {
     public Future<?> stop() {
         stopping = true;
         List<Future<Void>> closed = new ArrayList<>();
-        for (Session s : new ArrayList<>(sessions.values())) {
+        for (Session s : sessions.snapshot()) {
             Promise<Void> p = Promise.promise();
             s.closeFuture().addListener(f -> p.tryComplete());
             s.close("server shutting down", new ServerMessage.Bye("server shutting down"));
@@ -208,15 +211,15 @@ public final class TcpVerticle extends VerticleBase {
         }
         long now = System.nanoTime();
         Session s = new Session(SESSION_IDS.incrementAndGet(), this, config.maxFrame(),
-                new RateLimiter(config.rateLimit(), config.rateBurst(), now), now);
-        sessions.put(s.id, s);
+                rate == null ? 0 : rate.full(), now);
+        sessions.add(s);
         // From here on the session is the channel's handler, in place of Vert.x's NetSocket (which
         // is dropped): it reads, writes and sees writability and close on this loop directly.
         ChannelHandlerContext netty = ((NetSocketInternal) socket).channelHandlerContext();
         if (!netty.executor().inEventLoop()) {
             throw new IllegalStateException("connection served off its loop"); // Vert.x serves it on ours
         }
-        netty.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(WRITE_QUEUE_BYTES / 2, WRITE_QUEUE_BYTES));
+        netty.channel().config().setWriteBufferWaterMark(WRITE_QUEUE);
         netty.pipeline().replace(netty.handler(), "chat", s);
         LOG.info("open #{} from {}", s.id, s.remoteAddress());
     }
@@ -440,7 +443,8 @@ public final class TcpVerticle extends VerticleBase {
         byte[] frame = msg.body();
         ByteBuf chunk = log.append(frame);
         int start = chunk.writerIndex() - frame.length;
-        for (Session s : sessions.values()) {
+        for (int i = 0; i < sessions.size(); i++) {
+            Session s = sessions.get(i);
             if (s.registered) {
                 s.deliver(chunk, start, frame.length, 1);
             }
@@ -491,7 +495,7 @@ public final class TcpVerticle extends VerticleBase {
      */
     void closeSoon(Session s) {
         vertx.setTimer(CLOSE_GRACE_MS, t -> {
-            if (sessions.get(s.id) == s) {
+            if (sessions.contains(s)) {
                 s.closeNow();
             }
         });
@@ -515,7 +519,8 @@ public final class TcpVerticle extends VerticleBase {
     private void sweep() {
         long now = System.nanoTime();
         List<Session> expired = null;
-        for (Session s : sessions.values()) {
+        for (int i = 0; i < sessions.size(); i++) {
+            Session s = sessions.get(i);
             if (s.closing) {
                 continue;
             }
@@ -548,7 +553,7 @@ public final class TcpVerticle extends VerticleBase {
     }
 
     void onClosed(Session s) {
-        if (sessions.remove(s.id) == null) {
+        if (!sessions.remove(s)) {
             return;
         }
         metrics.connections.decrementAndGet();

@@ -22,10 +22,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -68,7 +67,11 @@ public final class ChatHub {
     static final class Participant {
         final Recipient recipient;
         String nick;
-        final Set<String> rooms = new LinkedHashSet<>(4);
+        /**
+         * The rooms joined, in join order. A list, not a set: most sessions are in one or a few
+         * rooms (at most {@code --max-rooms-per-session}), and a set costs ~150 bytes per session.
+         */
+        final List<String> rooms = new ArrayList<>(2);
 
         Participant(Recipient recipient, String nick) {
             this.recipient = recipient;
@@ -83,7 +86,11 @@ public final class ChatHub {
     private final LongSupplier clock;
     private final int loops;
     private final Map<String, Participant> byNick = new HashMap<>();
-    private final Map<Long, Participant> bySession = new HashMap<>();
+    /**
+     * Keyed by the session's handle itself (one object per session, compared by identity): an
+     * identity map stores no boxed id and no entry object per session.
+     */
+    private final Map<Recipient, Participant> bySession = new IdentityHashMap<>();
     /** Access-ordered, so that the least recently used empty room is the one dropped. */
     private final LinkedHashMap<String, Room> rooms = new LinkedHashMap<>(64, 0.75f, true);
 
@@ -101,7 +108,7 @@ public final class ChatHub {
         if (m instanceof Hello h) {
             return hello(from, h);
         }
-        Participant me = bySession.get(from.sessionId());
+        Participant me = bySession.get(from);
         if (me == null) {
             return error(m, ErrorCode.NOT_REGISTERED, "send hello first");
         }
@@ -131,7 +138,7 @@ public final class ChatHub {
 
     /** A registered session went away: it leaves its rooms (members see {@code quit}) and frees its nick. */
     public void disconnected(Recipient who) {
-        Participant me = bySession.remove(who.sessionId());
+        Participant me = bySession.remove(who);
         if (me == null) {
             return;
         }
@@ -161,7 +168,7 @@ public final class ChatHub {
     }
 
     private ServerMessage hello(Recipient from, Hello h) {
-        if (bySession.containsKey(from.sessionId())) {
+        if (bySession.containsKey(from)) {
             return error(h, ErrorCode.ALREADY_REGISTERED, "this connection already said hello");
         }
         String key = Names.nickKey(h.nick());
@@ -170,7 +177,7 @@ public final class ChatHub {
         }
         Participant me = new Participant(from, h.nick());
         byNick.put(key, me);
-        bySession.put(from.sessionId(), me);
+        bySession.put(from, me);
         return new ServerMessage.Welcome(h.id(), h.nick(), config.name(), nodeId, Frames.PROTOCOL_VERSION,
                 config.heartbeat().toMillis(), config.maxFrame());
     }

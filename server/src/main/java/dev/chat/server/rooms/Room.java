@@ -2,9 +2,9 @@ package dev.chat.server.rooms;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * One room's live state: members in join order and the last assigned {@code seq}. Owned by the
@@ -14,7 +14,8 @@ import java.util.Map;
 final class Room {
     final String name;
     long lastSeq;
-    private final Map<Long, ChatHub.Participant> members = new LinkedHashMap<>();
+    /** Compared by identity: one {@code Participant} per session (no boxed id per member). */
+    private final Set<ChatHub.Participant> members = new LinkedHashSet<>();
     private Recipient[][] byLoop; // null when membership changed since the last fan-out
 
     Room(String name) {
@@ -22,16 +23,16 @@ final class Room {
     }
 
     boolean contains(ChatHub.Participant m) {
-        return members.containsKey(m.recipient.sessionId());
+        return members.contains(m);
     }
 
     void add(ChatHub.Participant m) {
-        members.put(m.recipient.sessionId(), m);
+        members.add(m);
         byLoop = null;
     }
 
     void remove(ChatHub.Participant m) {
-        members.remove(m.recipient.sessionId());
+        members.remove(m);
         byLoop = null;
     }
 
@@ -44,12 +45,12 @@ final class Room {
     }
 
     Collection<ChatHub.Participant> members() {
-        return members.values();
+        return members;
     }
 
     List<String> nicks() {
         List<String> out = new ArrayList<>(members.size());
-        for (ChatHub.Participant m : members.values()) {
+        for (ChatHub.Participant m : members) {
             out.add(m.nick);
         }
         return out;
@@ -59,7 +60,7 @@ final class Room {
     Recipient[][] recipientsByLoop(int loops) {
         if (byLoop == null) {
             int[] counts = new int[loops];
-            for (ChatHub.Participant m : members.values()) {
+            for (ChatHub.Participant m : members) {
                 counts[m.recipient.loop()]++;
             }
             Recipient[][] out = new Recipient[loops][];
@@ -67,7 +68,7 @@ final class Room {
                 out[i] = new Recipient[counts[i]];
                 counts[i] = 0;
             }
-            for (ChatHub.Participant m : members.values()) {
+            for (ChatHub.Participant m : members) {
                 int l = m.recipient.loop();
                 out[l][counts[l]++] = m.recipient;
             }
