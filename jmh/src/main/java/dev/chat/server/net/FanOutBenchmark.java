@@ -93,8 +93,7 @@ public class FanOutBenchmark {
         Recipient[] to = new Recipient[members];
         long now = System.nanoTime();
         for (int i = 0; i < members; i++) {
-            Session s = new Session(i + 1, loop, config.maxFrame(),
-                    new RateLimiter(config.rateLimit(), config.rateBurst(), now), now);
+            Session s = new Session(i + 1, loop, config.maxFrame(), config.rateBurst(), now);
             channels[i] = new SinkChannel(s); // handlerAdded: the session writes to this channel
             channels[i].config().setWriteBufferWaterMark(new WriteBufferWaterMark(64 * 1024, 128 * 1024)); // as TcpVerticle
             to[i] = s;
