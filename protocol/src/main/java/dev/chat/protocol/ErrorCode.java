@@ -35,6 +35,11 @@ public final class ErrorCode {
     public static final String ROOM_FULL = "room_full";
     /** The server could not complete the request in time (e.g. a cluster peer did not answer). */
     public static final String UNAVAILABLE = "unavailable";
+    /**
+     * The server failed while handling the request (a defect, logged on the server with its
+     * stack); the request may be retried, and the session stays usable.
+     */
+    public static final String INTERNAL = "internal";
 
     private ErrorCode() {
     }

@@ -3,6 +3,7 @@ package dev.chat.server;
 import dev.chat.protocol.Durations;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.config.Sizes;
+import dev.chat.server.core.ListenException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./chat server}: parses the options (each also from a {@code CHAT_*} environment
  * variable), starts a node, prints the {@code READY} line on stdout and serves until SIGTERM.
- * Exit codes: 0 after a graceful stop, 1 if the node cannot start, 2 for bad options.
+ * Exit codes: 0 after a graceful stop, 1 if the node cannot start, 2 for bad options and for a
+ * listener that cannot bind (the message names the option, address and port).
  */
 @Command(name = "chat server", mixinStandardHelpOptions = true, sortOptions = false,
         version = "chat server 0.1.0",
@@ -30,41 +32,45 @@ import picocli.CommandLine.Option;
                 + " (e.g. CHAT_TCP_PORT=7420).%nDurations: 500ms, 30s, 2m. Sizes: 65536, 64k, 1m.")
 public final class ServerMain implements java.util.concurrent.Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "${env:CHAT_HOST:-0.0.0.0}", description = "Bind address for TCP, UDP and HTTP (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = "${env:CHAT_HOST:-" + ServerConfig.DEFAULT_HOST + "}", description = "Bind address for TCP, UDP and HTTP (default: ${DEFAULT-VALUE}).")
     String host;
-    @Option(names = "--tcp-port", defaultValue = "${env:CHAT_TCP_PORT:-7420}", description = "Chat clients; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tcp-port", defaultValue = "${env:CHAT_TCP_PORT:-" + ServerConfig.DEFAULT_TCP_PORT + "}", description = "Chat clients (framed JSON); 0 = any free port (default: ${DEFAULT-VALUE}).")
     int tcpPort;
-    @Option(names = "--udp-port", defaultValue = "${env:CHAT_UDP_PORT:-7421}", description = "Presence beacons in, announcements out; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--udp-port", defaultValue = "${env:CHAT_UDP_PORT:-" + ServerConfig.DEFAULT_UDP_PORT + "}", description = "Presence beacons in, announcements out; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int udpPort;
-    @Option(names = "--http-port", defaultValue = "${env:CHAT_HTTP_PORT:-7422}", description = "/health and /metrics; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "${env:CHAT_HTTP_PORT:-" + ServerConfig.DEFAULT_HTTP_PORT + "}", description = "/health and /metrics; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int httpPort;
     @Option(names = "--name", defaultValue = "${env:CHAT_NAME}", description = "Server name shown to clients (default: the host name).")
     String name;
-    @Option(names = "--max-frame", defaultValue = "${env:CHAT_MAX_FRAME:-65536}", converter = SizeConverter.class, description = "Largest accepted frame payload, bytes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-frame", defaultValue = "${env:CHAT_MAX_FRAME:-" + ServerConfig.DEFAULT_MAX_FRAME_TEXT + "}", converter = SizeConverter.class, description = "Largest accepted frame payload, bytes (default: ${DEFAULT-VALUE}).")
     int maxFrame;
-    @Option(names = "--heartbeat", defaultValue = "${env:CHAT_HEARTBEAT:-30s}", converter = DurationConverter.class, description = "Idle time before the server pings a client; silent for twice this: closed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heartbeat", defaultValue = "${env:CHAT_HEARTBEAT:-" + ServerConfig.DEFAULT_HEARTBEAT_TEXT + "}", converter = DurationConverter.class, description = "Idle time before the server pings a client; silent for twice this: closed (default: ${DEFAULT-VALUE}).")
     Duration heartbeat;
-    @Option(names = "--hello-timeout", defaultValue = "${env:CHAT_HELLO_TIMEOUT:-10s}", converter = DurationConverter.class, description = "Time a new connection has to send hello (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hello-timeout", defaultValue = "${env:CHAT_HELLO_TIMEOUT:-" + ServerConfig.DEFAULT_HELLO_TIMEOUT_TEXT + "}", converter = DurationConverter.class, description = "Time a new connection has to send hello (default: ${DEFAULT-VALUE}).")
     Duration helloTimeout;
-    @Option(names = "--tcp-instances", defaultValue = "${env:CHAT_TCP_INSTANCES:-0}", description = "TCP event loops; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frame-timeout", defaultValue = "${env:CHAT_FRAME_TIMEOUT:-" + ServerConfig.DEFAULT_FRAME_TIMEOUT_TEXT + "}", converter = DurationConverter.class, description = "Time a started frame has to complete; later: bye, closed (default: ${DEFAULT-VALUE}).")
+    Duration frameTimeout;
+    @Option(names = "--request-timeout", defaultValue = "${env:CHAT_REQUEST_TIMEOUT:-" + ServerConfig.DEFAULT_REQUEST_TIMEOUT_TEXT + "}", converter = DurationConverter.class, description = "Longest a request may take; then the client gets unavailable and it is not applied (default: ${DEFAULT-VALUE}).")
+    Duration requestTimeout;
+    @Option(names = "--tcp-instances", defaultValue = "${env:CHAT_TCP_INSTANCES:-" + ServerConfig.DEFAULT_TCP_INSTANCES + "}", description = "Event loops serving connections; 0 = one per core (default: ${DEFAULT-VALUE}).")
     int tcpInstances;
-    @Option(names = "--max-connections", defaultValue = "${env:CHAT_MAX_CONNECTIONS:-10000}", description = "Connections beyond this get server_full (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", defaultValue = "${env:CHAT_MAX_CONNECTIONS:-" + ServerConfig.DEFAULT_MAX_CONNECTIONS + "}", description = "Connections beyond this get server_full (default: ${DEFAULT-VALUE}).")
     int maxConnections;
-    @Option(names = "--rate-limit", defaultValue = "${env:CHAT_RATE_LIMIT:-50}", description = "say/dm per second per connection; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate-limit", defaultValue = "${env:CHAT_RATE_LIMIT:-" + ServerConfig.DEFAULT_RATE_LIMIT + "}", description = "say/dm per second per connection; 0 = unlimited (default: ${DEFAULT-VALUE}).")
     int rateLimit;
-    @Option(names = "--rate-burst", defaultValue = "${env:CHAT_RATE_BURST:-100}", description = "Burst allowed above the rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate-burst", defaultValue = "${env:CHAT_RATE_BURST:-" + ServerConfig.DEFAULT_RATE_BURST + "}", description = "Burst allowed above the rate (default: ${DEFAULT-VALUE}).")
     int rateBurst;
-    @Option(names = "--max-backlog", defaultValue = "${env:CHAT_MAX_BACKLOG:-1m}", converter = SizeConverter.class, description = "Bytes waiting for a slow reader before it is closed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-backlog", defaultValue = "${env:CHAT_MAX_BACKLOG:-" + ServerConfig.DEFAULT_MAX_BACKLOG_TEXT + "}", converter = SizeConverter.class, description = "Bytes waiting for a slow reader before it is closed (default: ${DEFAULT-VALUE}).")
     int maxBacklog;
-    @Option(names = "--max-rooms-per-session", defaultValue = "${env:CHAT_MAX_ROOMS_PER_SESSION:-100}", description = "Rooms one connection may join (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-rooms-per-session", defaultValue = "${env:CHAT_MAX_ROOMS_PER_SESSION:-" + ServerConfig.DEFAULT_MAX_ROOMS_PER_SESSION + "}", description = "Rooms one connection may join (default: ${DEFAULT-VALUE}).")
     int maxRoomsPerSession;
-    @Option(names = "--max-room-members", defaultValue = "${env:CHAT_MAX_ROOM_MEMBERS:-10000}", description = "Members one room may have (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-room-members", defaultValue = "${env:CHAT_MAX_ROOM_MEMBERS:-" + ServerConfig.DEFAULT_MAX_ROOM_MEMBERS + "}", description = "Members one room may have (default: ${DEFAULT-VALUE}).")
     int maxRoomMembers;
-    @Option(names = "--max-rooms", defaultValue = "${env:CHAT_MAX_ROOMS:-10000}", description = "Rooms kept with their history (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-rooms", defaultValue = "${env:CHAT_MAX_ROOMS:-" + ServerConfig.DEFAULT_MAX_ROOMS + "}", description = "Rooms kept with their history; then the least recently used empty one goes (default: ${DEFAULT-VALUE}).")
     int maxRooms;
-    @Option(names = "--history", defaultValue = "${env:CHAT_HISTORY:-10000}", description = "Messages kept per room (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--history", defaultValue = "${env:CHAT_HISTORY:-" + ServerConfig.DEFAULT_HISTORY_LIMIT + "}", description = "Messages kept per room (default: ${DEFAULT-VALUE}).")
     int history;
-    @Option(names = "--beacon-interval", defaultValue = "${env:CHAT_BEACON_INTERVAL:-2s}", converter = DurationConverter.class, description = "How often the server announces itself (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--beacon-interval", defaultValue = "${env:CHAT_BEACON_INTERVAL:-" + ServerConfig.DEFAULT_BEACON_INTERVAL_TEXT + "}", converter = DurationConverter.class, description = "How often the server announces itself (default: ${DEFAULT-VALUE}).")
     Duration beaconInterval;
     @Option(names = "--no-announce", defaultValue = "${env:CHAT_NO_ANNOUNCE:-false}", description = "Do not announce this server on the LAN.")
     boolean noAnnounce;
@@ -72,7 +78,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     String announceInterface;
     @Option(names = "--announce-broadcast", defaultValue = "${env:CHAT_ANNOUNCE_BROADCAST}", description = "Also announce to this broadcast address.")
     String announceBroadcast;
-    @Option(names = "--max-peers", defaultValue = "${env:CHAT_MAX_PEERS:-10000}", description = "Presence table size; the stalest peer goes first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-peers", defaultValue = "${env:CHAT_MAX_PEERS:-" + ServerConfig.DEFAULT_MAX_PEERS + "}", description = "Presence table size; the stalest peer goes first (default: ${DEFAULT-VALUE}).")
     int maxPeers;
     @Option(names = "--cluster", defaultValue = "${env:CHAT_CLUSTER:-false}", description = "Join a cluster (Vert.x clustered event bus on Hazelcast).")
     boolean cluster;
@@ -80,12 +86,21 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     List<String> clusterMembers;
     @Option(names = "--cluster-host", defaultValue = "${env:CHAT_CLUSTER_HOST}", description = "Address this node advertises to the others (default: --host, or the first non-loopback address).")
     String clusterHost;
-    @Option(names = "--cluster-port", defaultValue = "${env:CHAT_CLUSTER_PORT:-5701}", description = "This node's Hazelcast member port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cluster-port", defaultValue = "${env:CHAT_CLUSTER_PORT:-" + ServerConfig.DEFAULT_CLUSTER_PORT + "}", description = "This node's Hazelcast member port (default: ${DEFAULT-VALUE}).")
     int clusterPort;
-    @Option(names = "--bus-port", defaultValue = "${env:CHAT_BUS_PORT:-0}", description = "This node's event-bus port; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bus-port", defaultValue = "${env:CHAT_BUS_PORT:-" + ServerConfig.DEFAULT_BUS_PORT + "}", description = "This node's event-bus port; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int busPort;
+    @Option(names = "--log-level", defaultValue = "${env:CHAT_LOG_LEVEL:-" + DEFAULT_LOG_LEVEL + "}", description = "Logging on stderr: error, warn, info, debug (each connection), trace (default: ${DEFAULT-VALUE}).")
+    String logLevel;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
+    /** Connections are logged at debug; info has a summary a minute. */
+    static final String DEFAULT_LOG_LEVEL = "info";
+    private static final java.util.Set<String> LOG_LEVELS = java.util.Set.of("error", "warn", "info", "debug", "trace");
+
+    /** Made after --log-level is applied (the logging backend reads the level once, at its first logger). */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ServerMain.class);
+    }
 
     public static void main(String[] args) {
         int code = commandLine().execute(args);
@@ -108,19 +123,34 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         return cl;
     }
 
-    /** Builds the immutable configuration from the parsed options. */
+    /** Builds the immutable configuration from the parsed options (every default comes from {@link ServerConfig}). */
     ServerConfig toConfig() {
-        return new ServerConfig(host, tcpPort, udpPort, httpPort, name != null && !name.isBlank() ? name : hostName(),
-                maxFrame, heartbeat, helloTimeout,
-                tcpInstances > 0 ? tcpInstances : Math.max(1, Runtime.getRuntime().availableProcessors()),
-                maxConnections, rateLimit, rateBurst, maxBacklog, maxRoomsPerSession, maxRoomMembers, maxRooms,
-                history, beaconInterval, !noAnnounce, blankToNull(announceInterface), blankToNull(announceBroadcast),
-                maxPeers, cluster, clusterMembers == null ? List.of() : clean(clusterMembers),
-                blankToNull(clusterHost), clusterPort, busPort);
+        return ServerConfig.builder()
+                .host(host).tcpPort(tcpPort).udpPort(udpPort).httpPort(httpPort)
+                .name(name != null && !name.isBlank() ? name.trim() : hostName())
+                .maxFrame(maxFrame).heartbeat(heartbeat).helloTimeout(helloTimeout)
+                .frameTimeout(frameTimeout).requestTimeout(requestTimeout)
+                .tcpInstances(tcpInstances).maxConnections(maxConnections)
+                .rateLimit(rateLimit).rateBurst(rateBurst).maxBacklog(maxBacklog)
+                .maxRoomsPerSession(maxRoomsPerSession).maxRoomMembers(maxRoomMembers).maxRooms(maxRooms)
+                .historyLimit(history).beaconInterval(beaconInterval).announce(!noAnnounce)
+                .announceInterface(blankToNull(announceInterface)).announceBroadcast(blankToNull(announceBroadcast))
+                .maxPeers(maxPeers).cluster(cluster)
+                .clusterMembers(clusterMembers == null ? List.of() : clean(clusterMembers))
+                .clusterHost(blankToNull(clusterHost)).clusterPort(clusterPort).busPort(busPort)
+                .build();
     }
 
     @Override
     public Integer call() {
+        String level = logLevel == null ? DEFAULT_LOG_LEVEL : logLevel.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            System.err.println("chat server: --log-level must be one of error, warn, info, debug, trace: '" + logLevel + "'");
+            System.err.println("Try './chat server --help' for more information.");
+            return 2;
+        }
+        // the logging backend (slf4j-simple) reads this once, when the first logger is made: now
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         ServerConfig config;
         try {
             config = toConfig();
@@ -134,10 +164,16 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
             server = ChatServer.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ListenException) {
+                System.err.println("chat server: " + oneLine(cause.getMessage()));
+                return 2; // a port or address to change: like a bad option
+            }
             System.err.println("chat server: could not start: " + oneLine(String.valueOf(cause.getMessage())));
             return 1;
         }
         installStopHandler(server);
+        System.err.println(server.bindLine());
+        System.err.flush();
         System.out.println(server.readyLine());
         System.out.flush();
         return 0;
@@ -151,11 +187,11 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
             if (!stopping.compareAndSet(false, true)) {
                 return;
             }
-            LOG.info("stopping: saying bye to {} connection(s)", server.metrics().connections.get());
+            log().info("stopping: saying bye to {} connection(s)", server.metrics().connections.get());
             server.stop().onComplete(ar -> stopped.countDown());
             try {
                 if (!stopped.await(8, TimeUnit.SECONDS)) {
-                    LOG.warn("stop took over 8 s; exiting anyway");
+                    log().warn("stop took over 8 s; exiting anyway");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -171,7 +207,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
                     t.start();
                 });
             } catch (IllegalArgumentException e) {
-                LOG.debug("cannot handle SIG{}: {}", sig, e.getMessage());
+                log().debug("cannot handle SIG{}: {}", sig, e.getMessage());
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "chat-shutdown"));
@@ -185,7 +221,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         try {
             return Files.readString(Path.of("/etc/hostname")).trim();
         } catch (Exception e) {
-            return "chat";
+            return ServerConfig.DEFAULT_NAME;
         }
     }
 

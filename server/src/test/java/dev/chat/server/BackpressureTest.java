@@ -1,5 +1,6 @@
 package dev.chat.server;
 
+import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,7 @@ import dev.chat.protocol.ServerMessage;
 import dev.chat.server.bus.Addresses;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.metrics.ServerMetrics;
-import dev.chat.server.net.TcpVerticle;
+import dev.chat.server.core.ChatLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -54,7 +55,7 @@ class BackpressureTest {
     }
 
     /** Reads frames on a daemon thread, counting those of one type, until the connection closes. */
-    private static Thread count(TestClient c, String type, AtomicLong counter, AtomicReference<Throwable> failure) {
+    private static Thread count(ChatClient c, String type, AtomicLong counter, AtomicReference<Throwable> failure) {
         Thread t = new Thread(() -> {
             try {
                 byte[] p;
@@ -80,9 +81,9 @@ class BackpressureTest {
     void aFlooderIsReadNoFasterThanTheHubAnswersAndLosesNothing() throws Exception {
         fx = ServerFixture.start(ServerConfig.forTests().toBuilder().rateLimit(0).build());
         ServerMetrics metrics = fx.server.metrics();
-        try (TestClient flood = TestClient.registered(fx.port(), "flood");
-             TestClient member = TestClient.registered(fx.port(), "member");
-             TestClient other = TestClient.registered(fx.port(), "other")) {
+        try (ChatClient flood = ChatClient.registered(fx.port(), "flood");
+             ChatClient member = ChatClient.registered(fx.port(), "member");
+             ChatClient other = ChatClient.registered(fx.port(), "other")) {
             flood.request(id -> new Join(id, "r"));
             member.request(id -> new Join(id, "r"));
             AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -123,7 +124,7 @@ class BackpressureTest {
             assertThat(oks.get()).as("every say answered").isEqualTo(SAYS);
             assertThat(received.get()).as("every message delivered").isEqualTo(SAYS);
             assertThat(metrics.requestsInFlightPeak.get()).as("requests one connection had in flight at most")
-                    .isLessThanOrEqualTo(TcpVerticle.MAX_REQUESTS_IN_FLIGHT);
+                    .isLessThanOrEqualTo(ChatLoop.MAX_REQUESTS_IN_FLIGHT);
             assertThat(metrics.readsPausedTotal.sum()).isPositive();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     metrics.sessionsPaused.get() == 0 && metrics.requestsInFlight.get() == 0);
@@ -150,20 +151,20 @@ class BackpressureTest {
             }
         };
         fx.server.vertx().eventBus().addInboundInterceptor(interceptor);
-        try (TestClient c = TestClient.registered(fx.port(), "patient")) {
+        try (ChatClient c = ChatClient.registered(fx.port(), "patient")) {
             c.request(id -> new Join(id, "r"));
             stall.set(true);
-            int says = 3 * TcpVerticle.MAX_REQUESTS_IN_FLIGHT;
+            int says = 3 * ChatLoop.MAX_REQUESTS_IN_FLIGHT;
             ByteArrayOutputStream batch = new ByteArrayOutputStream();
             for (int i = 1; i <= says; i++) {
                 batch.write(MessageCodec.encodeFrame(new Say(i, "r", "wait " + i)));
             }
             c.sendRaw(batch.toByteArray());
             await().atMost(Duration.ofSeconds(20)).until(() -> metrics.sessionsPaused.get() == 1
-                    && stalled.size() == TcpVerticle.MAX_REQUESTS_IN_FLIGHT);
+                    && stalled.size() == ChatLoop.MAX_REQUESTS_IN_FLIGHT);
             // the client is waiting for us, not silent: no ping, no bye for several heartbeats
             assertThat(c.silentFor(heartbeat.multipliedBy(5))).isTrue();
-            assertThat(stalled).hasSize(TcpVerticle.MAX_REQUESTS_IN_FLIGHT);
+            assertThat(stalled).hasSize(ChatLoop.MAX_REQUESTS_IN_FLIGHT);
             stall.set(false);
             Runnable release;
             while ((release = stalled.poll()) != null) {
@@ -185,7 +186,7 @@ class BackpressureTest {
             }
             assertThat(c.request(id -> new Ping(id))).isInstanceOf(Pong.class);
             assertThat(metrics.sessionsPaused.get()).isZero();
-            assertThat(metrics.requestsInFlightPeak.get()).isEqualTo(TcpVerticle.MAX_REQUESTS_IN_FLIGHT);
+            assertThat(metrics.requestsInFlightPeak.get()).isEqualTo(ChatLoop.MAX_REQUESTS_IN_FLIGHT);
         } finally {
             fx.server.vertx().eventBus().removeInboundInterceptor(interceptor);
         }
@@ -195,9 +196,9 @@ class BackpressureTest {
     void aFlooderThatDoesNotReadIsStillClosedAsASlowConsumer() throws Exception {
         fx = ServerFixture.start(ServerConfig.forTests().toBuilder().rateLimit(0).maxBacklog(64 * 1024).build());
         ServerMetrics metrics = fx.server.metrics();
-        try (TestClient flood = TestClient.connect(fx.port(), 4096);
-             TestClient member = TestClient.registered(fx.port(), "member");
-             TestClient other = TestClient.registered(fx.port(), "other")) {
+        try (ChatClient flood = ChatClient.connect(fx.port(), 4096);
+             ChatClient member = ChatClient.registered(fx.port(), "member");
+             ChatClient other = ChatClient.registered(fx.port(), "other")) {
             flood.send(new dev.chat.protocol.ClientMessage.Hello("h", "flood"));
             assertThat(flood.next()).isInstanceOf(ServerMessage.Welcome.class);
             flood.request(id -> new Join(id, "r"));

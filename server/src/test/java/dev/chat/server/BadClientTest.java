@@ -1,5 +1,6 @@
 package dev.chat.server;
 
+import dev.chat.testsupport.ChatClient;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,37 +42,37 @@ class BadClientTest {
     }
 
     /** After a recoverable error the connection still works: a ping gets its pong. */
-    private static void assertStillServed(TestClient c) throws Exception {
+    private static void assertStillServed(ChatClient c) throws Exception {
         c.send(new Ping("alive"));
         assertThat(c.next()).isEqualTo(new Pong("alive"));
     }
 
     @Test
     void oversizeLengthIsRefusedAndClosedWithoutWaitingForThePayload() throws Exception {
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             c.sendRaw(header(0xFFFF_FFF0L)); // 4 GiB declared, nothing sent
             assertError(c.next(), "frame_too_large");
-            assertThat(c.awaitClose(TestClient.TIMEOUT)).isTrue();
+            assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
         }
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             c.sendRaw(header(65_537));
             assertError(c.next(), "frame_too_large");
-            assertThat(c.awaitClose(TestClient.TIMEOUT)).isTrue();
+            assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
         }
     }
 
     @Test
     void zeroLengthIsRefusedAndClosed() throws Exception {
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             c.sendRaw(header(0));
             assertError(c.next(), "frame_too_large");
-            assertThat(c.awaitClose(TestClient.TIMEOUT)).isTrue();
+            assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
         }
     }
 
     @Test
     void frameSplitAcrossWritesIsReassembled() throws Exception {
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             byte[] frame = dev.chat.protocol.MessageCodec.encodeFrame(new Ping(7L));
             for (byte b : frame) {
                 c.sendRaw(new byte[] {b}); // TCP_NODELAY: each byte its own segment
@@ -89,7 +90,7 @@ class BadClientTest {
 
     @Test
     void invalidUtf8IsBadJsonAndTheConnectionStays() throws Exception {
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             byte[] payload = {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'};
             c.sendRaw(dev.chat.protocol.Frames.frame(payload));
             assertError(c.next(), "bad_json");
@@ -99,7 +100,7 @@ class BadClientTest {
 
     @Test
     void notAnObjectOrTrailingGarbageIsBadJson() throws Exception {
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             for (String bad : new String[] {"[1,2,3]", "\"ping\"", "42", "{\"type\":\"ping\"", "{\"type\":\"ping\"} {}", "hello"}) {
                 c.sendJson(bad);
                 assertError(c.next(), "bad_json");
@@ -111,7 +112,7 @@ class BadClientTest {
 
     @Test
     void missingOrUnknownTypeIsUnknownTypeWithTheId() throws Exception {
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             c.sendJson("{\"id\":\"a\"}");
             ServerMessage e1 = c.next();
             assertError(e1, "unknown_type");
@@ -128,7 +129,7 @@ class BadClientTest {
 
     @Test
     void wrongFieldsAreInvalidNamingTheField() throws Exception {
-        try (TestClient c = TestClient.registered(fx.port(), "alice")) {
+        try (ChatClient c = ChatClient.registered(fx.port(), "alice")) {
             c.sendJson("{\"type\":\"join\",\"id\":1}");
             ServerMessage.Error e = (ServerMessage.Error) c.next();
             assertThat(e.code()).isEqualTo("invalid");
@@ -155,7 +156,7 @@ class BadClientTest {
 
     @Test
     void beforeHelloOnlyPingAndQuitAreServed() throws Exception {
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             c.send(new Join("j", "r"));
             ServerMessage e = c.next();
             assertError(e, "not_registered");
@@ -173,13 +174,13 @@ class BadClientTest {
             assertError(again, "already_registered");
             assertThat(again.id()).isEqualTo("h2");
             c.send(new dev.chat.protocol.ClientMessage.Quit(null, null));
-            assertThat(c.awaitClose(TestClient.TIMEOUT)).isTrue();
+            assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
         }
     }
 
     @Test
     void requestsPipelinedBehindHelloAreServedInOrder() throws Exception {
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             byte[] hello = dev.chat.protocol.MessageCodec.encodeFrame(new Hello("1", "pipe"));
             byte[] join = dev.chat.protocol.MessageCodec.encodeFrame(new Join("2", "r"));
             byte[] say = dev.chat.protocol.MessageCodec.encodeFrame(new Say("3", "r", "fast"));
@@ -195,24 +196,24 @@ class BadClientTest {
         fx.close();
         fx = ServerFixture.start(dev.chat.server.config.ServerConfig.forTests().toBuilder()
                 .helloTimeout(Duration.ofMillis(300)).build());
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             long t0 = System.nanoTime();
             ServerMessage bye = c.next();
             assertThat(bye).isInstanceOf(ServerMessage.Bye.class);
-            assertThat(c.awaitClose(TestClient.TIMEOUT)).isTrue();
+            assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
         }
         // a slowloris: half a header, then silence, is closed the same way
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             c.sendRaw(new byte[] {0, 0});
             assertThat(c.nextOf(ServerMessage.Bye.class)).isNotNull();
-            assertThat(c.awaitClose(TestClient.TIMEOUT)).isTrue();
+            assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
         }
     }
 
     @Test
     void textIsCountedInCodePoints() throws Exception {
-        try (TestClient c = TestClient.registered(fx.port(), "emoji")) {
+        try (ChatClient c = ChatClient.registered(fx.port(), "emoji")) {
             c.request(id -> new Join(id, "r"));
             String astral = "\uD83D\uDE00".repeat(4000); // 4000 code points, 8000 UTF-16 chars
             assertThat(c.request(id -> new Say(id, "r", astral))).isInstanceOf(ServerMessage.Ok.class);

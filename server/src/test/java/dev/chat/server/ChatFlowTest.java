@@ -1,5 +1,6 @@
 package dev.chat.server;
 
+import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.protocol.ClientMessage.Dm;
@@ -39,7 +40,7 @@ class ChatFlowTest {
 
     @Test
     void welcomeDescribesTheServer() throws Exception {
-        try (TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient c = ChatClient.connect(fx.port())) {
             c.send(new Hello(42L, "alice"));
             ServerMessage.Welcome w = (ServerMessage.Welcome) c.next();
             assertThat(w.id()).isEqualTo(42L);
@@ -54,8 +55,8 @@ class ChatFlowTest {
 
     @Test
     void twoPeopleChatInARoom() throws Exception {
-        try (TestClient alice = TestClient.registered(fx.port(), "alice");
-             TestClient bob = TestClient.registered(fx.port(), "bob")) {
+        try (ChatClient alice = ChatClient.registered(fx.port(), "alice");
+             ChatClient bob = ChatClient.registered(fx.port(), "bob")) {
             ServerMessage.Joined j1 = (ServerMessage.Joined) alice.request(id -> new Join(id, "ops"));
             assertThat(j1.room()).isEqualTo("ops");
             assertThat(j1.members()).containsExactly("alice");
@@ -88,7 +89,7 @@ class ChatFlowTest {
 
     @Test
     void historyLatestAndAfterSeq() throws Exception {
-        try (TestClient alice = TestClient.registered(fx.port(), "alice")) {
+        try (ChatClient alice = ChatClient.registered(fx.port(), "alice")) {
             alice.request(id -> new Join(id, "log"));
             for (int i = 1; i <= 7; i++) {
                 final int n = i;
@@ -107,8 +108,8 @@ class ChatFlowTest {
 
     @Test
     void whoRoomsPartAndMemberEvents() throws Exception {
-        try (TestClient alice = TestClient.registered(fx.port(), "alice");
-             TestClient bob = TestClient.registered(fx.port(), "bob")) {
+        try (ChatClient alice = ChatClient.registered(fx.port(), "alice");
+             ChatClient bob = ChatClient.registered(fx.port(), "bob")) {
             alice.request(id -> new Join(id, "a"));
             alice.request(id -> new Join(id, "b"));
             bob.request(id -> new Join(id, "b"));
@@ -129,9 +130,9 @@ class ChatFlowTest {
 
     @Test
     void nicksAreUniqueIgnoringCaseAndChangesAreAnnounced() throws Exception {
-        try (TestClient alice = TestClient.registered(fx.port(), "alice");
-             TestClient bob = TestClient.registered(fx.port(), "bob");
-             TestClient other = TestClient.connect(fx.port())) {
+        try (ChatClient alice = ChatClient.registered(fx.port(), "alice");
+             ChatClient bob = ChatClient.registered(fx.port(), "bob");
+             ChatClient other = ChatClient.connect(fx.port())) {
             other.send(new Hello("x", "ALICE"));
             ServerMessage.Error taken = (ServerMessage.Error) other.next();
             assertThat(taken.code()).isEqualTo("nick_taken");
@@ -153,8 +154,8 @@ class ChatFlowTest {
 
     @Test
     void directMessages() throws Exception {
-        try (TestClient alice = TestClient.registered(fx.port(), "alice");
-             TestClient bob = TestClient.registered(fx.port(), "bob")) {
+        try (ChatClient alice = ChatClient.registered(fx.port(), "alice");
+             ChatClient bob = ChatClient.registered(fx.port(), "bob")) {
             assertThat(alice.request(id -> new Dm(id, "BOB", "psst"))).isInstanceOf(ServerMessage.Ok.class);
             ChatMessage dm = bob.nextOf(ChatMessage.class);
             assertThat(dm).isEqualTo(ChatMessage.direct("bob", "alice", "psst", dm.ts()));
@@ -166,21 +167,21 @@ class ChatFlowTest {
 
     @Test
     void quitAndDisconnectLeaveRoomsAndFreeTheNick() throws Exception {
-        try (TestClient alice = TestClient.registered(fx.port(), "alice")) {
+        try (ChatClient alice = ChatClient.registered(fx.port(), "alice")) {
             alice.request(id -> new Join(id, "r"));
-            TestClient bob = TestClient.registered(fx.port(), "bob");
+            ChatClient bob = ChatClient.registered(fx.port(), "bob");
             bob.request(id -> new Join(id, "r"));
             alice.nextOf(Member.class);
             bob.send(new Quit(null, "bye"));
-            assertThat(bob.awaitClose(TestClient.TIMEOUT)).isTrue();
+            assertThat(bob.awaitClose(ChatClient.TIMEOUT)).isTrue();
             assertThat(alice.nextOf(Member.class)).isEqualTo(new Member("r", "bob", "quit", null));
 
-            TestClient carol = TestClient.registered(fx.port(), "carol");
+            ChatClient carol = ChatClient.registered(fx.port(), "carol");
             carol.request(id -> new Join(id, "r"));
             alice.nextOf(Member.class);
             carol.close(); // no quit: just gone
             assertThat(alice.nextOf(Member.class)).isEqualTo(new Member("r", "carol", "quit", null));
-            try (TestClient again = TestClient.registered(fx.port(), "carol")) {
+            try (ChatClient again = ChatClient.registered(fx.port(), "carol")) {
                 assertThat(again.socket().isConnected()).isTrue();
             }
         }

@@ -1,5 +1,6 @@
 package dev.chat.server;
 
+import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.protocol.ClientMessage.Dm;
@@ -37,9 +38,9 @@ class FanOutTest {
     @Test
     void aMemberOfTwoBusyRoomsGetsEveryMessageAndEveryDmInOrder() throws Exception {
         fx = ServerFixture.start(ServerConfig.forTests().toBuilder().rateLimit(0).build());
-        try (TestClient both = TestClient.registered(fx.port(), "both");
-             TestClient one = TestClient.registered(fx.port(), "one");
-             TestClient two = TestClient.registered(fx.port(), "two")) {
+        try (ChatClient both = ChatClient.registered(fx.port(), "both");
+             ChatClient one = ChatClient.registered(fx.port(), "one");
+             ChatClient two = ChatClient.registered(fx.port(), "two")) {
             both.request(id -> new Join(id, "r1"));
             both.request(id -> new Join(id, "r2"));
             one.request(id -> new Join(id, "r1"));
@@ -81,7 +82,7 @@ class FanOutTest {
     }
 
     /** Sends SAYS room messages (a direct message to "both" after every 100th) in large writes. */
-    private static Thread flood(TestClient c, String room, AtomicReference<Throwable> failure) {
+    private static Thread flood(ChatClient c, String room, AtomicReference<Throwable> failure) {
         String pad = "p".repeat(300);
         Thread t = new Thread(() -> {
             try {

@@ -1,5 +1,6 @@
 package dev.chat.server;
 
+import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.protocol.Ping;
@@ -31,7 +32,7 @@ class HeartbeatTest {
     void aClientThatAnswersPingsStaysConnected() throws Exception {
         Duration heartbeat = Duration.ofMillis(1000);
         start(heartbeat);
-        try (TestClient c = TestClient.registered(fx.port(), "alive")) {
+        try (ChatClient c = ChatClient.registered(fx.port(), "alive")) {
             for (int i = 0; i < 4; i++) {
                 long t0 = System.nanoTime();
                 ServerMessage m = c.next();
@@ -48,13 +49,13 @@ class HeartbeatTest {
     void aSilentClientIsPingedThenClosed() throws Exception {
         Duration heartbeat = Duration.ofMillis(400);
         start(heartbeat);
-        try (TestClient c = TestClient.registered(fx.port(), "silent")) {
+        try (ChatClient c = ChatClient.registered(fx.port(), "silent")) {
             long t0 = System.nanoTime();
             assertThat(c.next()).isInstanceOf(Ping.class);
             ServerMessage bye = c.next();
             assertThat(bye).isInstanceOf(ServerMessage.Bye.class);
             assertThat(((ServerMessage.Bye) bye).reason()).contains("silent");
-            assertThat(c.awaitClose(TestClient.TIMEOUT)).isTrue();
+            assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(heartbeat.multipliedBy(2).minusMillis(100));
         }
     }

@@ -1,5 +1,6 @@
 package dev.chat.server;
 
+import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.protocol.ClientMessage.Join;
@@ -48,7 +49,7 @@ class HttpTest {
         assertThat(h.getString("status")).isEqualTo("up");
         assertThat(h.getString("node")).isEqualTo(fx.server.nodeId());
         assertThat(h.getInteger("connections")).isZero();
-        try (TestClient c = TestClient.registered(fx.port(), "alice")) {
+        try (ChatClient c = ChatClient.registered(fx.port(), "alice")) {
             assertThat(new JsonObject(get("/health").body()).getInteger("connections")).isEqualTo(1);
         }
         assertThat(get("/nope").statusCode()).isEqualTo(404);
@@ -58,8 +59,8 @@ class HttpTest {
     void metricsMoveWithTraffic() throws Exception {
         String before = get("/metrics").body();
         assertThat(get("/metrics").headers().firstValue("content-type").orElse("")).startsWith("text/plain");
-        try (TestClient a = TestClient.registered(fx.port(), "a");
-             TestClient b = TestClient.registered(fx.port(), "b")) {
+        try (ChatClient a = ChatClient.registered(fx.port(), "a");
+             ChatClient b = ChatClient.registered(fx.port(), "b")) {
             a.request(id -> new Join(id, "r"));
             b.request(id -> new Join(id, "r"));
             a.request(id -> new Say(id, "r", "one"));

@@ -1,5 +1,6 @@
 package dev.chat.server;
 
+import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,8 +37,8 @@ class LimitsTest {
     @Test
     void aFlooderIsRateLimitedWithTheIdOfEachRefusedMessage() throws Exception {
         fx = ServerFixture.start(ServerConfig.forTests().toBuilder().rateLimit(2).rateBurst(5).build());
-        try (TestClient flood = TestClient.registered(fx.port(), "flood");
-             TestClient calm = TestClient.registered(fx.port(), "calm")) {
+        try (ChatClient flood = ChatClient.registered(fx.port(), "flood");
+             ChatClient calm = ChatClient.registered(fx.port(), "calm")) {
             flood.request(id -> new Join(id, "r"));
             calm.request(id -> new Join(id, "r"));
             ByteArrayOutputStream burst = new ByteArrayOutputStream();
@@ -74,9 +75,9 @@ class LimitsTest {
         fx = ServerFixture.start(ServerConfig.forTests().toBuilder().rateLimit(0).maxBacklog(256 * 1024).build());
         String text = "x".repeat(3000);
         int cap = 20_000; // 60 MB: far beyond any kernel buffering on loopback
-        try (TestClient sender = TestClient.registered(fx.port(), "sender");
-             TestClient healthy = TestClient.registered(fx.port(), "healthy");
-             TestClient slow = TestClient.connect(fx.port(), 4096)) {
+        try (ChatClient sender = ChatClient.registered(fx.port(), "sender");
+             ChatClient healthy = ChatClient.registered(fx.port(), "healthy");
+             ChatClient slow = ChatClient.connect(fx.port(), 4096)) {
             slow.send(new dev.chat.protocol.ClientMessage.Hello("h", "slow"));
             assertThat(slow.next()).isInstanceOf(ServerMessage.Welcome.class);
             slow.request(id -> new Join(id, "r"));
@@ -125,15 +126,15 @@ class LimitsTest {
     @Test
     void connectionsBeyondTheLimitGetServerFull() throws Exception {
         fx = ServerFixture.start(ServerConfig.forTests().toBuilder().maxConnections(2).build());
-        try (TestClient a = TestClient.registered(fx.port(), "a");
-             TestClient b = TestClient.registered(fx.port(), "b");
-             TestClient c = TestClient.connect(fx.port())) {
+        try (ChatClient a = ChatClient.registered(fx.port(), "a");
+             ChatClient b = ChatClient.registered(fx.port(), "b");
+             ChatClient c = ChatClient.connect(fx.port())) {
             assertThat(code(c.next())).isEqualTo("server_full");
-            assertThat(c.awaitClose(TestClient.TIMEOUT)).isTrue();
+            assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
             a.close();
             // a slot is free again once a's close was seen
             await().atMost(Duration.ofSeconds(20)).until(() -> fx.server.metrics().connections.get() == 1);
-            try (TestClient d = TestClient.registered(fx.port(), "d")) {
+            try (ChatClient d = ChatClient.registered(fx.port(), "d")) {
                 assertThat(d.request(dev.chat.protocol.ClientMessage.ListRooms::new)).isInstanceOf(ServerMessage.RoomList.class);
             }
         }
@@ -142,9 +143,9 @@ class LimitsTest {
     @Test
     void roomsPerSessionAndMembersPerRoomAreBounded() throws Exception {
         fx = ServerFixture.start(ServerConfig.forTests().toBuilder().maxRoomsPerSession(2).maxRoomMembers(2).build());
-        try (TestClient a = TestClient.registered(fx.port(), "a");
-             TestClient b = TestClient.registered(fx.port(), "b");
-             TestClient c = TestClient.registered(fx.port(), "c")) {
+        try (ChatClient a = ChatClient.registered(fx.port(), "a");
+             ChatClient b = ChatClient.registered(fx.port(), "b");
+             ChatClient c = ChatClient.registered(fx.port(), "c")) {
             a.request(id -> new Join(id, "one"));
             a.request(id -> new Join(id, "two"));
             assertThat(code(a.request(id -> new Join(id, "three")))).isEqualTo("too_many_rooms");

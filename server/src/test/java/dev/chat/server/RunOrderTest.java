@@ -1,5 +1,6 @@
 package dev.chat.server;
 
+import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.protocol.ClientMessage.Dm;
@@ -35,11 +36,11 @@ class RunOrderTest {
     @Test
     void aSendersOwnMessageComesBeforeItsOkAndTheOkBeforeItsNextMessage() throws Exception {
         fx = ServerFixture.start(ServerConfig.forTests().toBuilder().rateLimit(0).tcpInstances(1).build());
-        try (TestClient a = TestClient.registered(fx.port(), "a");
-             TestClient b = TestClient.registered(fx.port(), "b");
-             TestClient c = TestClient.registered(fx.port(), "c");
-             TestClient d = TestClient.registered(fx.port(), "d")) {
-            for (TestClient t : new TestClient[] {a, b, c}) {
+        try (ChatClient a = ChatClient.registered(fx.port(), "a");
+             ChatClient b = ChatClient.registered(fx.port(), "b");
+             ChatClient c = ChatClient.registered(fx.port(), "c");
+             ChatClient d = ChatClient.registered(fx.port(), "d")) {
+            for (ChatClient t : new ChatClient[] {a, b, c}) {
                 t.request(id -> new Join(id, "r"));
             }
             b.drainInBackground();
@@ -91,7 +92,7 @@ class RunOrderTest {
         }
     }
 
-    private static Thread send(TestClient c, AtomicReference<Throwable> failure,
+    private static Thread send(ChatClient c, AtomicReference<Throwable> failure,
                                java.util.function.IntFunction<dev.chat.protocol.ClientMessage> message) {
         Thread t = new Thread(() -> {
             try {

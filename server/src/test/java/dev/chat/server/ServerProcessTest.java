@@ -1,5 +1,6 @@
 package dev.chat.server;
 
+import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.protocol.ServerMessage;
@@ -95,18 +96,18 @@ class ServerProcessTest {
             assertThat(m.matches()).as(ready).isTrue();
             assertThat(m.group(1)).isEqualTo("127.0.0.1");
             int port = Integer.parseInt(m.group(2));
-            try (TestClient a = TestClient.connect(port);
-                 TestClient b = TestClient.registered(port, "bob")) {
+            try (ChatClient a = ChatClient.connect(port);
+                 ChatClient b = ChatClient.registered(port, "bob")) {
                 a.send(new dev.chat.protocol.ClientMessage.Hello(1L, "alice"));
                 ServerMessage.Welcome w = (ServerMessage.Welcome) a.next();
                 assertThat(w.server()).isEqualTo("envname");
                 assertThat(w.node()).isEqualTo(m.group(7));
                 long t0 = System.nanoTime();
                 p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of the pipes)
-                for (TestClient c : List.of(a, b)) {
+                for (ChatClient c : List.of(a, b)) {
                     ServerMessage.Bye bye = c.nextOf(ServerMessage.Bye.class);
                     assertThat(bye.reason()).isNotBlank();
-                    assertThat(c.awaitClose(TestClient.TIMEOUT)).isTrue();
+                    assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
                 }
                 assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("exits within 10 s of SIGTERM").isTrue();
                 assertThat(p.exitValue()).isZero();

@@ -1,5 +1,6 @@
 package dev.chat.it.actors;
 
+import dev.chat.testsupport.ChatClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.protocol.ClientMessage;
@@ -46,7 +47,7 @@ public final class ChatProbe {
         int echoed = 0;
         int acked = 0;
         Map<String, Integer> errors = new TreeMap<>();
-        try (FramedConnection c = new FramedConnection(host, port)) {
+        try (ChatClient c = ChatClient.connect(host, port)) {
             c.send(new ClientMessage.Hello("h", nick));
             if (!(awaitReply(c, "h") instanceof ServerMessage.Welcome)) {
                 System.err.println("ChatProbe: no welcome");
@@ -109,7 +110,7 @@ public final class ChatProbe {
         System.out.println(result);
     }
 
-    private static ServerMessage awaitReply(FramedConnection c, String id) throws IOException {
+    private static ServerMessage awaitReply(ChatClient c, String id) throws IOException {
         long deadline = System.currentTimeMillis() + SETTLE_MS;
         while (System.currentTimeMillis() < deadline) {
             ServerMessage m = c.next(1000);

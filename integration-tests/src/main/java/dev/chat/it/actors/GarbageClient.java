@@ -1,5 +1,6 @@
 package dev.chat.it.actors;
 
+import dev.chat.testsupport.ChatClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.protocol.Frames;
@@ -70,7 +71,7 @@ public final class GarbageClient {
             for (Map.Entry<String, byte[]> kind : kinds.entrySet()) {
                 String name = kind.getKey();
                 codes.computeIfAbsent(name, k -> new TreeMap<>());
-                try (FramedConnection c = new FramedConnection(host, port)) {
+                try (ChatClient c = ChatClient.connect(host, port)) {
                     c.sendRaw(kind.getValue());
                     ServerMessage answer = c.next(ANSWER_WAIT_MS);
                     if (answer instanceof ServerMessage.Error e) {
@@ -87,7 +88,7 @@ public final class GarbageClient {
                 }
             }
             // random bytes: most first headers declare far more than --max-frame
-            try (FramedConnection c = new FramedConnection(host, port)) {
+            try (ChatClient c = ChatClient.connect(host, port)) {
                 byte[] noise = new byte[1024];
                 for (int k = 0; k < randomKib; k++) {
                     random.nextBytes(noise);

@@ -1,5 +1,6 @@
 package dev.chat.it.actors;
 
+import dev.chat.testsupport.ChatClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,7 +48,7 @@ public final class PeersWatch {
         stdinWatch.setDaemon(true);
         stdinWatch.start();
 
-        try (FramedConnection c = new FramedConnection(host, port)) {
+        try (ChatClient c = ChatClient.connect(host, port)) {
             c.send(new ClientMessage.Hello("h", nick));
             if (!(next(c, 10_000) instanceof ServerMessage.Welcome)) {
                 System.err.println("PeersWatch: no welcome");
@@ -83,7 +84,7 @@ public final class PeersWatch {
     }
 
     /** The next message that is not a ping (pings are answered on the way). */
-    private static ServerMessage next(FramedConnection c, int timeoutMs) throws IOException {
+    private static ServerMessage next(ChatClient c, int timeoutMs) throws IOException {
         while (true) {
             ServerMessage m = c.next(timeoutMs);
             if (m instanceof Ping p) {

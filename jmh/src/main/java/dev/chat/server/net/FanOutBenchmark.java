@@ -3,17 +3,18 @@ package dev.chat.server.net;
 import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.server.config.ServerConfig;
+import dev.chat.server.core.ChatLoop;
+import dev.chat.server.core.Delivery;
+import dev.chat.server.core.Lanes;
+import dev.chat.server.core.Recipient;
 import dev.chat.server.metrics.ServerMetrics;
-import dev.chat.server.rooms.Delivery;
-import dev.chat.server.rooms.Recipient;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,23 +30,25 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The server's fan-out loop, with the real classes: one room {@code message} frame, already
- * encoded by the hub, reaches a TCP loop as a {@link Delivery} for {@code members} sessions of that
- * loop. {@link TcpVerticle#onDelivery} copies it once into the loop's {@link FrameLog} and each
- * {@link Session} notes its position ({@code Session.deliver}); the flush scheduled for the end of
- * the loop's turn ({@code TcpVerticle.flushDirty}) then hands every member its piece (a copy for a
- * short segment, a retained slice of the chunk for a long one) and flushes its channel.
+ * encoded by the hub, reaches a loop as a {@link Delivery} for {@code members} framed connections of
+ * that loop. The loop's {@link FrameScheduler#deliver} copies it once into the loop's
+ * {@link FrameLog} and each {@link TcpConnection} notes its position ({@code TcpConnection.deliver});
+ * the flush scheduled for the end of the loop's turn ({@code FrameScheduler.flushDirty}) then hands
+ * every member its piece (a copy for a short segment, a retained slice of the chunk for a long one)
+ * and flushes its channel.
  *
  * <p>One operation is one loop turn: {@code framesPerTurn} deliveries (1: an idle server, every
  * frame flushed on its own and copied per member; 16: under load, 16 frames queued before the
  * flush, written as one slice per member), then the end of the turn. Divide by
  * {@code members * framesPerTurn} for the cost of one delivery.
  *
- * <p>What is not real: the sessions' channels are Netty {@link EmbeddedChannel}s (in memory, no
+ * <p>What is not real: the connections' channels are Netty {@link EmbeddedChannel}s (in memory, no
  * socket, no syscall) that release what is written to them, as a socket does once it has sent it;
- * and the verticle is not deployed: it is given a Vert.x context whose event loop is an embedded
- * one, which the benchmark runs at the end of each turn, on its own thread. The benchmark sits
- * in the server's package to reach the package-private {@code Session} and
- * {@code TcpVerticle.onDelivery}. The fork runs the benchmark on a Vert.x event-loop thread
+ * and the loop ({@link ChatLoop}) is not deployed: it is given a Vert.x context whose event loop is
+ * an embedded one, which the benchmark runs at the end of each turn, on its own thread. The
+ * sessions are real: each connection is registered with the loop ({@link ChatLoop#open}). The
+ * benchmark sits in the server's package to reach the package-private {@code TcpConnection}
+ * constructor. The fork runs the benchmark on a Vert.x event-loop thread
  * ({@link EventLoopThreads}), as the server does: on JMH's ordinary threads Netty's pooled
  * allocator has no per-thread cache, and Vert.x keeps the current context in a
  * {@code ThreadLocal}; the benchmark would then measure locks and allocations the server does
@@ -69,7 +72,7 @@ public class FanOutBenchmark {
     int framesPerTurn;
 
     private Vertx vertx;
-    private TcpVerticle loop;
+    private FrameScheduler out;
     /** Its event loop runs the verticle's context: running its tasks ends the loop's turn. */
     private EmbeddedChannel turn;
     private SinkChannel[] channels;
@@ -82,23 +85,29 @@ public class FanOutBenchmark {
                 ChatMessage.inRoom("general", "alice", TEXT, 1_767_225_600_000L, 4242L));
         vertx = Vertx.vertx();
         turn = new EmbeddedChannel();
-        ContextInternal context = ((VertxInternal) vertx).contextBuilder()
-                .withEventLoop(turn.eventLoop())
-                .build();
-        ServerConfig config = ServerConfig.forTests();
-        loop = new TcpVerticle(config, new ServerMetrics(), 0, port -> { });
+        Context context = VertxNetty.contextOn(vertx, turn.eventLoop());
+        ServerConfig config = ServerConfig.forTests().toBuilder().tcpInstances(1).maxConnections(members + 1).build();
+        TcpTransport tcp = new TcpTransport(config);
+        ChatLoop loop = new ChatLoop(config, new ServerMetrics(), 0, new Lanes(1, 1), List.of(tcp),
+                List.of(FramedFormat.INSTANCE), (t, port) -> { });
         loop.init(vertx, context);
-        loop.flushSpacingNanos = 0; // one operation is one turn, flushed at its end (the server spaces flushes 1 ms apart when busy)
+        out = (FrameScheduler) loop.output(FramedFormat.INSTANCE);
+        out.flushSpacingNanos = 0; // one operation is one turn, flushed at its end (the server spaces flushes 1 ms apart when busy)
         channels = new SinkChannel[members];
         Recipient[] to = new Recipient[members];
-        long now = System.nanoTime();
         for (int i = 0; i < members; i++) {
-            Session s = new Session(i + 1, loop, config.maxFrame(), config.rateBurst(), now);
-            channels[i] = new SinkChannel(s); // handlerAdded: the session writes to this channel
-            channels[i].config().setWriteBufferWaterMark(new WriteBufferWaterMark(64 * 1024, 128 * 1024)); // as TcpVerticle
-            to[i] = s;
+            TcpConnection c = new TcpConnection(out, config.maxFrame());
+            channels[i] = new SinkChannel(c); // handlerAdded: the connection writes to this channel
+            channels[i].config().setWriteBufferWaterMark(TcpTransport.WRITE_QUEUE); // as TcpTransport
+            if (!c.open()) {
+                throw new IllegalStateException("the loop refused a connection");
+            }
+            to[i] = c.session();
         }
-        delivery = new Delivery(frame, to, true);
+        delivery = Delivery.of(ChatMessage.inRoom("general", "alice", TEXT, 1_767_225_600_000L, 4242L), to, true);
+        if (delivery.frame().length != frame.length) {
+            throw new IllegalStateException("the frame is not the codec benchmark's");
+        }
 
         fanOut(); // every member got the frame, in one write, and nothing else
         for (SinkChannel c : channels) {
@@ -112,7 +121,7 @@ public class FanOutBenchmark {
     @Benchmark
     public void fanOut() {
         for (int i = 0; i < framesPerTurn; i++) {
-            loop.onDelivery(delivery);
+            out.deliver(delivery);
         }
         turn.runPendingTasks();
         turns++;

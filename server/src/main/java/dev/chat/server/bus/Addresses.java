@@ -5,16 +5,14 @@ package dev.chat.server.bus;
  * through {@link LocalCodec}; they never leave the JVM.
  */
 public final class Addresses {
-    /** The chat hub: requests from sessions ({@link dev.chat.server.rooms.HubCall}). */
+    /** The chat hub: requests from sessions ({@link dev.chat.server.core.HubCall}, {@link dev.chat.server.core.Disconnected}). */
     public static final String HUB = "chat.hub";
-    /** Prefix of each TCP event loop's delivery address; see {@link #loop(int)}. */
+    /** Prefix of each event loop's delivery address ({@link dev.chat.server.core.Delivery}); see {@link #loop(int)}. */
     public static final String LOOP_PREFIX = "chat.loop.";
     /** Presence table queries: {@code ListPeers} in, {@code PeerList} back. */
     public static final String PRESENCE_PEERS = "chat.presence.peers";
     /** Presence changes, published as encoded {@code presence} frames (byte[]) to every loop. */
     public static final String PRESENCE_EVENTS = "chat.presence.events";
-    /** Published to every loop on shutdown so sessions get {@code bye}. */
-    public static final String SHUTDOWN = "chat.shutdown";
     /** Cluster mode: {@code peers} for the whole cluster (ListPeers in, PeerList back), answered by the cluster hub. */
     public static final String CLUSTER_PEERS = "chat.cluster.peers";
     /** Prefix of each cluster node's address (JSON messages between nodes); see {@link #node(String)}. */
@@ -23,7 +21,7 @@ public final class Addresses {
     private Addresses() {
     }
 
-    /** Delivery address of the TCP event loop with this index. */
+    /** Delivery address of the event loop ({@link dev.chat.server.core.ChatLoop}) with this index. */
     public static String loop(int index) {
         return LOOP_PREFIX + index;
     }

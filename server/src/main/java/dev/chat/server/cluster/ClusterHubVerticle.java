@@ -2,18 +2,19 @@ package dev.chat.server.cluster;
 
 import com.hazelcast.core.LifecycleEvent;
 import dev.chat.protocol.ClientMessage;
-import dev.chat.protocol.ErrorCode;
-import dev.chat.protocol.ServerMessage;
 import dev.chat.server.bus.Addresses;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.metrics.ServerMetrics;
-import dev.chat.server.rooms.ChatHub;
-import dev.chat.server.rooms.CloseSession;
-import dev.chat.server.rooms.Disconnected;
-import dev.chat.server.rooms.HubCall;
+import dev.chat.server.core.CloseSession;
+import dev.chat.server.core.Hub;
+import dev.chat.server.core.HubEndpoint;
+import dev.chat.server.core.Lanes;
+import dev.chat.server.core.Outbox;
+import dev.chat.server.core.Recipient;
+import dev.chat.server.core.Refusal;
+import dev.chat.server.rooms.HubVerticle;
 import dev.chat.server.rooms.InMemoryHistory;
-import dev.chat.server.rooms.Recipient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -29,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub of a cluster node, in place of {@link dev.chat.server.rooms.HubVerticle}: the one
- * context that owns this node's sessions, its copy of every room, and the rooms it sequences.
- * Sessions reach it at {@link Addresses#HUB} exactly as they reach the single-node hub; other
+ * The hub of a cluster node, in place of {@link HubVerticle}: the one context that owns this
+ * node's sessions, its copy of every room, and the rooms it sequences. Loops reach it at
+ * {@link Addresses#HUB} exactly as they reach the single-node hub (the same {@link Hub} rules,
+ * over {@link ClusterRooms} instead of the single node's state); other
  * nodes reach it at {@link Addresses#node(String)} with {@link Wire} messages; the cluster
  * manager tells it when nodes come and go.
  *
@@ -47,6 +49,7 @@ final class ClusterHubVerticle extends VerticleBase {
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final HazelcastClusterManager manager;
+    private final Lanes lanes;
     // read by the HTTP verticle at scrape time; refreshed by the hub
     private volatile int members;
     private volatile int peerCount;
@@ -56,37 +59,36 @@ final class ClusterHubVerticle extends VerticleBase {
     private Directory directory;
     private Replicas replicas;
     private RoomSequencer sequencer;
-    private ClusterHub hub;
+    private ClusterRooms rooms;
+    private Hub hub;
     private ClusterPresence presence;
 
-    ClusterHubVerticle(ServerConfig config, ServerMetrics metrics, HazelcastClusterManager manager) {
+    ClusterHubVerticle(ServerConfig config, ServerMetrics metrics, HazelcastClusterManager manager, Lanes lanes) {
         this.config = config;
         this.metrics = metrics;
         this.manager = manager;
+        this.lanes = lanes;
     }
 
     @Override
     public Future<?> start() {
         String self = manager.getNodeId();
-        String[] loopAddresses = new String[config.tcpInstances()];
-        for (int i = 0; i < loopAddresses.length; i++) {
-            loopAddresses[i] = Addresses.loop(i);
-        }
-        ChatHub.Outbox outbox = (loop, delivery) -> vertx.eventBus().send(loopAddresses[loop], delivery, LocalCodec.LOCAL);
+        Outbox outbox = HubVerticle.outbox(vertx, lanes);
         return Directory.open(vertx).compose(dir -> {
             directory = dir;
             peers = new Peers(vertx, self, manager.getNodes());
-            replicas = new Replicas(self, config.tcpInstances(), config.historyLimit(),
-                    new InMemoryHistory(config.historyLimit()), outbox, session -> hub.recipient(session));
+            replicas = new Replicas(self, lanes.count(), config.historyLimit(),
+                    new InMemoryHistory(config.historyLimit()), outbox, session -> rooms.recipient(session));
             replicas.onDropped((session, room) -> {
-                Recipient r = hub.droppedFrom(session, room);
+                Recipient r = rooms.droppedFrom(session, room);
                 if (r != null) {
                     LOG.warn("the cluster dropped session #{} from {}: this node was counted dead; closing it", session, room);
                     close(r);
                 }
             });
             sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis);
-            hub = new ClusterHub(vertx, config, peers, directory, replicas, sequencer, outbox, System::currentTimeMillis);
+            rooms = new ClusterRooms(vertx, config, peers, directory, replicas, sequencer, outbox);
+            hub = new Hub(config, self, rooms, outbox, System::currentTimeMillis);
             presence = new ClusterPresence(vertx, peers, config.maxFrame());
             manager.nodeListener(new NodeListener() {
                 @Override
@@ -121,10 +123,10 @@ final class ClusterHubVerticle extends VerticleBase {
             vertx.eventBus().<byte[]>localConsumer(Addresses.PRESENCE_EVENTS, m -> presence.onLocalEvent(m.body()));
             vertx.eventBus().<ClientMessage.ListPeers>localConsumer(Addresses.CLUSTER_PEERS, m ->
                     presence.peersOf(m.body()).onComplete(ar -> m.reply(ar.succeeded() ? ar.result()
-                            : new ServerMessage.Error(m.body().id(), ErrorCode.UNAVAILABLE, "presence is not available"),
+                            : Refusal.PRESENCE_UNAVAILABLE.to(m.body()),
                             LocalCodec.LOCAL)));
             return Future.all(
-                    vertx.eventBus().localConsumer(Addresses.HUB, this::onHub).completion(),
+                    HubEndpoint.register(vertx, config, hub),
                     vertx.eventBus().<JsonObject>consumer(Addresses.node(self), this::onNode).completion());
         }).compose(v -> joinCluster(self));
     }
@@ -185,24 +187,6 @@ final class ClusterHubVerticle extends VerticleBase {
         return e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
     }
 
-    private void onHub(Message<Object> msg) {
-        Object body = msg.body();
-        if (body instanceof HubCall call) {
-            hub.handle(call.from(), call.message()).onComplete(ar -> {
-                ServerMessage reply = ar.succeeded() ? ar.result()
-                        : new ServerMessage.Error(call.message().id(), ErrorCode.UNAVAILABLE, "the chat failed to answer");
-                if (ar.failed()) {
-                    LOG.warn("request {} failed: {}", call.message().type(), ar.cause().toString());
-                }
-                msg.reply(reply, LocalCodec.LOCAL);
-            });
-        } else if (body instanceof Disconnected d) {
-            hub.disconnected(d.who());
-        } else {
-            throw new IllegalArgumentException("unexpected hub message " + body);
-        }
-    }
-
     private void onNode(Message<JsonObject> msg) {
         JsonObject body = msg.body();
         if (Peers.BATCH.equals(body.getString(Wire.OP))) {
@@ -216,9 +200,14 @@ final class ClusterHubVerticle extends VerticleBase {
         JsonObject body = msg.body();
         switch (body.getString(Wire.OP, "")) {
             case Wire.EVENT -> onEvent(msg, body);
-            case Wire.OWN -> sequencer.onRequest(body).onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
-                    : Wire.error(ErrorCode.UNAVAILABLE, "the room's owner failed: " + ar.cause().getMessage())));
-            case Wire.DM -> msg.reply(hub.onDirect(body));
+            case Wire.OWN -> sequencer.onRequest(body).onComplete(ar -> {
+                if (ar.failed()) {
+                    LOG.error("room {}: a {} request failed; answered internal", body.getString(Wire.ROOM),
+                            body.getString(Wire.K), ar.cause());
+                }
+                msg.reply(ar.succeeded() ? ar.result() : Wire.error(Refusal.INTERNAL, null));
+            });
+            case Wire.DM -> msg.reply(rooms.onDirect(body));
             case Wire.HELLO -> onHello(msg, body.getString(Wire.NODE));
             case Wire.PING -> msg.reply(new JsonObject());
             case Wire.SYNC -> msg.reply(sequencer.onSync(body));
@@ -230,7 +219,7 @@ final class ClusterHubVerticle extends VerticleBase {
             case Wire.OWNED -> msg.reply(sequencer.onOwned());
             case Wire.PRESENCE -> presence.onRemoteEvent(body);
             case Wire.HOLDS -> msg.reply(new JsonObject().put(Wire.HELD,
-                    hub.holds(body.getLong(Wire.SESSION), body.getString(Wire.NICKNAME))));
+                    rooms.holds(body.getLong(Wire.SESSION), body.getString(Wire.NICKNAME))));
             case Wire.PEERS -> presence.localTable().onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
                     : new JsonObject()));
             default -> msg.fail(400, "unknown op " + body.getString(Wire.OP));
@@ -302,7 +291,7 @@ final class ClusterHubVerticle extends VerticleBase {
      * freed their nicks. Its clients must reconnect and register again.
      */
     private void onMerged() {
-        List<Recipient> sessions = hub.localSessions();
+        List<Recipient> sessions = rooms.localSessions();
         LOG.warn("merged back into the cluster after being cut off: closing {} session(s)", sessions.size());
         List<Future<Void>> closed = new ArrayList<>();
         for (Recipient r : sessions) {
@@ -311,14 +300,14 @@ final class ClusterHubVerticle extends VerticleBase {
         sequencer.verifyOwnership();
         // the merge may have brought back nick entries of sessions this node had already closed
         String self = peers.self();
-        long cutoff = hub.highestSession();
+        long cutoff = rooms.highestSession();
         Future.join(closed).onComplete(x -> directory.sweepNicks(holder -> Directory.nodeOf(holder).equals(self)
-                && Directory.numberOf(holder) <= cutoff && hub.recipient(Directory.numberOf(holder)) == null));
+                && Directory.numberOf(holder) <= cutoff && rooms.recipient(Directory.numberOf(holder)) == null));
     }
 
     /** Drops a session the cluster gave up and, once its nick is free, tells its client to reconnect. */
     private Future<Void> close(Recipient r) {
-        return hub.evict(r).onComplete(ar -> vertx.eventBus().send(Addresses.loop(r.loop()),
+        return hub.evict(r).onComplete(ar -> vertx.eventBus().send(Addresses.loop(lanes.loopOf(r.lane())),
                 new CloseSession(r, "this server lost contact with the cluster; reconnect"), LocalCodec.LOCAL));
     }
 
@@ -328,7 +317,7 @@ final class ClusterHubVerticle extends VerticleBase {
         LOG.info("node {} left the cluster{}", node, wasPeer ? "" : " (it was not a peer yet)");
         sequencer.reconcile();
         if (peers.isLeader()) {
-            directory.sweepNicks(hub::isDead).onComplete(ar -> {
+            directory.sweepNicks(rooms::isDead).onComplete(ar -> {
                 if (ar.succeeded() && ar.result() > 0) {
                     LOG.info("freed {} nick(s) of node(s) that left", ar.result());
                 } else if (ar.failed()) {

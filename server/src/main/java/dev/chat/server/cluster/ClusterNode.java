@@ -29,7 +29,7 @@ public final class ClusterNode {
     }
 
     /** The hub for this node: owns local sessions, replicates rooms, sequences the rooms it owns. */
-    public VerticleBase hubVerticle(ServerConfig config, ServerMetrics metrics) {
-        return new ClusterHubVerticle(config, metrics, manager);
+    public VerticleBase hubVerticle(ServerConfig config, ServerMetrics metrics, dev.chat.server.core.Lanes lanes) {
+        return new ClusterHubVerticle(config, metrics, manager, lanes);
     }
 }

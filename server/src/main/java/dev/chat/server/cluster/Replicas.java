@@ -18,9 +18,9 @@ import static dev.chat.server.cluster.Wire.VER;
 import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
-import dev.chat.server.rooms.ChatHub;
 import dev.chat.server.rooms.HistoryStore;
-import dev.chat.server.rooms.Recipient;
+import dev.chat.server.core.Outbox;
+import dev.chat.server.core.Recipient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -44,19 +44,19 @@ final class Replicas {
     private static final Logger LOG = LoggerFactory.getLogger(Replicas.class);
 
     private final String self;
-    private final int loops;
+    private final int lanes;
     private final int historyLimit;
     private final HistoryStore history;
-    private final ChatHub.Outbox outbox;
+    private final Outbox outbox;
     private final LongFunction<Recipient> locals;
     private final Map<String, RoomReplica> rooms = new HashMap<>();
     private Consumer<RoomReplica> resync = r -> { };
     private BiConsumer<Long, String> dropped = (session, room) -> { };
 
-    Replicas(String self, int loops, int historyLimit, HistoryStore history, ChatHub.Outbox outbox,
+    Replicas(String self, int lanes, int historyLimit, HistoryStore history, Outbox outbox,
              LongFunction<Recipient> locals) {
         this.self = self;
-        this.loops = loops;
+        this.lanes = lanes;
         this.historyLimit = historyLimit;
         this.history = history;
         this.outbox = outbox;
@@ -194,7 +194,7 @@ final class Replicas {
                     room.recent.put(rid, seq);
                 }
                 ChatMessage m = ChatMessage.inRoom(room.name, nick, ev.getString(TEXT), ev.getLong(TS), seq);
-                return new Fanout(MessageCodec.encodeFrame(m), recipients(room), null, m);
+                return new Fanout(m, MessageCodec.encodeFrame(m), recipients(room), null, m);
             }
             case Wire.JOIN -> {
                 Recipient[][] before = recipients(room); // the joiner does not get its own join
@@ -222,11 +222,11 @@ final class Replicas {
     }
 
     private static Fanout memberEvent(RoomReplica room, Recipient[][] to, Recipient except, Member event) {
-        return new Fanout(MessageCodec.encodeFrame(event), to, except, null);
+        return new Fanout(event, MessageCodec.encodeFrame(event), to, except, null);
     }
 
     private Recipient[][] recipients(RoomReplica room) {
-        return room.localRecipients(self, loops, locals);
+        return room.localRecipients(self, lanes, locals);
     }
 
     /** Stores the message (if any) and sends the frame to this node's members. */
@@ -235,7 +235,7 @@ final class Replicas {
             history.append(room.name, f.stored());
             room.storedSeq = f.stored().seq();
         }
-        outbox.fanOut(f.frame(), f.to(), f.except(), f.stored() != null);
+        outbox.fanOut(f.event(), f.frame(), f.to(), f.except(), f.stored() != null);
     }
 
     /**
@@ -329,7 +329,7 @@ final class Replicas {
                 room.storedSeq = m.seq();
             }
             if (m.seq() > delivered) {
-                outbox.fanOut(MessageCodec.encodeFrame(m), to, null, true);
+                outbox.fanOut(m, MessageCodec.encodeFrame(m), to, null, true);
                 delivered = m.seq();
             }
         }

@@ -1,6 +1,6 @@
 package dev.chat.server.cluster;
 
-import dev.chat.server.rooms.Recipient;
+import dev.chat.server.core.Recipient;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +47,7 @@ final class RoomReplica {
     boolean contested;
     /** Non-null while this node is the owner. */
     Ownership own;
-    private Recipient[][] byLoop; // local members per event loop; null after a membership change
+    private Recipient[][] byLane; // local members per lane; null after a membership change
 
     RoomReplica(String name, String owner, long epoch) {
         this.name = name;
@@ -65,12 +65,12 @@ final class RoomReplica {
 
     void put(RoomMember m) {
         members.put(m.key(), m);
-        byLoop = null;
+        byLane = null;
     }
 
     RoomMember remove(String node, long session) {
         RoomMember m = members.remove(RoomMember.key(node, session));
-        byLoop = null;
+        byLane = null;
         return m;
     }
 
@@ -79,7 +79,7 @@ final class RoomReplica {
         for (RoomMember m : all) {
             members.put(m.key(), m);
         }
-        byLoop = null;
+        byLane = null;
     }
 
     /** Nicks in join order, as {@code who} and {@code joined} report them. */
@@ -92,34 +92,29 @@ final class RoomReplica {
     }
 
     /**
-     * This node's members grouped by event loop. The arrays are built once per membership change
+     * This node's members grouped by lane. The arrays are built once per membership change
      * and never modified, so a fan-out may keep them.
      */
-    Recipient[][] localRecipients(String self, int loops, LongFunction<Recipient> locals) {
-        if (byLoop == null) {
-            List<List<Recipient>> lists = new ArrayList<>(loops);
-            for (int i = 0; i < loops; i++) {
+    Recipient[][] localRecipients(String self, int lanes, LongFunction<Recipient> locals) {
+        if (byLane == null) {
+            List<List<Recipient>> lists = new ArrayList<>(lanes);
+            for (int i = 0; i < lanes; i++) {
                 lists.add(new ArrayList<>());
             }
             for (RoomMember m : members.values()) {
                 if (m.node().equals(self)) {
                     Recipient r = locals.apply(m.session());
                     if (r != null) {
-                        lists.get(r.loop()).add(r);
+                        lists.get(r.lane()).add(r);
                     }
                 }
             }
-            Recipient[][] out = new Recipient[loops][];
-            for (int i = 0; i < loops; i++) {
+            Recipient[][] out = new Recipient[lanes][];
+            for (int i = 0; i < lanes; i++) {
                 out[i] = lists.get(i).toArray(new Recipient[0]);
             }
-            byLoop = out;
+            byLane = out;
         }
-        return byLoop;
-    }
-
-    /** Forgets the cached recipients (a local session came or went). */
-    void invalidateRecipients() {
-        byLoop = null;
+        return byLane;
     }
 }

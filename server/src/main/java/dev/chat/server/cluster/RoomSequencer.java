@@ -15,6 +15,8 @@ import static dev.chat.server.cluster.Wire.VER;
 
 import dev.chat.protocol.ErrorCode;
 import dev.chat.server.config.ServerConfig;
+import dev.chat.server.core.Deadlines;
+import dev.chat.server.core.Refusal;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -49,17 +51,21 @@ final class RoomSequencer {
     private static final Logger LOG = LoggerFactory.getLogger(RoomSequencer.class);
     /** Failure code of an event refused because the peer follows a later owner of the room. */
     static final int STALE_OWNER = 409;
-    /** How long the owner waits for a peer to store an event before releasing it anyway. */
-    static final long ACK_TIMEOUT_MS = 5_000;
     static final long SYNC_TIMEOUT_MS = 5_000;
     private static final long RESYNC_RETRY_MS = 500;
 
     /** A request waiting for its room's owner to be settled. */
-    private record Queued(JsonObject req, Promise<JsonObject> reply) {
+    /**
+     * A request and its deadline on this node's clock (none for the owner's own work and for
+     * {@code quit} and {@code nick}, which carry no time limit).
+     */
+    private record Queued(JsonObject req, long deadline, Promise<JsonObject> reply) {
     }
 
     private final Vertx vertx;
     private final ServerConfig config;
+    /** How long the owner waits for a peer to store an event before releasing it anyway. */
+    private final long ackTimeoutMs;
     private final Replicas replicas;
     private final Peers peers;
     private final Directory directory;
@@ -72,6 +78,7 @@ final class RoomSequencer {
                   LongSupplier clock) {
         this.vertx = vertx;
         this.config = config;
+        this.ackTimeoutMs = new Deadlines(config.requestTimeout()).ackTimeoutMillis();
         this.replicas = replicas;
         this.peers = peers;
         this.directory = directory;
@@ -83,7 +90,7 @@ final class RoomSequencer {
     /** A request to the owner of its room (from this node or another); answers with a {@link Wire} reply. */
     Future<JsonObject> onRequest(JsonObject req) {
         Promise<JsonObject> p = Promise.promise();
-        submit(new Queued(req, p));
+        submit(new Queued(req, Deadlines.fromMillisLeft(req.getLong(Wire.TTL, -1L), System.nanoTime()), p));
         return p.future();
     }
 
@@ -97,7 +104,7 @@ final class RoomSequencer {
         RoomReplica room = replicas.get(name);
         if (room != null && room.own != null) {
             if (room.own.ready) {
-                process(room, q.req, q.reply);
+                process(room, q);
             } else if (room.own.waiting.size() >= Ownership.MAX_QUEUED) {
                 q.reply.complete(busy());
             } else {
@@ -123,7 +130,7 @@ final class RoomSequencer {
     }
 
     private static JsonObject busy() {
-        return Wire.error(ErrorCode.UNAVAILABLE, "the room is busy; try again");
+        return Wire.error(Refusal.ROOM_BUSY, null);
     }
 
     // ---- who owns the room: the directory decides ----
@@ -141,7 +148,7 @@ final class RoomSequencer {
     private void decide(String name, AsyncResult<String> ar) {
         if (ar.failed()) {
             LOG.warn("room {}: directory lookup failed: {}", name, ar.cause().toString());
-            finish(name, Wire.error(ErrorCode.UNAVAILABLE, "the room directory is not available"));
+            finish(name, Wire.error(Refusal.ROOMS_UNAVAILABLE, null));
             return;
         }
         String entry = ar.result();
@@ -216,9 +223,9 @@ final class RoomSequencer {
         for (Queued q : queue) {
             String kind = q.req.getString(K);
             if (kind.equals(Wire.SAY)) {
-                q.reply.complete(Wire.error(ErrorCode.NOT_IN_ROOM, "join '" + name + "' before saying something there"));
+                q.reply.complete(Wire.error(Refusal.NOT_IN_ROOM_TO_SAY, name));
             } else if (kind.equals(Wire.PART)) {
-                q.reply.complete(Wire.error(ErrorCode.NOT_IN_ROOM, "not in room '" + name + "'"));
+                q.reply.complete(Wire.error(Refusal.NOT_IN_ROOM, name));
             } else {
                 q.reply.complete(Wire.ok());
             }
@@ -250,7 +257,14 @@ final class RoomSequencer {
 
     // ---- sequencing ----
 
-    private void process(RoomReplica room, JsonObject req, Promise<JsonObject> reply) {
+    private void process(RoomReplica room, Queued q) {
+        JsonObject req = q.req;
+        Promise<JsonObject> reply = q.reply;
+        if (q.deadline != Deadlines.none() && Deadlines.passed(q.deadline - ackTimeoutMs * 1_000_000, System.nanoTime())) {
+            // too late to sequence it and hear every peer's acknowledgement before the requester gives up
+            reply.complete(Wire.error(Refusal.EXPIRED, null));
+            return;
+        }
         String node = req.getString(NODE);
         long session = req.getLong(SESSION);
         String nick = req.getString(NICKNAME);
@@ -260,14 +274,14 @@ final class RoomSequencer {
                 if (member != null) {
                     reply.complete(joined(room));
                 } else if (room.members.size() >= config.maxRoomMembers()) {
-                    reply.complete(Wire.error(ErrorCode.ROOM_FULL, "room '" + room.name + "' is full"));
+                    reply.complete(Wire.error(Refusal.ROOM_FULL, room.name));
                 } else {
                     sequence(room, event(Wire.JOIN, node, session, nick), () -> joined(room), reply);
                 }
             }
             case Wire.PART -> {
                 if (member == null) {
-                    reply.complete(Wire.error(ErrorCode.NOT_IN_ROOM, "not in room '" + room.name + "'"));
+                    reply.complete(Wire.error(Refusal.NOT_IN_ROOM, room.name));
                 } else {
                     sequence(room, event(Wire.PART, node, session, member.nick()),
                             () -> new JsonObject().put(Wire.R, Wire.PARTED), reply);
@@ -293,8 +307,7 @@ final class RoomSequencer {
                 if (done != null) {
                     answerRetried(room, done, reply); // sequenced before the owner changed or the reply was lost
                 } else if (member == null) {
-                    reply.complete(Wire.error(ErrorCode.NOT_IN_ROOM,
-                            "join '" + room.name + "' before saying something there"));
+                    reply.complete(Wire.error(Refusal.NOT_IN_ROOM_TO_SAY, room.name));
                 } else if (room.own.unreleased.size() >= Ownership.MAX_QUEUED) {
                     reply.complete(busy());
                 } else {
@@ -337,7 +350,7 @@ final class RoomSequencer {
         own.unreleased.add(pending);
         pending.waitingFor.addAll(peers.peers());
         for (String peer : new ArrayList<>(pending.waitingFor)) {
-            peers.request(peer, ev, ACK_TIMEOUT_MS).onComplete(ar -> {
+            peers.request(peer, ev, ackTimeoutMs).onComplete(ar -> {
                 if (ar.failed() && ar.cause() instanceof ReplyException r && r.failureCode() == STALE_OWNER) {
                     // the peer follows another owner (this node was cut off, or the peer was): the directory decides
                     contest(room, Directory.numberOf(r.getMessage()));

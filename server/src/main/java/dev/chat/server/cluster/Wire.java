@@ -15,7 +15,7 @@ import java.util.List;
  * hello    node                    a node finished joining      {} once the receiver can reach it
  * ping                                                          {}
  * ev       room owner epoch ver k ...   a room event, in order   null: stored (the ack)
- * own      room k node session nick ... a request to the owner  {r: ok|joined|parted|err|redirect|retry}
+ * own      room k node session nick [ttl] ...  to the owner      {r: ok|joined|parted|err|redirect|retry}
  * dm       session from text ts    a direct message to deliver  {r: ok|err}
  * sync     room owner epoch        a new owner takes the room   {ver, seq, epoch}
  * snap     room                    the room's state             a snapshot, or {}
@@ -29,7 +29,9 @@ import java.util.List;
  * Event kinds ({@code k}): {@code msg} (text ts seq rid), {@code join}, {@code part}, {@code quit},
  * {@code nick} (old); every event names the member by {@code node}, {@code session}, {@code nick}.
  * A {@code say} carries {@code rid}, unique per request, so that a retry after the owner died is
- * recognised by the new owner instead of being stored twice.
+ * recognised by the new owner instead of being stored twice. A client's request carries
+ * {@code ttl}, the milliseconds the owner has left to act on it (see {@code core.Deadlines}): an
+ * owner sequences nothing it could not have acknowledged by then.
  */
 final class Wire {
     static final String OP = "op";
@@ -73,6 +75,8 @@ final class Wire {
     static final String RID = "rid";
     static final String RIDS = "rids";
     static final String HELD = "held";
+    /** Milliseconds the receiver has to act on a request, from its arrival (absent: no limit). */
+    static final String TTL = "ttl";
 
     static final String R = "r";
     static final String OK = "ok";
@@ -93,6 +97,11 @@ final class Wire {
 
     static JsonObject ok() {
         return new JsonObject().put(R, OK);
+    }
+
+    /** An error reply carrying a refusal's code and text (made here, shown to the client on the node that asked). */
+    static JsonObject error(dev.chat.server.core.Refusal refusal, Object arg) {
+        return error(refusal.code(), refusal.text(arg));
     }
 
     static JsonObject error(String code, String message) {

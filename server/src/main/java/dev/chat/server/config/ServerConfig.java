@@ -1,13 +1,16 @@
 package dev.chat.server.config;
 
+import dev.chat.protocol.Durations;
 import dev.chat.protocol.Frames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything a server node is configured with, immutable, built once from the command line
- * (and its {@code CHAT_*} environment variables) and handed to every verticle.
+ * Everything a server node is configured with, immutable, built once (by {@link Builder}, which
+ * the command line uses too) and handed to every verticle. Each default is a {@code DEFAULT_*}
+ * constant here, defined once: the builder starts from them and {@code ServerMain}'s options
+ * show and use the same constants ({@code --help} prints them).
  *
  * @param host bind address for TCP, UDP and HTTP
  * @param tcpPort chat listener; 0 = any free port
@@ -17,14 +20,17 @@ import java.util.Objects;
  * @param maxFrame largest accepted TCP frame payload, bytes
  * @param heartbeat idle time before a ping; silent for twice this: closed
  * @param helloTimeout time a new connection has to send {@code hello}
- * @param tcpInstances listener verticle instances (event loops serving sockets)
+ * @param frameTimeout time a started frame has to complete
+ * @param requestTimeout how long a request may take end to end before the client gets
+ *        {@code unavailable} (each layer inward has less: see {@code core.Deadlines})
+ * @param tcpInstances event loops serving connections (one per core by default)
  * @param maxConnections connections beyond this get {@code server_full}
  * @param rateLimit say/dm per second per connection; 0 disables the limit
  * @param rateBurst token bucket size for {@code rateLimit}
  * @param maxBacklog bytes queued for one slow reader before it is closed as {@code slow_consumer}
  * @param maxRoomsPerSession rooms one connection may be in
  * @param maxRoomMembers members one room may have
- * @param maxRooms rooms kept (with their history); the emptiest idle ones are dropped beyond it
+ * @param maxRooms rooms kept (with their history); the least recently used empty one is dropped beyond it
  * @param historyLimit messages kept per room
  * @param beaconInterval how often the server announces itself over UDP
  * @param announce whether to announce at all
@@ -39,64 +45,101 @@ import java.util.Objects;
  */
 public record ServerConfig(
         String host, int tcpPort, int udpPort, int httpPort, String name, int maxFrame,
-        Duration heartbeat, Duration helloTimeout, int tcpInstances, int maxConnections,
+        Duration heartbeat, Duration helloTimeout, Duration frameTimeout, Duration requestTimeout,
+        int tcpInstances, int maxConnections,
         int rateLimit, int rateBurst, int maxBacklog, int maxRoomsPerSession, int maxRoomMembers,
         int maxRooms, int historyLimit,
         Duration beaconInterval, boolean announce, String announceInterface, String announceBroadcast,
         int maxPeers,
         boolean cluster, List<String> clusterMembers, String clusterHost, int clusterPort, int busPort) {
 
+    // Defaults. Durations and sizes are also kept as the text the command line shows (picocli
+    // annotations need compile-time constants); the values are parsed from that text.
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_TCP_PORT = 7420;
     public static final int DEFAULT_UDP_PORT = 7421;
     public static final int DEFAULT_HTTP_PORT = 7422;
+    /** The IRC listener's port when it is enabled (named in the answer to text on the framed port). */
+    public static final int DEFAULT_IRC_PORT = 6667;
+    public static final String DEFAULT_MAX_FRAME_TEXT = "65536";
     public static final int DEFAULT_MAX_FRAME = Frames.DEFAULT_MAX_FRAME;
-    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
+    public static final String DEFAULT_HEARTBEAT_TEXT = "30s";
+    public static final Duration DEFAULT_HEARTBEAT = Durations.parse(DEFAULT_HEARTBEAT_TEXT);
+    public static final String DEFAULT_HELLO_TIMEOUT_TEXT = "10s";
+    public static final Duration DEFAULT_HELLO_TIMEOUT = Durations.parse(DEFAULT_HELLO_TIMEOUT_TEXT);
+    public static final String DEFAULT_FRAME_TIMEOUT_TEXT = "30s";
+    public static final Duration DEFAULT_FRAME_TIMEOUT = Durations.parse(DEFAULT_FRAME_TIMEOUT_TEXT);
+    public static final String DEFAULT_REQUEST_TIMEOUT_TEXT = "10s";
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Durations.parse(DEFAULT_REQUEST_TIMEOUT_TEXT);
+    /** 0 = one per core. */
+    public static final int DEFAULT_TCP_INSTANCES = 0;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_RATE_LIMIT = 50;
     public static final int DEFAULT_RATE_BURST = 100;
-    public static final int DEFAULT_MAX_BACKLOG = 1 << 20;
+    public static final String DEFAULT_MAX_BACKLOG_TEXT = "1m";
+    public static final int DEFAULT_MAX_BACKLOG = Sizes.parse(DEFAULT_MAX_BACKLOG_TEXT);
     public static final int DEFAULT_MAX_ROOMS_PER_SESSION = 100;
     public static final int DEFAULT_MAX_ROOM_MEMBERS = 10_000;
     public static final int DEFAULT_MAX_ROOMS = 10_000;
     public static final int DEFAULT_HISTORY_LIMIT = 10_000;
-    public static final Duration DEFAULT_BEACON_INTERVAL = Duration.ofSeconds(2);
+    public static final String DEFAULT_BEACON_INTERVAL_TEXT = "2s";
+    public static final Duration DEFAULT_BEACON_INTERVAL = Durations.parse(DEFAULT_BEACON_INTERVAL_TEXT);
     public static final int DEFAULT_MAX_PEERS = 10_000;
     public static final int DEFAULT_CLUSTER_PORT = 5701;
+    public static final int DEFAULT_BUS_PORT = 0;
+    /** Used when no name is given and the host has none. */
+    public static final String DEFAULT_NAME = "chat";
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(helloTimeout, "helloTimeout");
+        Objects.requireNonNull(frameTimeout, "frameTimeout");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(beaconInterval, "beaconInterval");
         clusterMembers = List.copyOf(clusterMembers);
-        requirePort(tcpPort, "tcp port");
-        requirePort(udpPort, "udp port");
-        requirePort(httpPort, "http port");
-        requirePort(clusterPort, "cluster port");
-        requirePort(busPort, "bus port");
-        requirePositive(maxFrame, "max frame");
-        requirePositive(tcpInstances, "tcp instances");
-        requirePositive(maxConnections, "max connections");
-        requirePositive(maxBacklog, "max backlog");
-        requirePositive(maxRoomsPerSession, "max rooms per session");
-        requirePositive(maxRoomMembers, "max room members");
-        requirePositive(maxRooms, "max rooms");
-        requirePositive(historyLimit, "history limit");
-        requirePositive(maxPeers, "max peers");
+        requirePort(tcpPort, "--tcp-port");
+        requirePort(udpPort, "--udp-port");
+        requirePort(httpPort, "--http-port");
+        requirePort(clusterPort, "--cluster-port");
+        requirePort(busPort, "--bus-port");
+        requirePositive(maxFrame, "--max-frame");
+        requirePositive(tcpInstances, "--tcp-instances");
+        requirePositive(maxConnections, "--max-connections");
+        requirePositive(maxBacklog, "--max-backlog");
+        requirePositive(maxRoomsPerSession, "--max-rooms-per-session");
+        requirePositive(maxRoomMembers, "--max-room-members");
+        requirePositive(maxRooms, "--max-rooms");
+        requirePositive(historyLimit, "--history");
+        requirePositive(maxPeers, "--max-peers");
         if (rateLimit < 0 || rateBurst < 1) {
-            throw new IllegalArgumentException("rate limit must be >= 0 and burst >= 1");
+            throw new IllegalArgumentException("--rate-limit must be >= 0 and --rate-burst >= 1");
         }
-        if (heartbeat.toMillis() < 10 || helloTimeout.toMillis() < 10 || beaconInterval.toMillis() < 10) {
-            throw new IllegalArgumentException("durations must be at least 10ms");
-        }
+        requireAtLeast(heartbeat, 10, "--heartbeat");
+        requireAtLeast(helloTimeout, 10, "--hello-timeout");
+        requireAtLeast(frameTimeout, 10, "--frame-timeout");
+        requireAtLeast(requestTimeout, 100, "--request-timeout");
+        requireAtLeast(beaconInterval, 10, "--beacon-interval");
         if (cluster) {
             for (String member : clusterMembers) {
                 requireMember(member);
             }
         }
+    }
+
+    /** Every default; {@code name} is {@link #DEFAULT_NAME} and there is one event loop per core. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults for everything, on loopback with free ports and two event loops: what tests start from. */
+    public static ServerConfig forTests() {
+        return builder().host("127.0.0.1").tcpPort(0).udpPort(0).httpPort(0).name("test").tcpInstances(2).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** {@code host:port} (an IPv6 host in brackets), port 1..65535. */
@@ -115,48 +158,66 @@ public record ServerConfig(
         }
     }
 
-    /** Defaults for everything, on loopback with free ports: what tests start from. */
-    public static ServerConfig forTests() {
-        return new ServerConfig("127.0.0.1", 0, 0, 0, "test", DEFAULT_MAX_FRAME, DEFAULT_HEARTBEAT,
-                DEFAULT_HELLO_TIMEOUT, 2, DEFAULT_MAX_CONNECTIONS, DEFAULT_RATE_LIMIT, DEFAULT_RATE_BURST,
-                DEFAULT_MAX_BACKLOG, DEFAULT_MAX_ROOMS_PER_SESSION, DEFAULT_MAX_ROOM_MEMBERS, DEFAULT_MAX_ROOMS,
-                DEFAULT_HISTORY_LIMIT, DEFAULT_BEACON_INTERVAL, true, null, null, DEFAULT_MAX_PEERS,
-                false, List.of(), null, DEFAULT_CLUSTER_PORT, 0);
-    }
-
-    private static void requirePort(int port, String what) {
+    private static void requirePort(int port, String option) {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(what + " must be 0..65535: " + port);
+            throw new IllegalArgumentException(option + " must be 0..65535: " + port);
         }
     }
 
-    private static void requirePositive(int n, String what) {
+    private static void requirePositive(int n, String option) {
         if (n < 1) {
-            throw new IllegalArgumentException(what + " must be at least 1: " + n);
+            throw new IllegalArgumentException(option + " must be at least 1: " + n);
         }
     }
 
-    public ServerConfig withHeartbeat(Duration d) {
-        return new Builder(this).heartbeat(d).build();
+    private static void requireAtLeast(Duration d, long ms, String option) {
+        if (d.toMillis() < ms) {
+            throw new IllegalArgumentException(option + " must be at least " + ms + "ms: " + Durations.format(d));
+        }
     }
 
-    public Builder toBuilder() {
-        return new Builder(this);
-    }
-
-    /** Changes a few fields of an existing config (tests and the command line use it). */
+    /**
+     * Builds a configuration: starts from the defaults ({@link ServerConfig#builder()}) or from an
+     * existing configuration ({@link ServerConfig#toBuilder()}); {@link #build()} validates.
+     */
     public static final class Builder {
-        private String host; private int tcpPort; private int udpPort; private int httpPort; private String name;
-        private int maxFrame; private Duration heartbeat; private Duration helloTimeout; private int tcpInstances;
-        private int maxConnections; private int rateLimit; private int rateBurst; private int maxBacklog;
-        private int maxRoomsPerSession; private int maxRoomMembers; private int maxRooms; private int historyLimit;
-        private Duration beaconInterval; private boolean announce; private String announceInterface;
-        private String announceBroadcast; private int maxPeers; private boolean cluster;
-        private List<String> clusterMembers; private String clusterHost; private int clusterPort; private int busPort;
+        private String host = DEFAULT_HOST;
+        private int tcpPort = DEFAULT_TCP_PORT;
+        private int udpPort = DEFAULT_UDP_PORT;
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private String name = DEFAULT_NAME;
+        private int maxFrame = DEFAULT_MAX_FRAME;
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
+        private Duration helloTimeout = DEFAULT_HELLO_TIMEOUT;
+        private Duration frameTimeout = DEFAULT_FRAME_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private int tcpInstances = DEFAULT_TCP_INSTANCES;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int rateLimit = DEFAULT_RATE_LIMIT;
+        private int rateBurst = DEFAULT_RATE_BURST;
+        private int maxBacklog = DEFAULT_MAX_BACKLOG;
+        private int maxRoomsPerSession = DEFAULT_MAX_ROOMS_PER_SESSION;
+        private int maxRoomMembers = DEFAULT_MAX_ROOM_MEMBERS;
+        private int maxRooms = DEFAULT_MAX_ROOMS;
+        private int historyLimit = DEFAULT_HISTORY_LIMIT;
+        private Duration beaconInterval = DEFAULT_BEACON_INTERVAL;
+        private boolean announce = true;
+        private String announceInterface;
+        private String announceBroadcast;
+        private int maxPeers = DEFAULT_MAX_PEERS;
+        private boolean cluster;
+        private List<String> clusterMembers = List.of();
+        private String clusterHost;
+        private int clusterPort = DEFAULT_CLUSTER_PORT;
+        private int busPort = DEFAULT_BUS_PORT;
+
+        Builder() {
+        }
 
         Builder(ServerConfig c) {
             host = c.host; tcpPort = c.tcpPort; udpPort = c.udpPort; httpPort = c.httpPort; name = c.name;
             maxFrame = c.maxFrame; heartbeat = c.heartbeat; helloTimeout = c.helloTimeout;
+            frameTimeout = c.frameTimeout; requestTimeout = c.requestTimeout;
             tcpInstances = c.tcpInstances; maxConnections = c.maxConnections; rateLimit = c.rateLimit;
             rateBurst = c.rateBurst; maxBacklog = c.maxBacklog; maxRoomsPerSession = c.maxRoomsPerSession;
             maxRoomMembers = c.maxRoomMembers; maxRooms = c.maxRooms; historyLimit = c.historyLimit;
@@ -174,6 +235,9 @@ public record ServerConfig(
         public Builder maxFrame(int v) { maxFrame = v; return this; }
         public Builder heartbeat(Duration v) { heartbeat = v; return this; }
         public Builder helloTimeout(Duration v) { helloTimeout = v; return this; }
+        public Builder frameTimeout(Duration v) { frameTimeout = v; return this; }
+        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+        /** 0: one per core. */
         public Builder tcpInstances(int v) { tcpInstances = v; return this; }
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder rateLimit(int v) { rateLimit = v; return this; }
@@ -194,11 +258,14 @@ public record ServerConfig(
         public Builder clusterPort(int v) { clusterPort = v; return this; }
         public Builder busPort(int v) { busPort = v; return this; }
 
+        /** @throws IllegalArgumentException naming the option whose value is out of range */
         public ServerConfig build() {
+            int loops = tcpInstances > 0 ? tcpInstances : Math.max(1, Runtime.getRuntime().availableProcessors());
             return new ServerConfig(host, tcpPort, udpPort, httpPort, name, maxFrame, heartbeat, helloTimeout,
-                    tcpInstances, maxConnections, rateLimit, rateBurst, maxBacklog, maxRoomsPerSession,
-                    maxRoomMembers, maxRooms, historyLimit, beaconInterval, announce, announceInterface,
-                    announceBroadcast, maxPeers, cluster, clusterMembers, clusterHost, clusterPort, busPort);
+                    frameTimeout, requestTimeout, loops, maxConnections, rateLimit, rateBurst, maxBacklog,
+                    maxRoomsPerSession, maxRoomMembers, maxRooms, historyLimit, beaconInterval, announce,
+                    announceInterface, announceBroadcast, maxPeers, cluster, clusterMembers, clusterHost,
+                    clusterPort, busPort);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.chat.server.http;
 
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.metrics.ServerMetrics;
+import dev.chat.server.core.ListenException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -28,6 +29,7 @@ public final class HttpVerticle extends VerticleBase {
         return vertx.createHttpServer()
                 .requestHandler(this::handle)
                 .listen(config.httpPort(), config.host())
+                .recover(e -> Future.failedFuture(new ListenException("--http-port", config.host(), config.httpPort(), e)))
                 .onSuccess(s -> boundPort.accept(s.actualPort()));
     }
 

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One TCP loop's outbound frames, each copied once into pooled direct memory however many
- * sessions it goes to: a room message for 1,000 members of this loop is one copy here, and
- * each member then refers to it by position ({@link Session#deliver(ByteBuf, int, int, int)}). Frames
+ * One loop's outbound framed-JSON frames, each copied once into pooled direct memory however many
+ * connections it goes to: a room message for 1,000 members of this loop is one copy here, and
+ * each member then refers to it by position ({@link TcpConnection#deliver(ByteBuf, int, int, int)}). Frames
  * a member receives one after the other lie side by side, so at the end of the loop's turn the
  * member writes them as one slice of a chunk: no per-member copy, one write per member.
  *
@@ -22,7 +22,7 @@ import java.util.List;
  *
  * The log holds one reference to its current chunk; sessions take their own (retained slices)
  * when they write. A chunk the log moves on from is released after the loop's next flush, once
- * no session can still refer to it without a reference of its own. Loop thread only.
+ * no connection can still refer to it without a reference of its own ({@link FrameScheduler}). Loop thread only.
  */
 final class FrameLog {
     static final int CHUNK = 32 * 1024;

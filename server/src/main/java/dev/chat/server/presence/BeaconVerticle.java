@@ -10,6 +10,7 @@ import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.PeerInfo;
 import dev.chat.server.bus.Addresses;
+import dev.chat.server.core.ListenException;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.metrics.ServerMetrics;
@@ -71,6 +72,7 @@ public final class BeaconVerticle extends VerticleBase {
     private PresenceTable table;
     private DatagramSocket socket;
     private Announcer announcer;
+    private volatile String announcements = "not started";
     private long announceSeq;
     private boolean announceFailing;
     private long expiryTimer = -1;
@@ -121,6 +123,7 @@ public final class BeaconVerticle extends VerticleBase {
         socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReuseAddress(true));
         socket.handler(this::onDatagram);
         return socket.listen(config.udpPort(), config.host())
+                .recover(e -> Future.failedFuture(new ListenException("--udp-port", config.host(), config.udpPort(), e)))
                 .compose(s -> {
                     int port = s.localAddress().port();
                     boundPort.accept(port);
@@ -145,9 +148,14 @@ public final class BeaconVerticle extends VerticleBase {
 
     // -- announcements --
 
+    /** Where announcements go, for the start-up line: set once listening. */
+    public String announcements() {
+        return announcements;
+    }
+
     private Future<Void> startAnnouncing(int port) {
         if (!config.announce()) {
-            LOG.info("server announcements are off (--no-announce)");
+            announcements = "off (--no-announce)";
             return Future.succeededFuture();
         }
         return vertx.executeBlocking(() -> Announcer.open(
@@ -155,13 +163,14 @@ public final class BeaconVerticle extends VerticleBase {
                 false).transform(ar -> {
             if (ar.failed()) {
                 Throwable e = ar.cause();
-                LOG.warn("not announcing this server: {}", e instanceof AnnounceRoute.NoRouteException
-                        ? e.getMessage() : e.toString());
+                announcements = "off: " + (e instanceof AnnounceRoute.NoRouteException ? e.getMessage() : e.toString());
+                LOG.warn("not announcing this server: {}", announcements);
                 return Future.succeededFuture();
             }
             announcer = ar.result();
             announcing = true;
-            LOG.info("announcing every {} ms to {}", config.beaconInterval().toMillis(), announcer);
+            announcements = "every " + config.beaconInterval().toMillis() + " ms to " + announcer;
+            LOG.debug("announcing {}", announcements);
             announce(Beacon.ONLINE);
             vertx.setPeriodic(config.beaconInterval().toMillis(), id -> announce(Beacon.ONLINE));
             return Future.succeededFuture();

@@ -1,49 +1,46 @@
 package dev.chat.server.rooms;
 
-import dev.chat.protocol.ServerMessage;
 import dev.chat.server.bus.Addresses;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
+import dev.chat.server.core.Hub;
+import dev.chat.server.core.HubEndpoint;
+import dev.chat.server.core.Lanes;
+import dev.chat.server.core.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 
 /**
- * Owns the {@link ChatHub}: the one context in which the chat's shared state changes. Sessions
- * reach it with {@link HubCall} and {@link Disconnected} messages on {@link Addresses#HUB}; it
- * fans out to the TCP loops at {@link Addresses#loop(int)}.
+ * The single-node hub: the one context in which the chat's shared state changes, a {@link Hub}
+ * over {@link LocalRooms}. Loops reach it at {@link Addresses#HUB}; it fans out to them at
+ * {@link Addresses#loop(int)}.
  */
 public final class HubVerticle extends VerticleBase {
     private final ServerConfig config;
     private final String nodeId;
-    private ChatHub hub;
+    private final Lanes lanes;
 
-    public HubVerticle(ServerConfig config, String nodeId) {
+    public HubVerticle(ServerConfig config, String nodeId, Lanes lanes) {
         this.config = config;
         this.nodeId = nodeId;
+        this.lanes = lanes;
     }
 
     @Override
     public Future<?> start() {
-        String[] loopAddresses = new String[config.tcpInstances()];
-        for (int i = 0; i < loopAddresses.length; i++) {
-            loopAddresses[i] = Addresses.loop(i);
-        }
-        hub = new ChatHub(config, nodeId, new InMemoryHistory(config.historyLimit()),
-                (loop, delivery) -> vertx.eventBus().send(loopAddresses[loop], delivery, LocalCodec.LOCAL),
+        Outbox outbox = outbox(vertx, lanes);
+        LocalRooms rooms = new LocalRooms(config, lanes, new InMemoryHistory(config.historyLimit()), outbox,
                 System::currentTimeMillis);
-        return vertx.eventBus().localConsumer(Addresses.HUB, this::onMessage).completion();
+        Hub hub = new Hub(config, nodeId, rooms, outbox, System::currentTimeMillis);
+        return HubEndpoint.register(vertx, config, hub);
     }
 
-    private void onMessage(Message<Object> msg) {
-        Object body = msg.body();
-        if (body instanceof HubCall call) {
-            ServerMessage reply = hub.handle(call.from(), call.message());
-            msg.reply(reply, LocalCodec.LOCAL);
-        } else if (body instanceof Disconnected d) {
-            hub.disconnected(d.who());
-        } else {
-            throw new IllegalArgumentException("unexpected hub message " + body);
+    /** Sends each lane's deliveries to its loop's address, by reference. */
+    public static Outbox outbox(io.vertx.core.Vertx vertx, Lanes lanes) {
+        String[] addresses = new String[lanes.count()];
+        for (int lane = 0; lane < addresses.length; lane++) {
+            addresses[lane] = Addresses.loop(lanes.loopOf(lane));
         }
+        return (lane, delivery) -> vertx.eventBus().send(addresses[lane], delivery, LocalCodec.LOCAL);
     }
 }

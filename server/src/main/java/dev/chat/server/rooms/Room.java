@@ -1,39 +1,40 @@
 package dev.chat.server.rooms;
 
+import dev.chat.server.core.Participant;
+import dev.chat.server.core.Recipient;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One room's live state: members in join order and the last assigned {@code seq}. Owned by the
- * hub. The per-loop recipient arrays used for fan-out are built once after each membership
- * change and shared by every message until the next one.
+ * One room's live state on a single node: members in join order and the last assigned
+ * {@code seq}. Owned by the hub. The per-lane recipient arrays used for fan-out are built once
+ * after each membership change and shared by every message until the next one.
  */
 final class Room {
     final String name;
     long lastSeq;
-    /** Compared by identity: one {@code Participant} per session (no boxed id per member). */
-    private final Set<ChatHub.Participant> members = new LinkedHashSet<>();
-    private Recipient[][] byLoop; // null when membership changed since the last fan-out
+    /** Compared by identity: one {@link Participant} per session (no boxed id per member). */
+    private final Set<Participant> members = new LinkedHashSet<>();
+    private Recipient[][] byLane; // null when membership changed since the last fan-out
 
     Room(String name) {
         this.name = name;
     }
 
-    boolean contains(ChatHub.Participant m) {
+    boolean contains(Participant m) {
         return members.contains(m);
     }
 
-    void add(ChatHub.Participant m) {
+    void add(Participant m) {
         members.add(m);
-        byLoop = null;
+        byLane = null;
     }
 
-    void remove(ChatHub.Participant m) {
+    void remove(Participant m) {
         members.remove(m);
-        byLoop = null;
+        byLane = null;
     }
 
     int size() {
@@ -44,36 +45,32 @@ final class Room {
         return members.isEmpty();
     }
 
-    Collection<ChatHub.Participant> members() {
-        return members;
-    }
-
     List<String> nicks() {
         List<String> out = new ArrayList<>(members.size());
-        for (ChatHub.Participant m : members) {
-            out.add(m.nick);
+        for (Participant m : members) {
+            out.add(m.nick());
         }
         return out;
     }
 
-    /** Recipients grouped by event loop: {@code result[loop]}, possibly empty arrays. */
-    Recipient[][] recipientsByLoop(int loops) {
-        if (byLoop == null) {
-            int[] counts = new int[loops];
-            for (ChatHub.Participant m : members) {
-                counts[m.recipient.loop()]++;
+    /** Recipients grouped by lane: {@code result[lane]}, possibly empty arrays. */
+    Recipient[][] recipientsByLane(int lanes) {
+        if (byLane == null) {
+            int[] counts = new int[lanes];
+            for (Participant m : members) {
+                counts[m.who().lane()]++;
             }
-            Recipient[][] out = new Recipient[loops][];
-            for (int i = 0; i < loops; i++) {
+            Recipient[][] out = new Recipient[lanes][];
+            for (int i = 0; i < lanes; i++) {
                 out[i] = new Recipient[counts[i]];
                 counts[i] = 0;
             }
-            for (ChatHub.Participant m : members) {
-                int l = m.recipient.loop();
-                out[l][counts[l]++] = m.recipient;
+            for (Participant m : members) {
+                int l = m.who().lane();
+                out[l][counts[l]++] = m.who();
             }
-            byLoop = out;
+            byLane = out;
         }
-        return byLoop;
+        return byLane;
     }
 }

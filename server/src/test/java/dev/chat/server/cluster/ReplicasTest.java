@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
-import dev.chat.server.rooms.Delivery;
+import dev.chat.server.core.Delivery;
 import dev.chat.server.rooms.InMemoryHistory;
-import dev.chat.server.rooms.Recipient;
+import dev.chat.server.core.Recipient;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,11 +22,7 @@ class ReplicasTest {
     private static final String OWNER = "node-a";
 
     /** A local session that records what reaches it. */
-    private record Session(long sessionId, int loop) implements Recipient {
-        @Override
-        public void deliver(byte[] frame) {
-            throw new AssertionError("the replicas never deliver directly");
-        }
+    private record Session(long sessionId, int lane) implements Recipient {
     }
 
     private final Map<Long, Recipient> locals = new HashMap<>();
@@ -56,7 +52,7 @@ class ReplicasTest {
     private List<String> deliveredTexts() {
         List<String> out = new ArrayList<>();
         for (Delivery d : deliveries) {
-            if (d.message()) {
+            if (d.chat()) {
                 ServerMessage m = decode(d.frame());
                 out.add(((ChatMessage) m).text());
             }

@@ -1,5 +1,6 @@
 package dev.chat.server.presence;
 
+import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -101,7 +102,7 @@ class PresenceServerTest {
     @Test
     void aBeaconingClientIsListedThenExpiresAfterThreeIntervals() throws Exception {
         start(b -> b);
-        try (FrameClient watcher = FrameClient.registered(server.tcpPort(), "watcher")) {
+        try (ChatClient watcher = ChatClient.registered(server.tcpPort(), "watcher")) {
             beacon("alice", Beacon.ONLINE, 1, 200);
             beacon("alice", Beacon.ONLINE, 2, 200);
             long lastSent = System.nanoTime(); // before the send: the server hears it later
@@ -132,8 +133,8 @@ class PresenceServerTest {
     @Test
     void aGoodbyeRemovesThePeerAtOnceAndRegisteredClientsHearIt() throws Exception {
         start(b -> b);
-        try (FrameClient watcher = FrameClient.registered(server.tcpPort(), "watcher");
-             FrameClient other = FrameClient.registered(server.tcpPort(), "other")) {
+        try (ChatClient watcher = ChatClient.registered(server.tcpPort(), "watcher");
+             ChatClient other = ChatClient.registered(server.tcpPort(), "other")) {
             beacon("bob", Beacon.ONLINE, 1, 60_000); // would stay for 3 minutes without the goodbye
             assertThat(watcher.await(Presence.class, p -> p.nick().equals("bob")))
                     .isEqualTo(new Presence("bob", myAddress(), "online"));
@@ -163,7 +164,7 @@ class PresenceServerTest {
         for (long seq : order) {
             beacon("carol", Beacon.ONLINE, seq, 60_000);
         }
-        try (FrameClient c = FrameClient.registered(server.tcpPort(), "watcher")) {
+        try (ChatClient c = ChatClient.registered(server.tcpPort(), "watcher")) {
             await().atMost(WAIT).until(() -> server.metrics().beaconsAccepted.sum() == order.length);
             PeerInfo carol = find(c.peers(), "carol").orElseThrow();
             assertThat(carol.loss()).as("1 of 20 missing").isEqualTo(0.05);
@@ -213,7 +214,7 @@ class PresenceServerTest {
         for (int i = 0; i < 200; i++) {
             beacon("peer" + i, Beacon.ONLINE, 1, 60_000);
         }
-        try (FrameClient c = FrameClient.registered(server.tcpPort(), "watcher")) {
+        try (ChatClient c = ChatClient.registered(server.tcpPort(), "watcher")) {
             await().atMost(WAIT).until(() -> server.metrics().beaconsAccepted.sum() == 200);
             ServerMessage reply = c.request(ClientMessage.ListPeers::new);
             List<PeerInfo> rows = ((ServerMessage.PeerList) reply).peers();
@@ -226,7 +227,7 @@ class PresenceServerTest {
     }
 
     /** say with an id from one client; done when the ok came back and the other client got the message. */
-    private static long roundTrip(FrameClient from, FrameClient to, String text) throws IOException {
+    private static long roundTrip(ChatClient from, ChatClient to, String text) throws IOException {
         long t = System.nanoTime();
         assertThat(from.request(id -> new ClientMessage.Say(id, "lobby", text))).isInstanceOf(ServerMessage.Ok.class);
         to.await(ServerMessage.ChatMessage.class, m -> text.equals(m.text()));
@@ -262,8 +263,8 @@ class PresenceServerTest {
             floodNanos.set(System.nanoTime() - t0);
         }, "udp-flood");
 
-        try (FrameClient alice = FrameClient.registered(server.tcpPort(), "alice");
-             FrameClient bob = FrameClient.registered(server.tcpPort(), "bob")) {
+        try (ChatClient alice = ChatClient.registered(server.tcpPort(), "alice");
+             ChatClient bob = ChatClient.registered(server.tcpPort(), "bob")) {
             alice.request(id -> new ClientMessage.Join(id, "lobby"));
             bob.request(id -> new ClientMessage.Join(id, "lobby"));
             long quietWorst = 0;

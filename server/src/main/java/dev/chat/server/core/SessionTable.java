@@ -1,4 +1,4 @@
-package dev.chat.server.net;
+package dev.chat.server.core;
 
 import java.util.Arrays;
 
@@ -15,7 +15,7 @@ final class SessionTable {
 
     void add(Session s) {
         if (s.slot >= 0) {
-            throw new IllegalStateException("session #" + s.id + " is in a table already");
+            throw new IllegalStateException("session " + s + " is in a table already");
         }
         if (size == all.length) {
             all = Arrays.copyOf(all, size * 2);

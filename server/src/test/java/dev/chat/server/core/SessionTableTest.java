@@ -1,4 +1,4 @@
-package dev.chat.server.net;
+package dev.chat.server.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SessionTableTest {
 
     private static Session session(long id) {
-        return new Session(id, null, 1024, 0, 0); // the loop is not touched by the table
+        return new Session(id, 0, null, null, 0, 0); // neither connection nor loop is touched by the table
     }
 
     @Test

@@ -1,0 +1,362 @@
+package dev.chat.server.cluster;
+
+import static dev.chat.server.cluster.Wire.FROM;
+import static dev.chat.server.cluster.Wire.K;
+import static dev.chat.server.cluster.Wire.NICKNAME;
+import static dev.chat.server.cluster.Wire.NODE;
+import static dev.chat.server.cluster.Wire.OWN;
+import static dev.chat.server.cluster.Wire.ROOM;
+import static dev.chat.server.cluster.Wire.SEQ;
+import static dev.chat.server.cluster.Wire.SESSION;
+import static dev.chat.server.cluster.Wire.TEXT;
+import static dev.chat.server.cluster.Wire.TS;
+
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.Names;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.protocol.ServerMessage.ChatMessage;
+import dev.chat.server.config.ServerConfig;
+import dev.chat.server.core.Deadlines;
+import dev.chat.server.core.HubBackend;
+import dev.chat.server.core.Outbox;
+import dev.chat.server.core.Participant;
+import dev.chat.server.core.Recipient;
+import dev.chat.server.core.Refusal;
+import dev.chat.server.core.Refused;
+import dev.chat.server.core.RoomView;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The cluster backend: the same contract as a single node ({@link HubBackend}), answered for the
+ * whole cluster. Nicks are claimed cluster-wide in the {@link Directory}; room requests go to the
+ * room's owner ({@link RoomSequencer}, here or on another node), and read requests
+ * ({@code who}, {@code rooms}, {@code history}) are answered from this node's {@link Replicas}.
+ * Requests to other nodes carry their deadline ({@link Wire#TTL}); retries stop at it. Hub context
+ * only.
+ */
+final class ClusterRooms implements HubBackend {
+    /** The longest a single request to another node may wait for its answer (within the deadline). */
+    static final long NODE_TIMEOUT_MS = 15_000;
+    private static final long RETRY_DELAY_MS = 200;
+    private static final int MAX_ATTEMPTS = 50;
+    private static final long HOLDS_TIMEOUT_MS = 3_000;
+
+    private final Vertx vertx;
+    private final ServerConfig config;
+    private final Deadlines deadlines;
+    private final String self;
+    private final Peers peers;
+    private final Directory directory;
+    private final Replicas replicas;
+    private final RoomSequencer sequencer;
+    private final Outbox outbox;
+    /** The registered sessions of this node, by id (what other nodes name them by). */
+    private final Map<Long, Participant> locals = new HashMap<>();
+    /** Nick keys being claimed in the directory by a session of this node right now, to the session. */
+    private final Map<String, Long> claiming = new HashMap<>();
+    /** Numbers the says of this node: with node and session, the request id a retry is known by. */
+    private long says;
+    private long highestSession;
+
+    ClusterRooms(Vertx vertx, ServerConfig config, Peers peers, Directory directory, Replicas replicas,
+                 RoomSequencer sequencer, Outbox outbox) {
+        this.vertx = vertx;
+        this.config = config;
+        this.deadlines = new Deadlines(config.requestTimeout());
+        this.self = peers.self();
+        this.peers = peers;
+        this.directory = directory;
+        this.replicas = replicas;
+        this.sequencer = sequencer;
+        this.outbox = outbox;
+    }
+
+    /** The local session with this id, or null. */
+    Recipient recipient(long session) {
+        Participant p = locals.get(session);
+        return p == null ? null : p.who();
+    }
+
+    /** Every registered local session. */
+    List<Recipient> localSessions() {
+        List<Recipient> out = new ArrayList<>(locals.size());
+        for (Participant p : locals.values()) {
+            out.add(p.who());
+        }
+        return out;
+    }
+
+    /**
+     * A room's owner dropped this node's session from the room: if the session is still here and
+     * still in the room as far as it knows, the cluster gave it up; returns it (to be closed), else null.
+     */
+    Recipient droppedFrom(long session, String room) {
+        Participant p = locals.get(session);
+        return p != null && p.in(room) ? p.who() : null;
+    }
+
+    /** The highest id of a session that registered here so far (ids only grow). */
+    long highestSession() {
+        return highestSession;
+    }
+
+    // ---- nicks ----
+
+    @Override
+    public Future<Boolean> claimNick(Recipient who, String key, long deadline) {
+        claiming.put(key, who.sessionId());
+        return within(directory.claimNick(key, Directory.holder(self, who.sessionId()), this::isGone), deadline)
+                .transform(ar -> {
+                    claiming.remove(key);
+                    if (ar.failed()) {
+                        return Future.failedFuture(Refusal.NICKS_UNAVAILABLE.refused());
+                    }
+                    return Future.succeededFuture(ar.result());
+                });
+    }
+
+    @Override
+    public void releaseNick(Recipient who, String key) {
+        directory.releaseNick(key, Directory.holder(self, who.sessionId()));
+    }
+
+    @Override
+    public void registered(Participant p) {
+        locals.put(p.who().sessionId(), p);
+        highestSession = Math.max(highestSession, p.who().sessionId());
+    }
+
+    /**
+     * Whether the holder of {@code key} in the directory is gone, asking its node if need be: an
+     * entry can outlive its session (its node left, or a merge after a partition brought it back).
+     */
+    private Future<Boolean> isGone(String key, String holder) {
+        String node = Directory.nodeOf(holder);
+        if (node.equals(self) || !peers.isLive(node)) {
+            return Future.succeededFuture(isStale(holder));
+        }
+        JsonObject ask = Wire.op(Wire.HOLDS).put(SESSION, Directory.numberOf(holder)).put(NICKNAME, key);
+        return peers.request(node, ask, HOLDS_TIMEOUT_MS)
+                .map(r -> !r.getBoolean(Wire.HELD, true))
+                .otherwise(e -> false); // no answer: it counts as taken
+    }
+
+    /** {@code holds}: whether a session of this node holds (or is claiming) the nick key. */
+    boolean holds(long session, String key) {
+        Participant p = locals.get(session);
+        Long claimer = claiming.get(key);
+        return (p != null && Names.nickKey(p.nick()).equals(key)) || (claimer != null && claimer == session);
+    }
+
+    /** A nick holder that is gone: its node left, or it was a session of this node that is no more. */
+    boolean isStale(String holder) {
+        String node = Directory.nodeOf(holder);
+        if (node.equals(self)) {
+            return !locals.containsKey(Directory.numberOf(holder));
+        }
+        return !peers.isLive(node);
+    }
+
+    /** A nick holder on a node that left the cluster (what the leader sweeps). */
+    boolean isDead(String holder) {
+        return !peers.isLive(Directory.nodeOf(holder));
+    }
+
+    // ---- rooms ----
+
+    @Override
+    public Future<RoomView> join(Participant me, String room, long deadline) {
+        if (replicas.get(room) == null && replicas.size() >= config.maxRooms()) {
+            return Future.failedFuture(Refusal.ROOMS_EXHAUSTED.refused());
+        }
+        return callOwner(room, request(Wire.JOIN, room, me), deadline).compose(r -> {
+            if (Wire.JOINED.equals(r.getString(Wire.R))) {
+                return Future.succeededFuture(new RoomView(Wire.strings(r.getJsonArray(Wire.MEMBERS)), r.getLong(SEQ)));
+            }
+            return Future.failedFuture(refusal(r));
+        });
+    }
+
+    @Override
+    public Future<Void> part(Participant me, String room, long deadline) {
+        return callOwner(room, request(Wire.PART, room, me), deadline).compose(ClusterRooms::success);
+    }
+
+    @Override
+    public Future<Void> say(Participant me, String room, String text, long deadline) {
+        String rid = self + "/" + me.who().sessionId() + "/" + (++says);
+        return callOwner(room, request(Wire.SAY, room, me).put(TEXT, text).put(Wire.RID, rid), deadline)
+                .compose(ClusterRooms::success);
+    }
+
+    @Override
+    public void renamed(Participant me, String oldNick) {
+        for (String room : me.rooms()) {
+            callOwner(room, request(Wire.NICK, room, me), Deadlines.none());
+        }
+    }
+
+    @Override
+    public List<String> who(String room) {
+        RoomReplica r = replicas.get(room);
+        return r == null ? List.of() : r.nicks();
+    }
+
+    @Override
+    public List<ServerMessage.RoomInfo> rooms() {
+        List<ServerMessage.RoomInfo> out = new ArrayList<>();
+        for (RoomReplica r : replicas.all()) {
+            if (!r.members.isEmpty()) {
+                out.add(new ServerMessage.RoomInfo(r.name, r.members.size()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Future<List<ChatMessage>> history(String room, Long afterSeq, int limit) {
+        return Future.succeededFuture(afterSeq == null ? replicas.history().latest(room, limit)
+                : replicas.history().after(room, afterSeq, limit));
+    }
+
+    @Override
+    public Future<Void> leave(Participant me) {
+        locals.remove(me.who().sessionId());
+        for (String room : me.rooms()) {
+            callOwner(room, request(Wire.QUIT, room, me), Deadlines.none());
+        }
+        return directory.releaseNick(Names.nickKey(me.nick()), Directory.holder(self, me.who().sessionId())).mapEmpty();
+    }
+
+    // ---- direct messages ----
+
+    @Override
+    public Future<Void> dmElsewhere(Participant me, String key, String toNick, String text, long deadline) {
+        return within(directory.nickHolder(key), deadline).transform(ar -> {
+            if (ar.failed()) {
+                return Future.failedFuture(Refusal.NICKS_UNAVAILABLE.refused());
+            }
+            String holder = ar.result();
+            if (holder == null || isStale(holder) || Directory.nodeOf(holder).equals(self)) {
+                return Future.failedFuture(Refusal.NO_SUCH_USER.refused(toNick));
+            }
+            JsonObject body = Wire.op(Wire.DM).put(SESSION, Directory.numberOf(holder)).put(NICKNAME, key)
+                    .put(FROM, me.nick()).put(TEXT, text).put(TS, System.currentTimeMillis());
+            return peers.request(Directory.nodeOf(holder), body, timeoutWithin(deadline)).transform(sent -> {
+                if (sent.failed()) {
+                    return Future.failedFuture(Refusal.NO_SUCH_USER.refused(toNick));
+                }
+                return success(sent.result());
+            });
+        });
+    }
+
+    /** {@code dm} from another node for a session of this one. */
+    JsonObject onDirect(JsonObject body) {
+        Participant to = locals.get(body.getLong(SESSION));
+        if (to == null || !Names.nickKey(to.nick()).equals(body.getString(NICKNAME))) {
+            return Wire.error(Refusal.NO_SUCH_USER, body.getString(NICKNAME));
+        }
+        outbox.sendTo(to.who(), ChatMessage.direct(to.nick(), body.getString(FROM), body.getString(TEXT), body.getLong(TS)), true);
+        return Wire.ok();
+    }
+
+    // ---- requests to room owners ----
+
+    private JsonObject request(String kind, String room, Participant me) {
+        return Wire.op(OWN).put(ROOM, room).put(K, kind).put(NODE, self)
+                .put(SESSION, me.who().sessionId()).put(NICKNAME, me.nick());
+    }
+
+    /**
+     * Sends a request to the room's owner and follows redirects; resends it when the owner died
+     * or did not answer (membership changes are idempotent, and a {@code say} carries a request id
+     * by which the new owner recognises one it has sequenced already), until the deadline: each
+     * attempt tells the owner how long it has ({@link Wire#TTL}), so that nothing is sequenced that
+     * the client will have been told is {@code unavailable}.
+     */
+    private Future<JsonObject> callOwner(String room, JsonObject req, long deadline) {
+        Promise<JsonObject> p = Promise.promise();
+        attempt(room, req, deadline, null, 0, p);
+        return p.future();
+    }
+
+    private void attempt(String room, JsonObject req, long deadline, String target, int n, Promise<JsonObject> p) {
+        long now = System.nanoTime();
+        long ownerDeadline = deadlines.forOwner(deadline);
+        if (Deadlines.passed(ownerDeadline, now)) {
+            p.complete(Wire.error(Refusal.OWNER_UNREACHABLE, null));
+            return;
+        }
+        if (ownerDeadline != Deadlines.none()) {
+            req.put(Wire.TTL, Deadlines.millisLeft(ownerDeadline, now));
+        }
+        String to = target != null ? target : route(room);
+        Future<JsonObject> sent = to.equals(self) ? sequencer.onRequest(req)
+                : peers.request(to, req, timeoutWithin(deadline));
+        sent.onComplete(ar -> {
+            if (ar.succeeded()) {
+                JsonObject r = ar.result();
+                String kind = r.getString(Wire.R);
+                boolean redirect = Wire.REDIRECT.equals(kind);
+                if (!redirect && !Wire.RETRY.equals(kind)) {
+                    p.complete(r);
+                } else if (n >= MAX_ATTEMPTS) {
+                    p.complete(Wire.error(Refusal.OWNER_UNREACHABLE, null));
+                } else if (redirect && n < 3) {
+                    attempt(room, req, deadline, r.getString(Wire.OWNER), n + 1, p);
+                } else {
+                    String next = redirect ? r.getString(Wire.OWNER) : null;
+                    vertx.setTimer(RETRY_DELAY_MS, t -> attempt(room, req, deadline, next, n + 1, p));
+                }
+            } else if (n < MAX_ATTEMPTS) {
+                vertx.setTimer(RETRY_DELAY_MS, t -> attempt(room, req, deadline, null, n + 1, p));
+            } else {
+                p.complete(Wire.error(Refusal.OWNER_UNREACHABLE, null));
+            }
+        });
+    }
+
+    /** A request's timeout: {@link #NODE_TIMEOUT_MS}, or less if its deadline comes first. */
+    private static long timeoutWithin(long deadline) {
+        long left = Deadlines.millisLeft(deadline, System.nanoTime());
+        return left < 0 ? NODE_TIMEOUT_MS : Math.min(NODE_TIMEOUT_MS, left);
+    }
+
+    /** Fails the future at the deadline if it has not completed by then. */
+    private static <T> Future<T> within(Future<T> f, long deadline) {
+        long left = Deadlines.millisLeft(deadline, System.nanoTime());
+        return left < 0 ? f : f.timeout(left, TimeUnit.MILLISECONDS);
+    }
+
+    /** Where a room's requests go: its owner, the survivor that takes it over, or here to look it up. */
+    private String route(String room) {
+        RoomReplica r = replicas.get(room);
+        if (r == null || r.own != null) {
+            return self;
+        }
+        if (peers.isLive(r.owner)) {
+            return r.owner;
+        }
+        String heir = Rendezvous.pick(room, peers.candidates());
+        return heir == null ? self : heir;
+    }
+
+    private static Future<Void> success(JsonObject r) {
+        return Wire.ERR.equals(r.getString(Wire.R)) ? Future.failedFuture(refusal(r)) : Future.succeededFuture();
+    }
+
+    /** The refusal an owner's error reply carries. */
+    private static Refused refusal(JsonObject r) {
+        return new Refused(r.getString(Wire.CODE, ErrorCode.UNAVAILABLE), r.getString(Wire.MESSAGE, "failed"));
+    }
+}

@@ -1,0 +1,338 @@
+package dev.chat.server.core;
+
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.ClientMessage.Dm;
+import dev.chat.protocol.ClientMessage.Hello;
+import dev.chat.protocol.ClientMessage.History;
+import dev.chat.protocol.ClientMessage.Join;
+import dev.chat.protocol.ClientMessage.ListRooms;
+import dev.chat.protocol.ClientMessage.Nick;
+import dev.chat.protocol.ClientMessage.Part;
+import dev.chat.protocol.ClientMessage.Say;
+import dev.chat.protocol.ClientMessage.Who;
+import dev.chat.protocol.Frames;
+import dev.chat.protocol.Names;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.protocol.ServerMessage.ChatMessage;
+import dev.chat.server.config.ServerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat's rules on the hub's side, the same for every transport and both backends: who is
+ * registered here and under which nick, the per-session limits, the order of a session's
+ * requests, the deadline, and the reply (or {@code error}) to each request. The shared state is
+ * the {@link HubBackend}'s.
+ *
+ * <ul>
+ *   <li>{@code hello}: refused if the session is registered ({@code already_registered}) or the
+ *       nick is held or being claimed by a session here ({@code nick_taken}); otherwise the backend
+ *       claims it (cluster-wide, in a cluster).
+ *   <li>Every other request needs a registered session ({@code not_registered}).
+ *   <li>{@code join} beyond {@code --max-rooms-per-session}: {@code too_many_rooms}; {@code say}
+ *       or {@code part} of a room not joined: {@code not_in_room}.
+ *   <li>{@code dm} to a nick of this node is delivered here; otherwise the backend looks for it.
+ * </ul>
+ *
+ * <p>A session's requests run in order: one that changes membership or nicks (and {@code dm})
+ * completes before the session's next request starts; a {@code say} only has to be handed to the
+ * backend (says to one room keep their order there). A request whose deadline has passed when its
+ * turn comes is refused ({@code unavailable}, not applied). A handler that throws, or fails in a
+ * way that is not a {@link Refused}, is answered {@code internal} and logged once with its stack.
+ * Hub context only.
+ */
+public final class Hub {
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+    /** Requests one session may have queued behind an unfinished one. */
+    static final int MAX_QUEUED_PER_SESSION = 1_000;
+
+    private final ServerConfig config;
+    private final String nodeId;
+    private final HubBackend backend;
+    private final Outbox outbox;
+    private final LongSupplier clock;
+    /** Keyed by the session's handle itself (compared by identity): no boxed id, no entry object per session. */
+    private final Map<Recipient, Participant> bySession = new IdentityHashMap<>();
+    private final Map<String, Participant> byNick = new HashMap<>();
+    /** Nick keys being claimed by a session of this node right now. */
+    private final Map<String, Recipient> claiming = new HashMap<>();
+    /** Sessions with an unfinished request, and what waits behind it. */
+    private final Map<Recipient, ArrayDeque<Supplier<Future<?>>>> waiting = new IdentityHashMap<>();
+
+    public Hub(ServerConfig config, String nodeId, HubBackend backend, Outbox outbox, LongSupplier clock) {
+        this.config = config;
+        this.nodeId = nodeId;
+        this.backend = backend;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    /**
+     * Handles one request, after the session's earlier ones; completes with the reply ({@code ok}
+     * even without an id: the loop drops it). Never fails.
+     *
+     * @param deadline the hub's deadline for it ({@link Deadlines#forHub})
+     */
+    public Future<ServerMessage> handle(Recipient from, ClientMessage m, long deadline) {
+        Promise<ServerMessage> reply = Promise.promise();
+        ArrayDeque<Supplier<Future<?>>> queue = waiting.get(from);
+        if (queue != null && queue.size() >= MAX_QUEUED_PER_SESSION) {
+            reply.complete(Refusal.TOO_MANY_WAITING.to(m));
+            return reply.future();
+        }
+        submit(from, () -> run(from, m, deadline, reply));
+        return reply.future();
+    }
+
+    /** The session's connection closed: after its pending requests, it quits its rooms and frees its nick. */
+    public void disconnected(Recipient who) {
+        submit(who, () -> leave(who));
+    }
+
+    /**
+     * The cluster gave the session up: after its pending requests it leaves its rooms and frees
+     * its nick; completes once the nick is free.
+     */
+    public Future<Void> evict(Recipient who) {
+        Promise<Void> done = Promise.promise();
+        submit(who, () -> leave(who).onComplete(ar -> done.complete()));
+        return done.future();
+    }
+
+    /** The registered session of this node with that handle, or null. */
+    public Participant participant(Recipient who) {
+        return bySession.get(who);
+    }
+
+    /** Every registered session of this node. */
+    public List<Participant> participants() {
+        return new ArrayList<>(bySession.values());
+    }
+
+    /** Whether a session of this node holds, or is claiming, the nick key. */
+    public boolean holdsOrClaims(Recipient who, String key) {
+        Participant p = byNick.get(key);
+        return (p != null && p.who() == who) || claiming.get(key) == who;
+    }
+
+    // ---- ordering ----
+
+    private void submit(Recipient who, Supplier<Future<?>> task) {
+        ArrayDeque<Supplier<Future<?>>> queue = waiting.get(who);
+        if (queue != null) {
+            queue.add(task);
+            return;
+        }
+        Future<?> barrier = task.get();
+        if (!barrier.isComplete()) {
+            waiting.put(who, new ArrayDeque<>());
+            barrier.onComplete(ar -> drain(who));
+        }
+    }
+
+    private void drain(Recipient who) {
+        ArrayDeque<Supplier<Future<?>>> queue = waiting.get(who);
+        Supplier<Future<?>> task;
+        while ((task = queue.poll()) != null) {
+            Future<?> barrier = task.get();
+            if (!barrier.isComplete()) {
+                barrier.onComplete(ar -> drain(who));
+                return;
+            }
+        }
+        waiting.remove(who);
+    }
+
+    /** Runs one request; the returned future completes when the session's next request may start. */
+    private Future<?> run(Recipient from, ClientMessage m, long deadline, Promise<ServerMessage> reply) {
+        if (Deadlines.passed(deadline, System.nanoTime())) {
+            reply.complete(Refusal.EXPIRED.to(m));
+            return Future.succeededFuture();
+        }
+        Future<ServerMessage> done;
+        boolean pipelined = false;
+        try {
+            if (m instanceof Hello h) {
+                done = hello(from, h, deadline);
+            } else {
+                Participant me = bySession.get(from);
+                if (me == null) {
+                    done = Future.succeededFuture(Refusal.NOT_REGISTERED.to(m));
+                } else if (m instanceof Say s) {
+                    done = say(me, s, deadline);
+                    pipelined = true;
+                } else {
+                    done = dispatch(me, m, deadline);
+                }
+            }
+        } catch (RuntimeException e) {
+            done = Future.failedFuture(e);
+        }
+        Future<ServerMessage> answered = done.recover(e -> Future.succeededFuture(failure(from, m, e)));
+        answered.onComplete(ar -> reply.complete(ar.result()));
+        return pipelined ? Future.succeededFuture() : answered;
+    }
+
+    private Future<ServerMessage> dispatch(Participant me, ClientMessage m, long deadline) {
+        if (m instanceof Join j) {
+            return join(me, j, deadline);
+        } else if (m instanceof Part p) {
+            return part(me, p, deadline);
+        } else if (m instanceof Dm d) {
+            return dm(me, d, deadline);
+        } else if (m instanceof Nick n) {
+            return nick(me, n, deadline);
+        } else if (m instanceof Who w) {
+            return Future.succeededFuture(new ServerMessage.WhoReply(w.id(), w.room(), backend.who(w.room())));
+        } else if (m instanceof ListRooms l) {
+            List<ServerMessage.RoomInfo> rooms = new ArrayList<>(backend.rooms());
+            rooms.sort((a, b) -> a.room().compareTo(b.room()));
+            return Future.succeededFuture(new ServerMessage.RoomList(l.id(), rooms));
+        } else if (m instanceof History h) {
+            return backend.history(h.room(), h.afterSeq(), h.limit())
+                    .map(found -> new ServerMessage.HistoryReply(h.id(), h.room(), found));
+        }
+        throw new IllegalArgumentException("the hub does not handle " + m.type());
+    }
+
+    /** The answer to a failed request: its refusal, or {@code internal} (logged with its stack). */
+    private static ServerMessage failure(Recipient from, ClientMessage m, Throwable e) {
+        if (e instanceof Refused r) {
+            return r.to(m);
+        }
+        LOG.error("{} of session #{} failed; answered internal", m.type(), from.sessionId(), e);
+        return Refusal.INTERNAL.to(m);
+    }
+
+    // ---- the requests ----
+
+    private Future<ServerMessage> hello(Recipient from, Hello h, long deadline) {
+        if (bySession.containsKey(from)) {
+            return Future.succeededFuture(Refusal.ALREADY_REGISTERED.to(h));
+        }
+        String key = Names.nickKey(h.nick());
+        if (byNick.containsKey(key) || claiming.containsKey(key)) {
+            return Future.succeededFuture(Refusal.NICK_TAKEN.to(h, h.nick()));
+        }
+        claiming.put(key, from);
+        return backend.claimNick(from, key, deadline).transform(ar -> {
+            claiming.remove(key);
+            if (ar.failed()) {
+                return Future.failedFuture(ar.cause());
+            }
+            if (!ar.result()) {
+                return Future.succeededFuture(Refusal.NICK_TAKEN.to(h, h.nick()));
+            }
+            Participant me = new Participant(from, h.nick());
+            bySession.put(from, me);
+            byNick.put(key, me);
+            backend.registered(me);
+            return Future.succeededFuture(new ServerMessage.Welcome(h.id(), h.nick(), config.name(), nodeId,
+                    Frames.PROTOCOL_VERSION, config.heartbeat().toMillis(), config.maxFrame()));
+        });
+    }
+
+    private Future<ServerMessage> say(Participant me, Say s, long deadline) {
+        if (!me.in(s.room())) {
+            return Future.succeededFuture(Refusal.NOT_IN_ROOM_TO_SAY.to(s, s.room()));
+        }
+        return backend.say(me, s.room(), s.text(), deadline).map(v -> new ServerMessage.Ok(s.id()));
+    }
+
+    private Future<ServerMessage> join(Participant me, Join j, long deadline) {
+        String room = j.room();
+        boolean had = me.in(room);
+        if (!had) {
+            if (me.rooms().size() >= config.maxRoomsPerSession()) {
+                return Future.succeededFuture(Refusal.TOO_MANY_ROOMS.to(j, me.rooms().size()));
+            }
+            me.joining(room);
+        }
+        return backend.join(me, room, deadline).transform(ar -> {
+            if (ar.failed()) {
+                if (!had) {
+                    me.leaving(room);
+                }
+                return Future.failedFuture(ar.cause());
+            }
+            RoomView v = ar.result();
+            return Future.succeededFuture(new ServerMessage.Joined(j.id(), room, v.members(), v.lastSeq()));
+        });
+    }
+
+    private Future<ServerMessage> part(Participant me, Part p, long deadline) {
+        if (!me.leaving(p.room())) {
+            return Future.succeededFuture(Refusal.NOT_IN_ROOM.to(p, p.room()));
+        }
+        return backend.part(me, p.room(), deadline).map(v -> new ServerMessage.Parted(p.id(), p.room()));
+    }
+
+    private Future<ServerMessage> dm(Participant me, Dm d, long deadline) {
+        String key = Names.nickKey(d.to());
+        Participant to = byNick.get(key);
+        if (to != null) {
+            outbox.sendTo(to.who(), ChatMessage.direct(to.nick(), me.nick(), d.text(), clock.getAsLong()), true);
+            return Future.succeededFuture(new ServerMessage.Ok(d.id()));
+        }
+        return backend.dmElsewhere(me, key, d.to(), d.text(), deadline).map(v -> new ServerMessage.Ok(d.id()));
+    }
+
+    private Future<ServerMessage> nick(Participant me, Nick n, long deadline) {
+        String newKey = Names.nickKey(n.nick());
+        String oldKey = Names.nickKey(me.nick());
+        if (n.nick().equals(me.nick())) {
+            return Future.succeededFuture(new ServerMessage.Ok(n.id())); // nothing changes
+        }
+        if (newKey.equals(oldKey)) {
+            rename(me, n.nick(), oldKey, newKey); // only the case changes: the nick is this session's already
+            return Future.succeededFuture(new ServerMessage.Ok(n.id()));
+        }
+        if (byNick.containsKey(newKey) || claiming.containsKey(newKey)) {
+            return Future.succeededFuture(Refusal.NICK_TAKEN.to(n, n.nick()));
+        }
+        claiming.put(newKey, me.who());
+        return backend.claimNick(me.who(), newKey, deadline).transform(ar -> {
+            claiming.remove(newKey);
+            if (ar.failed()) {
+                return Future.failedFuture(ar.cause());
+            }
+            if (!ar.result()) {
+                return Future.succeededFuture(Refusal.NICK_TAKEN.to(n, n.nick()));
+            }
+            if (bySession.get(me.who()) != me) {
+                backend.releaseNick(me.who(), newKey); // gone meanwhile
+            } else {
+                rename(me, n.nick(), oldKey, newKey);
+                backend.releaseNick(me.who(), oldKey);
+            }
+            return Future.succeededFuture(new ServerMessage.Ok(n.id()));
+        });
+    }
+
+    private void rename(Participant me, String nick, String oldKey, String newKey) {
+        String old = me.nick();
+        byNick.remove(oldKey);
+        byNick.put(newKey, me);
+        me.nick(nick);
+        backend.renamed(me, old);
+    }
+
+    private Future<Void> leave(Recipient who) {
+        Participant me = bySession.remove(who);
+        if (me == null) {
+            return Future.succeededFuture();
+        }
+        byNick.remove(Names.nickKey(me.nick()));
+        return backend.leave(me);
+    }
+}

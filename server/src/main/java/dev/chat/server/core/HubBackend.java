@@ -1,0 +1,75 @@
+package dev.chat.server.core;
+
+import dev.chat.protocol.ServerMessage;
+import java.util.List;
+
+/**
+ * The chat's shared state, behind one contract with two implementations: a single node
+ * ({@code rooms.LocalRooms}: everything in this process) and a cluster
+ * ({@code cluster.ClusterRooms}: nicks in a cluster-wide directory, each room sequenced by its
+ * owner node and copied to every node). The rules that do not depend on where the state lives
+ * (registration, the per-session limits, ordering, deadlines, error texts) are in {@link Hub},
+ * which calls this; so both behave the same by construction.
+ *
+ * <p>Called on the hub's context only. An operation that fails for a reason the client should
+ * hear fails its future with {@link Refused} (made by {@link Refusal#refused}); any other failure
+ * is a defect, answered {@code internal}. Each operation given a {@code deadline} (a
+ * {@link System#nanoTime()} instant, see {@link Deadlines}) must complete by it, and must not
+ * apply the request once it has passed.
+ */
+public interface HubBackend {
+
+    /**
+     * Claims a nick ({@code key} = {@code Names.nickKey(nick)}) for a session that registers or
+     * renames itself: true if it is the session's now, false if someone else holds it. {@link Hub}
+     * has already refused nicks held or being claimed by sessions of this node. Refusal:
+     * {@link Refusal#NICKS_UNAVAILABLE}.
+     */
+    io.vertx.core.Future<Boolean> claimNick(Recipient who, String key, long deadline);
+
+    /** Frees a nick the session held (after a rename). */
+    void releaseNick(Recipient who, String key);
+
+    /** A session registered under the nick it claimed. */
+    void registered(Participant p);
+
+    /**
+     * Adds the session to the room (creating the room if need be; members get a {@code join}
+     * event); a member already gets the room as it is. {@link Hub} has checked the per-session
+     * room limit. Refusals: {@link Refusal#ROOM_FULL}, {@link Refusal#ROOMS_EXHAUSTED}, unavailable ones.
+     */
+    io.vertx.core.Future<RoomView> join(Participant me, String room, long deadline);
+
+    /** Removes a member from a room (members get a {@code part} event). */
+    io.vertx.core.Future<Void> part(Participant me, String room, long deadline);
+
+    /**
+     * Numbers the message, stores it in the room's history and fans it out to every member; completes
+     * once it is stored (what {@code ok} promises). {@link Hub} has checked the session is a member.
+     */
+    io.vertx.core.Future<Void> say(Participant me, String room, String text, long deadline);
+
+    /**
+     * A direct message to a nick that no session of this node holds.
+     * Refusal: {@link Refusal#NO_SUCH_USER}, unavailable ones.
+     */
+    io.vertx.core.Future<Void> dmElsewhere(Participant me, String toKey, String toNick, String text, long deadline);
+
+    /** The session's nick changed (to {@link Participant#nick()}): its rooms' members get a {@code nick} event. */
+    void renamed(Participant me, String oldNick);
+
+    /** A room's members' nicks in join order (empty if there is no such room). */
+    List<String> who(String room);
+
+    /** Every room with at least one member, in any order. */
+    List<ServerMessage.RoomInfo> rooms();
+
+    /** Stored messages of a room, oldest first: the latest {@code limit}, or the first {@code limit} after {@code afterSeq}. */
+    io.vertx.core.Future<List<ServerMessage.ChatMessage>> history(String room, Long afterSeq, int limit);
+
+    /**
+     * The session is gone: it quits its rooms (members get {@code quit}) and its nick is freed;
+     * the future completes once the nick is free.
+     */
+    io.vertx.core.Future<Void> leave(Participant me);
+}

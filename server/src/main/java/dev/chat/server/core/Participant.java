@@ -1,0 +1,53 @@
+package dev.chat.server.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A registered session of this node, as the hub keeps it: who it is, its nick, and the rooms it
+ * joined (or is joining), in join order. Made and changed only by {@link Hub}; backends read it
+ * (a single-node room keeps its members as participants). Hub context only.
+ */
+public final class Participant {
+    private final Recipient who;
+    private String nick;
+    /**
+     * A list, not a set: most sessions are in one or a few rooms (at most
+     * {@code --max-rooms-per-session}), and a set costs ~150 bytes per session.
+     */
+    private final List<String> rooms = new ArrayList<>(2);
+
+    Participant(Recipient who, String nick) {
+        this.who = who;
+        this.nick = nick;
+    }
+
+    public Recipient who() {
+        return who;
+    }
+
+    public String nick() {
+        return nick;
+    }
+
+    /** The rooms joined or being joined, in join order. Read only. */
+    public List<String> rooms() {
+        return rooms;
+    }
+
+    public boolean in(String room) {
+        return rooms.contains(room);
+    }
+
+    void nick(String nick) {
+        this.nick = nick;
+    }
+
+    void joining(String room) {
+        rooms.add(room);
+    }
+
+    boolean leaving(String room) {
+        return rooms.remove(room);
+    }
+}

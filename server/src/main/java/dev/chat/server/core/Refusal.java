@@ -1,0 +1,74 @@
+package dev.chat.server.core;
+
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.ServerMessage;
+
+/**
+ * Every way the server refuses a request, with its error code and its text, defined once for
+ * every transport and both hub backends (single node and cluster): a transport renders the
+ * resulting {@code error} in its own format (an IRC numeric, say), a cluster node sends the code
+ * and text to the node that asked. The texts are for humans; clients switch on the code
+ * (docs/PROTOCOL.md, section 8).
+ */
+public enum Refusal {
+    NOT_REGISTERED(ErrorCode.NOT_REGISTERED, "send hello first"),
+    ALREADY_REGISTERED(ErrorCode.ALREADY_REGISTERED, "this connection already said hello"),
+    NICK_TAKEN(ErrorCode.NICK_TAKEN, "nick '%s' is taken"),
+    NOT_IN_ROOM_TO_SAY(ErrorCode.NOT_IN_ROOM, "join '%s' before saying something there"),
+    NOT_IN_ROOM(ErrorCode.NOT_IN_ROOM, "not in room '%s'"),
+    NO_SUCH_USER(ErrorCode.NO_SUCH_USER, "nobody is called '%s'"),
+    RATE_LIMITED(ErrorCode.RATE_LIMITED, "too many messages; slow down"),
+    TOO_MANY_ROOMS(ErrorCode.TOO_MANY_ROOMS, "already in %s rooms, the limit"),
+    ROOM_FULL(ErrorCode.ROOM_FULL, "room '%s' is full"),
+    ROOMS_EXHAUSTED(ErrorCode.UNAVAILABLE, "the server holds as many rooms as it may"),
+    SERVER_FULL(ErrorCode.SERVER_FULL, "the server is at its connection limit"),
+    SLOW_CONSUMER(ErrorCode.SLOW_CONSUMER, "you read too slowly; %s bytes were waiting"),
+    /** The client's deadline passed before the chat answered (docs/PROTOCOL.md: not applied). */
+    TIMED_OUT(ErrorCode.UNAVAILABLE, "the chat did not answer in time; the request was not applied"),
+    /** The request waited past its deadline before a layer could start it: refused, not applied. */
+    EXPIRED(ErrorCode.UNAVAILABLE, "the request waited too long and was not applied; try again"),
+    TOO_MANY_WAITING(ErrorCode.UNAVAILABLE, "too many requests waiting; slow down"),
+    NICKS_UNAVAILABLE(ErrorCode.UNAVAILABLE, "the nick directory is not available"),
+    ROOMS_UNAVAILABLE(ErrorCode.UNAVAILABLE, "the room directory is not available"),
+    OWNER_UNREACHABLE(ErrorCode.UNAVAILABLE, "the room's owner cannot be reached; try again"),
+    ROOM_BUSY(ErrorCode.UNAVAILABLE, "the room is busy; try again"),
+    PRESENCE_UNAVAILABLE(ErrorCode.UNAVAILABLE, "presence is not available"),
+    INTERNAL(ErrorCode.INTERNAL, "the server failed on this request (it is logged); try again");
+
+    private final String code;
+    private final String text;
+
+    Refusal(String code, String text) {
+        this.code = code;
+        this.text = text;
+    }
+
+    /** The {@code error.code}. */
+    public String code() {
+        return code;
+    }
+
+    /** The {@code error.message}, with {@code arg} in place of {@code %s} (if the text has one). */
+    public String text(Object arg) {
+        return text.contains("%s") ? String.format(text, arg) : text;
+    }
+
+    /** The {@code error} frame answering {@code request} (its id, if any). */
+    public ServerMessage.Error to(ClientMessage request, Object arg) {
+        return new ServerMessage.Error(request == null ? null : request.id(), code, text(arg));
+    }
+
+    public ServerMessage.Error to(ClientMessage request) {
+        return to(request, null);
+    }
+
+    /** The exception a backend fails a request's future with. */
+    public Refused refused(Object arg) {
+        return new Refused(code, text(arg));
+    }
+
+    public Refused refused() {
+        return refused(null);
+    }
+}

@@ -1,0 +1,415 @@
+package dev.chat.server.net;
+
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.FrameDecoder;
+import dev.chat.protocol.FrameTooLargeException;
+import dev.chat.protocol.MessageCodec;
+import dev.chat.protocol.ProtocolException;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.server.core.ChatLoop;
+import dev.chat.server.core.Connection;
+import dev.chat.server.core.Format;
+import dev.chat.server.core.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One framed-JSON connection over TCP: the thin adapter between a socket and the chat core. It
+ * is its channel's only Netty handler (see {@link VertxNetty#takeOver}). Inbound bytes go through
+ * a {@link FrameDecoder} and {@link MessageCodec}; each whole frame becomes a request for the
+ * loop's rules ({@link ChatLoop#received}) or a decoding error ({@link ChatLoop#rejected}).
+ * Outbound frames are not copied per connection: they sit once in the loop's {@link FrameLog};
+ * the connection queues their positions and, when its {@link FrameScheduler} flushes, writes them
+ * as slices (many frames, one syscall) straight to the Netty channel. Output is bounded: while the
+ * socket's queue is full, frames are copied into the connection's backlog, and past
+ * {@code --max-backlog} the session is dropped as a slow consumer. Loop thread only.
+ */
+final class TcpConnection extends ChannelInboundHandlerAdapter implements Connection, FrameDecoder.FrameSink {
+    private static final int MIN_BUFFER = 256;
+    /**
+     * Segments shorter than this are written as copies, longer ones as slices of the log's
+     * chunk. A slice keeps its whole chunk alive until written, so only slices of at least a
+     * sixteenth of a chunk are worth it: a client's 128 KiB socket queue then pins at most 2 MiB.
+     */
+    private static final int SLICE_AT_LEAST = FrameLog.CHUNK / 16;
+    /** How long a closing connection may take to read its last frames before it is cut off. */
+    static final long CLOSE_GRACE_MS = 5_000;
+
+    private final FrameScheduler out;
+    private final ChatLoop loop;
+    private final FrameDecoder decoder;
+    private Session session;
+    /** This handler's place in the channel's pipeline: writes go to the socket from here. */
+    private ChannelHandlerContext channel;
+    /** When the incomplete frame started, or {@link Long#MIN_VALUE}. */
+    private long incompleteSince = Long.MIN_VALUE;
+    /** Nothing was received yet: the first byte decides whether this is a framed client at all. */
+    private boolean fresh = true;
+    private boolean closing;
+    /** Queued frames, not handed to Netty yet: a piece of the loop's {@link FrameLog}, or null. */
+    private ByteBuf segment;
+    private int segmentStart;
+    private int segmentEnd;
+    /**
+     * Frames copied (pooled, direct) rather than sliced: short segments, and everything while the
+     * socket's queue is full (then this is the backlog the slow-consumer limit applies to); or null.
+     */
+    private ByteBuf copies;
+    private int pendingFrames;
+    /** The scheduler's run in which frames for this connection were set aside, or -1. */
+    long asideIn = -1;
+    private boolean dirty;
+    private boolean waitingDrain;
+
+    TcpConnection(FrameScheduler out, int maxFrame) {
+        this.out = out;
+        this.loop = out.loop();
+        this.decoder = new FrameDecoder(maxFrame);
+    }
+
+    /** Registers with the loop; false if the loop refused it (then it is closing). */
+    boolean open() {
+        session = loop.open(this);
+        return session != null;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    @Override
+    public String transport() {
+        return "tcp";
+    }
+
+    @Override
+    public Format format() {
+        return FramedFormat.INSTANCE;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return channel == null ? "?" : String.valueOf(channel.channel().remoteAddress()).replaceFirst("^/", "");
+    }
+
+    @Override
+    public long incompleteSince() {
+        return incompleteSince;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx;
+    }
+
+    // ---- inbound ----
+
+    /** Feeds received bytes to the decoder; each whole frame goes to the loop's rules. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf data)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            if (session == null || closing) {
+                return;
+            }
+            out.countIn(data.readableBytes());
+            if (fresh) {
+                fresh = false;
+                if (FramedPort.looksLikeText(data.getByte(data.readerIndex()))) {
+                    FramedPort.answerText(this);
+                    return;
+                }
+            }
+            byte[] scratch = out.scratch(); // the decoder copies what it keeps
+            while (data.isReadable() && !closing) {
+                int n = Math.min(data.readableBytes(), scratch.length);
+                data.readBytes(scratch, 0, n);
+                decoder.feed(scratch, 0, n, this);
+            }
+            if (decoder.inFrame()) {
+                if (incompleteSince == Long.MIN_VALUE) {
+                    incompleteSince = System.nanoTime();
+                }
+            } else {
+                incompleteSince = Long.MIN_VALUE;
+            }
+        } catch (FrameTooLargeException e) {
+            loop.rejected(session, e);
+        } finally {
+            data.release();
+        }
+    }
+
+    @Override
+    public void onFrame(byte[] payload) {
+        incompleteSince = Long.MIN_VALUE; // a next frame started in the same read is stamped after it
+        if (closing) {
+            return;
+        }
+        ClientMessage m;
+        try {
+            m = MessageCodec.decodeClient(payload);
+        } catch (ProtocolException e) {
+            loop.rejected(session, e);
+            return;
+        }
+        loop.received(session, m);
+    }
+
+    @Override
+    public void pauseReading() {
+        channel.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeReading() {
+        channel.channel().config().setAutoRead(true);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            onDrain();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        release();
+        if (session != null) {
+            loop.closed(session);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+        if (session != null) {
+            loop.close(session, "socket error: " + e.getMessage(), null);
+        }
+        ctx.close();
+    }
+
+    /** Vert.x's close sequence (the server stops): {@code bye}, then closed. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (VertxNetty.isShutdown(event) && session != null) {
+            String reason = "server shutting down";
+            loop.close(session, reason, new ServerMessage.Bye(reason));
+        }
+        ReferenceCountUtil.release(event);
+    }
+
+    // ---- outbound ----
+
+    @Override
+    public void send(ServerMessage m) {
+        if (!closing) {
+            out.deliverOne(this, MessageCodec.encodeFrame(m));
+        }
+    }
+
+    /**
+     * Queues the frame at {@code [start, start + length)} of a {@link FrameLog} chunk: it extends
+     * the segment queued last when it follows it, which is the common case under fan-out.
+     * {@code frames} is how many frames that is (for the metrics).
+     */
+    void deliver(ByteBuf chunk, int start, int length, int frames) {
+        if (closing) {
+            return;
+        }
+        pendingFrames += frames;
+        if (waitingDrain) {
+            copy(chunk, start, length);
+            if (copies.readableBytes() > out.maxBacklog()) {
+                loop.slowConsumer(session);
+            }
+            return; // onDrain flushes
+        }
+        if (segment == chunk && segmentEnd == start) {
+            segmentEnd += length;
+        } else {
+            if (segment != null) {
+                closeSegment();
+                if (!channel.channel().isWritable()) {
+                    flush(); // a burst filled the socket's queue within this turn: write it now
+                    if (waitingDrain) {
+                        copy(chunk, start, length);
+                        return;
+                    }
+                }
+            }
+            segment = chunk;
+            segmentStart = start;
+            segmentEnd = start + length;
+        }
+        if (!dirty) {
+            dirty = true;
+            out.markDirty(this);
+        }
+    }
+
+    /**
+     * Hands what is queued to Netty and flushes. When the socket's queue is full after that,
+     * later frames wait here (copied, see {@link #copies}) until it drains.
+     */
+    void flush() {
+        dirty = false;
+        if (closing || waitingDrain || (segment == null && copies == null)) {
+            return; // while waiting for the drain, what is copied stays here: it is the bounded backlog
+        }
+        writeQueued();
+        channel.flush();
+        if (!channel.channel().isWritable()) {
+            waitingDrain = true; // channelWritabilityChanged ends it
+        }
+    }
+
+    /** The socket's queue went below its low-water mark. */
+    private void onDrain() {
+        if (!waitingDrain) {
+            return;
+        }
+        waitingDrain = false;
+        if (copies != null && !dirty && !closing) {
+            dirty = true;
+            out.markDirty(this);
+        }
+    }
+
+    /** Writes the last message (if any) after everything queued, flushes and closes. */
+    @Override
+    public void close(ServerMessage last) {
+        if (closing) {
+            return;
+        }
+        out.closeRun(); // frames this loop was given before the close go out before it
+        writeQueued();
+        if (last != null) {
+            byte[] frame = MessageCodec.encodeFrame(last);
+            pendingFrames++;
+            write(FrameLog.ALLOC.directBuffer(frame.length, frame.length).writeBytes(frame));
+        }
+        closing = true;
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // after the rest
+        channel.executor().schedule(() -> {
+            channel.close(); // did not read its last frames in time: cut off (a no-op once closed)
+        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Drops what waits for a slow reader, whole frames only: the backlog, and what the socket's
+     * queue holds beyond the frame being written (that one is completed, never cut); then the
+     * last message and the close.
+     */
+    @Override
+    public void abandon(ServerMessage last) {
+        out.closeRun();
+        release();
+        dropQueuedBeyondCurrentFrame();
+        close(last);
+    }
+
+    /**
+     * Netty's queue for the socket holds our buffers, each starting at a frame boundary and holding
+     * whole frames; the first may be partly written already. Keeps the rest of the frame being
+     * written and drops everything after it, so that what the client receives next is whole frames
+     * only. (Netty's {@link ChannelOutboundBuffer} is public transport API; this runs on the loop.)
+     */
+    private void dropQueuedBeyondCurrentFrame() {
+        ChannelOutboundBuffer queue = channel.channel().unsafe().outboundBuffer();
+        if (queue == null || queue.current() == null) {
+            return;
+        }
+        ByteBuf tail = null;
+        if (queue.current() instanceof ByteBuf current && current.readerIndex() > 0) {
+            int written = current.readerIndex();
+            int pos = 0;
+            while (pos < written && pos + 4 <= current.writerIndex()) {
+                int next = pos + 4 + current.getInt(pos);
+                if (next > written) {
+                    tail = current.retainedSlice(written, Math.min(next, current.writerIndex()) - written);
+                    break;
+                }
+                pos = next;
+            }
+        }
+        while (queue.current() != null) {
+            queue.remove(); // releases the buffer; our writes carry void promises
+        }
+        if (tail != null) {
+            channel.write(tail, channel.voidPromise());
+        }
+    }
+
+    /** Writes text (not a frame) and closes: the answer to someone typing at the framed port. */
+    void closeWithText(String text, String reason) {
+        closing = true;
+        channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)).addListener(ChannelFutureListener.CLOSE);
+        loop.close(session, reason, null);
+    }
+
+    private void release() {
+        if (copies != null) {
+            copies.release();
+            copies = null;
+        }
+        segment = null;
+        pendingFrames = 0;
+    }
+
+    /** Writes (without flushing) everything queued, in order. */
+    private void writeQueued() {
+        if (segment != null) {
+            closeSegment();
+        }
+        writeCopies();
+    }
+
+    /**
+     * Ends the open segment: a long one is written as a slice of its chunk (after the copies
+     * queued before it); a short one, or any while the socket is full, is copied, since a slice
+     * keeps its whole chunk alive until written.
+     */
+    private void closeSegment() {
+        int length = segmentEnd - segmentStart;
+        if (waitingDrain || length < SLICE_AT_LEAST) {
+            copy(segment, segmentStart, length);
+        } else {
+            writeCopies();
+            write(segment.retainedSlice(segmentStart, length));
+        }
+        segment = null;
+    }
+
+    private void copy(ByteBuf chunk, int start, int length) {
+        if (copies == null) {
+            copies = FrameLog.ALLOC.directBuffer(Math.max(MIN_BUFFER, length));
+        }
+        copies.writeBytes(chunk, start, length);
+    }
+
+    private void writeCopies() {
+        if (copies != null) {
+            ByteBuf b = copies;
+            copies = null;
+            write(b);
+        }
+    }
+
+    private void write(ByteBuf b) {
+        out.countOut(pendingFrames, b.readableBytes());
+        pendingFrames = 0;
+        channel.write(b, channel.voidPromise()); // Netty releases it once written, or on close
+    }
+}

@@ -1,5 +1,0 @@
-package dev.chat.server.rooms;
-
-/** A registered session's connection closed: the hub removes it from its rooms and frees its nick. */
-public record Disconnected(Recipient who, String reason) {
-}

@@ -1,0 +1,222 @@
+package dev.chat.testsupport;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real server jar as a separate process, as a user runs it: on loopback with every port
+ * chosen by the OS ({@code --tcp-port 0} ...), ready once its {@code READY} line is on stdout
+ * (which must carry nothing else). Stderr is kept (and written to a log file if one is given).
+ * {@link #close()} sends SIGTERM and waits for the graceful stop.
+ */
+public final class ServerProcess implements AutoCloseable {
+    public static final Pattern READY = Pattern.compile(
+            "READY tcp=(\\S+):(\\d+) udp=(\\S+):(\\d+) http=(\\S+):(\\d+)(?: \\S+=\\S+)*? node=(\\S+)");
+    /** The JVM flags of the launcher, Hazelcast's opens included (harmless without a cluster). */
+    public static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Djava.net.preferIPv4Stack=true", "-Dvertx.disableDnsResolver=true",
+            "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final CompletableFuture<Matcher> ready = new CompletableFuture<>();
+    private final List<String> extraStdout = new ArrayList<>();
+    private final StringBuilder stderr = new StringBuilder();
+
+    private ServerProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        daemon(this::readStdout, "server-out-" + name);
+        daemon(this::readStderr, "server-err-" + name);
+    }
+
+    /** The server jar: {@code -Dchat.server.jar}, else {@code server/target/chat-server.jar} under {@code -Dchat.root} (or ..). */
+    public static Path jar() {
+        String explicit = System.getProperty("chat.server.jar");
+        Path jar = explicit != null ? Path.of(explicit)
+                : Path.of(System.getProperty("chat.root", "..")).resolve("server/target/chat-server.jar");
+        jar = jar.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("build the server first: " + jar + " is missing");
+        }
+        return jar;
+    }
+
+    /** A port that was free a moment ago (Hazelcast needs every member's port up front). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts the server with {@code --no-announce} and these options, and waits for READY (60 s). */
+    public static ServerProcess start(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--no-announce"));
+        args.addAll(List.of(options));
+        return launch("server", null, args).awaitReady(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Starts the server on loopback with free ports and these options, without waiting for READY.
+     *
+     * @param log where its stderr goes as well, or null
+     */
+    public static ServerProcess launch(String name, Path log, List<String> options) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(JVM);
+        cmd.addAll(List.of("-jar", jar().toString(),
+                "--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0"));
+        cmd.addAll(options);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
+        if (log != null) {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            Files.deleteIfExists(log);
+        }
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return new ServerProcess(name, p, log);
+    }
+
+    /** Waits for the READY line; fails with the server's stderr if it exits first. */
+    public ServerProcess awaitReady(Duration timeout) throws Exception {
+        try {
+            ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException(name + " did not start: " + stderr(), e);
+        }
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public int tcpPort() {
+        return Integer.parseInt(ready.join().group(2));
+    }
+
+    public int udpPort() {
+        return Integer.parseInt(ready.join().group(4));
+    }
+
+    public int httpPort() {
+        return Integer.parseInt(ready.join().group(6));
+    }
+
+    public String nodeId() {
+        return ready.join().group(7);
+    }
+
+    /** What the server wrote on stderr so far. */
+    public String stderr() {
+        synchronized (stderr) {
+            return stderr.toString();
+        }
+    }
+
+    /** Lines on stdout other than READY (there must be none). */
+    public List<String> extraStdout() {
+        synchronized (extraStdout) {
+            return new ArrayList<>(extraStdout);
+        }
+    }
+
+    /** Sends a signal by name ({@code STOP}, {@code CONT}, {@code TERM}) with {@code kill}. */
+    public void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    /** {@code kill -9}: no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then waits up to 15 s for the exit (then kills). */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(15, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void readStdout() {
+        try (BufferedReader r = reader(process.getInputStream())) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                Matcher m = READY.matcher(line);
+                if (m.matches() && !ready.isDone()) {
+                    ready.complete(m);
+                } else {
+                    synchronized (extraStdout) {
+                        extraStdout.add(line);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        } finally {
+            ready.completeExceptionally(new IllegalStateException(name + " exited before READY"));
+        }
+    }
+
+    private void readStderr() {
+        try (BufferedReader r = reader(process.getErrorStream())) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                synchronized (stderr) {
+                    stderr.append(line).append('\n');
+                }
+                if (log != null) {
+                    Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+    }
+
+    private static BufferedReader reader(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    private static void daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+    }
+}
