@@ -1,6 +1,6 @@
 package dev.chat.client;
 
-/** The client's exit codes: part of the public contract (CONTRACT.md section 1), tested. */
+/** The client's exit codes: part of its public interface (docs/CLIENT.md, "Exit codes"), tested. */
 public final class ExitCode {
     /** Everything asked for was done (and acknowledged by the server). */
     public static final int OK = 0;

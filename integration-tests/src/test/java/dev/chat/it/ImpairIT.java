@@ -218,7 +218,7 @@ class ImpairIT {
         assertThat(remote.err().get(0)).contains("--allow-remote");
     }
 
-    /** One line naming the problem, optionally one more pointing to --help (CONTRACT.md section 1). */
+    /** One line naming the problem, optionally one more pointing to --help (docs/IMPAIR.md). */
     private static void assertUsageLines(List<String> err) {
         assertThat(err).hasSizeBetween(1, 2);
         if (err.size() == 2) {

@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as every command line of the project writes them (CONTRACT.md section 1):
+ * Durations as every command line of the project writes them (docs/CLIENT.md, {@code --help}):
  * {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, and a bare {@code 0}. One parser for the
  * server, the client and the tools, so that an option means the same everywhere; each command
  * checks its own ranges.

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A client that sends faster than the hub answers (flood control off) is slowed by TCP: its
- * connection stops being read while {@link TcpVerticle#MAX_REQUESTS_IN_FLIGHT} of its requests
+ * connection stops being read while {@link ChatLoop#MAX_REQUESTS_IN_FLIGHT} of its requests
  * wait, so the server's memory stays bounded, nothing it sent is lost, and others are still served.
  */
 @Timeout(300)
@@ -166,25 +166,29 @@ class BackpressureTest {
             assertThat(c.silentFor(heartbeat.multipliedBy(5))).isTrue();
             assertThat(stalled).hasSize(ChatLoop.MAX_REQUESTS_IN_FLIGHT);
             stall.set(false);
+            c.send(new Ping("after")); // read once the held requests are served: still served after the pause
             Runnable release;
             while ((release = stalled.poll()) != null) {
                 release.run();
             }
             int oks = 0;
             int messages = 0;
-            while (oks < says) {
+            boolean pong = false;
+            while (oks < says || !pong) {
                 ServerMessage m = c.next();
                 if (m instanceof ServerMessage.Ok) {
                     oks++;
                 } else if (m instanceof ServerMessage.ChatMessage) {
                     messages++;
+                } else if (m instanceof Pong p && "after".equals(p.id())) {
+                    pong = true;
                 } else if (m instanceof Ping p) {
                     c.send(new Pong(p.id()));
                 } else {
                     throw new AssertionError("unexpected " + m);
                 }
             }
-            assertThat(c.request(id -> new Ping(id))).isInstanceOf(Pong.class);
+            assertThat(messages).isEqualTo(says);
             assertThat(metrics.sessionsPaused.get()).isZero();
             assertThat(metrics.requestsInFlightPeak.get()).isEqualTo(ChatLoop.MAX_REQUESTS_IN_FLIGHT);
         } finally {
@@ -229,6 +233,64 @@ class BackpressureTest {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(((ServerMessage.WhoReply) other.request(id -> new Who(id, "r"))).members())
                             .containsExactly("member"));
+        }
+    }
+
+    /**
+     * A reader slower than the room: dropped as a slow consumer, and what it reads up to the end
+     * of the stream is whole frames, the last of them the {@code slow_consumer} error (issue: it
+     * used to see the stream end in the middle of a frame).
+     */
+    @Test
+    void aSlowReaderReadsWholeFramesToTheEndAndTheSlowConsumerErrorLast() throws Exception {
+        fx = ServerFixture.start(ServerConfig.forTests().toBuilder().rateLimit(0).maxBacklog(64 * 1024).build());
+        ServerMetrics metrics = fx.server.metrics();
+        try (java.net.Socket slow = new java.net.Socket();
+             ChatClient fast = ChatClient.registered(fx.port(), "fast")) {
+            slow.setReceiveBufferSize(4096);
+            slow.connect(new java.net.InetSocketAddress("127.0.0.1", fx.port()), 10_000);
+            slow.getOutputStream().write(MessageCodec.encodeFrame(new dev.chat.protocol.ClientMessage.Hello("h", "slow")));
+            slow.getOutputStream().write(MessageCodec.encodeFrame(new Join("j", "r")));
+            fast.request(id -> new Join(id, "r"));
+            fast.drainInBackground();
+            String text = "z".repeat(1000);
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 1_000_000 && metrics.slowConsumersClosed.sum() == 0; i++) {
+                        fast.send(new Say(null, "r", text));
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            }, "room-writer");
+            writer.setDaemon(true);
+            writer.start();
+            // read slowly (at most 256 KiB/s), everything, to the end of the stream
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            java.io.InputStream in = slow.getInputStream();
+            slow.setSoTimeout(60_000);
+            byte[] buf = new byte[1024];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                all.write(buf, 0, n);
+                java.util.concurrent.locks.LockSupport.parkNanos(4_000_000); // pacing a slow reader, not waiting for an event
+            }
+            assertThat(metrics.slowConsumersClosed.sum()).isEqualTo(1);
+            java.nio.ByteBuffer stream = java.nio.ByteBuffer.wrap(all.toByteArray());
+            ServerMessage last = null;
+            int frames = 0;
+            while (stream.remaining() >= 4) {
+                int length = stream.getInt();
+                assertThat(stream.remaining()).as("frame %d of %d bytes is whole", frames + 1, length).isGreaterThanOrEqualTo(length);
+                byte[] payload = new byte[length];
+                stream.get(payload);
+                last = MessageCodec.decodeServer(payload);
+                frames++;
+            }
+            assertThat(stream.remaining()).as("no piece of a frame at the end").isZero();
+            assertThat(frames).isGreaterThan(2);
+            assertThat(last).isInstanceOf(ServerMessage.Error.class);
+            assertThat(((ServerMessage.Error) last).code()).isEqualTo("slow_consumer");
         }
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A raw-bytes client breaking each rule of CONTRACT.md section 2, and the registration rules. */
+/** A raw-bytes client breaking each decoding rule of docs/PROTOCOL.md (section 2), and the registration rules. */
 @Timeout(120)
 class BadClientTest {
     private ServerFixture fx;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** CONTRACT.md section 3, as two or three people on raw sockets would see it. */
+/** A session as docs/PROTOCOL.md (sections 4 to 8) describes it, as two or three people on raw sockets would see it. */
 @Timeout(120)
 class ChatFlowTest {
     private ServerFixture fx;

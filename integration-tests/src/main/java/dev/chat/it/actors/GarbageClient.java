@@ -16,7 +16,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * A client that sends garbage over TCP: every malformed input of CONTRACT.md section 2, each on
+ * A client that sends garbage over TCP: every malformed input of docs/PROTOCOL.md section 2, each on
  * its own connection, then a blast of random bytes; ROUNDS times. For each kind it records the
  * error codes the server answered, whether it closed the connection, and whether the connection
  * still answered a {@code ping} afterwards.

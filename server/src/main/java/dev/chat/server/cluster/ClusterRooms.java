@@ -175,9 +175,26 @@ final class ClusterRooms implements HubBackend {
 
     @Override
     public Future<RoomView> join(Participant me, String room, long deadline) {
-        if (replicas.get(room) == null && replicas.size() >= config.maxRooms()) {
-            return Future.failedFuture(Refusal.ROOMS_EXHAUSTED.refused());
+        RoomReplica known = replicas.get(room);
+        if (known != null) {
+            replicas.used(known);
+        } else if (replicas.size() >= config.maxRooms()) {
+            // as on a single node: the least recently used empty room makes way, or the join is refused
+            RoomReplica victim = replicas.leastRecentlyUsedEmpty();
+            if (victim == null) {
+                return Future.failedFuture(Refusal.ROOMS_EXHAUSTED.refused());
+            }
+            return callOwner(victim.name, request(Wire.DROP, victim.name, me), deadline).compose(r -> {
+                if (replicas.get(room) == null && replicas.size() >= config.maxRooms()) {
+                    return Future.failedFuture(Refusal.ROOMS_EXHAUSTED.refused());
+                }
+                return joinRoom(me, room, deadline);
+            });
         }
+        return joinRoom(me, room, deadline);
+    }
+
+    private Future<RoomView> joinRoom(Participant me, String room, long deadline) {
         return callOwner(room, request(Wire.JOIN, room, me), deadline).compose(r -> {
             if (Wire.JOINED.equals(r.getString(Wire.R))) {
                 return Future.succeededFuture(new RoomView(Wire.strings(r.getJsonArray(Wire.MEMBERS)), r.getLong(SEQ)));
@@ -208,7 +225,11 @@ final class ClusterRooms implements HubBackend {
     @Override
     public List<String> who(String room) {
         RoomReplica r = replicas.get(room);
-        return r == null ? List.of() : r.nicks();
+        if (r == null) {
+            return List.of();
+        }
+        replicas.used(r);
+        return r.nicks();
     }
 
     @Override

@@ -52,6 +52,8 @@ final class Replicas {
     private final Map<String, RoomReplica> rooms = new HashMap<>();
     private Consumer<RoomReplica> resync = r -> { };
     private BiConsumer<Long, String> dropped = (session, room) -> { };
+    /** Counts uses of rooms (see {@link RoomReplica#used}). */
+    private long useClock;
 
     Replicas(String self, int lanes, int historyLimit, HistoryStore history, Outbox outbox,
              LongFunction<Recipient> locals) {
@@ -83,6 +85,26 @@ final class Replicas {
 
     RoomReplica getOrCreate(String name, String owner, long epoch) {
         return rooms.computeIfAbsent(name, n -> new RoomReplica(n, owner, epoch));
+    }
+
+    /** Marks the room as used now (a request or an event for it). */
+    void used(RoomReplica room) {
+        room.used = ++useClock;
+    }
+
+    /**
+     * The room to drop when a new one would go beyond {@code --max-rooms}: the least recently
+     * used one without members that is not being repaired; null if there is none.
+     */
+    RoomReplica leastRecentlyUsedEmpty() {
+        RoomReplica best = null;
+        for (RoomReplica r : rooms.values()) {
+            if (r.members.isEmpty() && r.early == null && !r.resyncing && !r.contested
+                    && (best == null || r.used < best.used)) {
+                best = r;
+            }
+        }
+        return best;
     }
 
     Collection<RoomReplica> all() {
@@ -181,6 +203,7 @@ final class Replicas {
      */
     Fanout mutate(RoomReplica room, JsonObject ev) {
         room.version = ev.getLong(VER);
+        used(room);
         String node = ev.getString(NODE);
         long session = ev.getLong(SESSION);
         String nick = ev.getString(NICKNAME);
@@ -216,6 +239,14 @@ final class Replicas {
                 Recipient except = node.equals(self) ? locals.apply(session) : null;
                 return memberEvent(room, recipients(room), except,
                         new Member(room.name, nick, Member.NICK, ev.getString(OLD)));
+            }
+            case Wire.DROP -> {
+                // the room is forgotten here, history and all; its directory entry stays (see CLUSTER.md)
+                if (rooms.get(room.name) == room) {
+                    rooms.remove(room.name);
+                }
+                history.drop(room.name);
+                return new Fanout(null, null, new Recipient[0][], null, null);
             }
             default -> throw new IllegalArgumentException("unknown room event kind " + kind);
         }

@@ -47,6 +47,8 @@ final class RoomReplica {
     boolean contested;
     /** Non-null while this node is the owner. */
     Ownership own;
+    /** When the room was last used, on {@link Replicas}' use clock: the least recently used empty room makes way. */
+    long used;
     private Recipient[][] byLane; // local members per lane; null after a membership change
 
     RoomReplica(String name, String owner, long epoch) {

@@ -316,6 +316,13 @@ final class RoomSequencer {
                     sequence(room, ev, Wire::ok, reply);
                 }
             }
+            case Wire.DROP -> {
+                if (!room.members.isEmpty()) {
+                    reply.complete(Wire.ok()); // someone joined meanwhile: it stays (the asker finds the rooms still full)
+                } else {
+                    sequence(room, event(Wire.DROP, node, session, nick), Wire::ok, reply);
+                }
+            }
             default -> reply.complete(Wire.error(ErrorCode.INVALID, "unknown request " + req.getString(K)));
         }
     }

@@ -27,7 +27,9 @@ import java.util.List;
  * </pre>
  *
  * Event kinds ({@code k}): {@code msg} (text ts seq rid), {@code join}, {@code part}, {@code quit},
- * {@code nick} (old); every event names the member by {@code node}, {@code session}, {@code nick}.
+ * {@code nick} (old), {@code drop} (the room, empty, is forgotten with its history); every event
+ * names the member (for {@code drop}: the session that asked) by {@code node}, {@code session},
+ * {@code nick}.
  * A {@code say} carries {@code rid}, unique per request, so that a retry after the owner died is
  * recognised by the new owner instead of being stored twice. A client's request carries
  * {@code ttl}, the milliseconds the owner has left to act on it (see {@code core.Deadlines}): an
@@ -55,6 +57,8 @@ final class Wire {
     static final String PART = "part";
     static final String QUIT = "quit";
     static final String NICK = "nick";
+    /** Drop an empty room (to make way for a new one beyond {@code --max-rooms}). */
+    static final String DROP = "drop";
 
     static final String ROOM = "room";
     static final String OWNER = "owner";

@@ -162,7 +162,11 @@ public final class ChatLoop extends VerticleBase {
      */
     public Session open(Connection c) {
         metrics.connectionsTotal.increment();
-        if (stopping || metrics.connections.incrementAndGet() > config.maxConnections()) {
+        if (stopping) {
+            c.close(new ServerMessage.Bye("server shutting down"));
+            return null;
+        }
+        if (metrics.connections.incrementAndGet() > config.maxConnections()) {
             metrics.connections.decrementAndGet();
             ServerMessage.Error full = Refusal.SERVER_FULL.to(null);
             metrics.error(full.code());

@@ -225,7 +225,7 @@ public final class Hub {
             return Future.succeededFuture(Refusal.NICK_TAKEN.to(h, h.nick()));
         }
         claiming.put(key, from);
-        return backend.claimNick(from, key, deadline).transform(ar -> {
+        return safely(() -> backend.claimNick(from, key, deadline)).transform(ar -> {
             claiming.remove(key);
             if (ar.failed()) {
                 return Future.failedFuture(ar.cause());
@@ -258,7 +258,7 @@ public final class Hub {
             }
             me.joining(room);
         }
-        return backend.join(me, room, deadline).transform(ar -> {
+        return safely(() -> backend.join(me, room, deadline)).transform(ar -> {
             if (ar.failed()) {
                 if (!had) {
                     me.leaving(room);
@@ -301,7 +301,7 @@ public final class Hub {
             return Future.succeededFuture(Refusal.NICK_TAKEN.to(n, n.nick()));
         }
         claiming.put(newKey, me.who());
-        return backend.claimNick(me.who(), newKey, deadline).transform(ar -> {
+        return safely(() -> backend.claimNick(me.who(), newKey, deadline)).transform(ar -> {
             claiming.remove(newKey);
             if (ar.failed()) {
                 return Future.failedFuture(ar.cause());
@@ -325,6 +325,15 @@ public final class Hub {
         byNick.put(newKey, me);
         me.nick(nick);
         backend.renamed(me, old);
+    }
+
+    /** A backend call whose exception, if it throws, becomes its failed future (so that what was begun is undone). */
+    private static <T> Future<T> safely(Supplier<Future<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     private Future<Void> leave(Recipient who) {

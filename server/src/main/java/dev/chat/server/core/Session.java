@@ -107,7 +107,8 @@ public final class Session implements Recipient {
 
     @Override
     public String toString() {
-        return "#" + id + (nick == null ? "" : " " + nick) + " (" + connection.transport() + " " + connection.remoteAddress() + ")";
+        return "#" + id + (nick == null ? "" : " " + nick)
+                + (connection == null ? "" : " (" + connection.transport() + " " + connection.remoteAddress() + ")");
     }
 
     // ---- state changes, made by the loop's rules ----

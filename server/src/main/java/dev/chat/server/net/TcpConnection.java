@@ -15,7 +15,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +41,12 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
      * sixteenth of a chunk are worth it: a client's 128 KiB socket queue then pins at most 2 MiB.
      */
     private static final int SLICE_AT_LEAST = FrameLog.CHUNK / 16;
-    /** How long a closing connection may take to read its last frames before it is cut off. */
+    /**
+     * How long a closing connection may go without reading any of its last frames before it is
+     * cut off; one that keeps reading gets up to {@link #MAX_CLOSE_ROUNDS} of these.
+     */
     static final long CLOSE_GRACE_MS = 5_000;
+    static final int MAX_CLOSE_ROUNDS = 12;
 
     private final FrameScheduler out;
     private final ChatLoop loop;
@@ -302,8 +308,29 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
         }
         closing = true;
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // after the rest
+        ChannelOutboundBuffer queue = channel.channel().unsafe().outboundBuffer();
+        cutOffUnlessReading(queue == null ? 0 : queue.totalPendingWriteBytes(), 1);
+    }
+
+    /**
+     * The connection closes once its last frames are written. If they are not after
+     * {@link #CLOSE_GRACE_MS}, and the client read none of them meanwhile, it is cut off with a
+     * reset (so that a frame it received in part is not followed by a clean end of stream, which
+     * would look like the server's last word); while it keeps reading, it gets more time.
+     */
+    private void cutOffUnlessReading(long pendingBefore, int round) {
         channel.executor().schedule(() -> {
-            channel.close(); // did not read its last frames in time: cut off (a no-op once closed)
+            if (!channel.channel().isOpen()) {
+                return;
+            }
+            ChannelOutboundBuffer queue = channel.channel().unsafe().outboundBuffer();
+            long pending = queue == null ? 0 : queue.totalPendingWriteBytes();
+            if (pending > 0 && (pending < pendingBefore || sentRecently()) && round < MAX_CLOSE_ROUNDS) {
+                cutOffUnlessReading(pending, round + 1);
+                return;
+            }
+            channel.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
         }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -350,6 +377,16 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
         if (tail != null) {
             channel.write(tail, channel.voidPromise());
         }
+    }
+
+    /**
+     * Whether the socket sent data within the last grace period: the client is still reading
+     * what the kernel holds for it. Known with the epoll transport ({@code TCP_INFO}); elsewhere
+     * only Netty's own queue shows progress.
+     */
+    private boolean sentRecently() {
+        return channel.channel() instanceof EpollSocketChannel epoll && epoll.isActive()
+                && epoll.tcpInfo().lastDataSent() < CLOSE_GRACE_MS;
     }
 
     /** Writes text (not a frame) and closes: the answer to someone typing at the framed port. */

@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * The one interface server announcements leave through, and the IPv4 source address they
- * carry (listeners connect back to it). Chosen, in order (CONTRACT.md section 4):
+ * carry (listeners connect back to it). Chosen, in order (docs/PRESENCE.md, "Announcements out"):
  * <ol>
  *   <li>the interface holding {@code --host}, when it is a specific address
  *       ({@code --host 127.0.0.1} announces on loopback only);</li>

@@ -32,7 +32,7 @@ class ImpairOptionsTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    /** One line naming the problem, optionally followed by one pointing to --help (CONTRACT.md section 1). */
+    /** One line naming the problem, optionally followed by one pointing to --help (docs/IMPAIR.md). */
     static void assertOneLineUsageError(Run r, String expected) {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         List<String> lines = r.err().strip().lines().toList();
