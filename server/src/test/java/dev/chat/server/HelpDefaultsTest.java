@@ -35,7 +35,8 @@ class HelpDefaultsTest {
             if (dflt == null || !String.join(" ", o.description()).contains("(default: ")) {
                 continue;
             }
-            Matcher m = Pattern.compile(Pattern.quote(o.longestName()) + "=\\S+ (.*?)\\(default: ([^)]*)\\)").matcher(help);
+            // in the list of options (not the synopsis, where "=<name>" is followed by "]")
+            Matcher m = Pattern.compile(Pattern.quote(o.longestName()) + "=<[^>]+> (?!\\[)(.*?)\\(default: ([^)]*)\\)").matcher(help);
             assertThat(m.find()).as("help of %s shows a default", o.longestName()).isTrue();
             assertThat(m.group(2)).as("the default %s shows", o.longestName()).isEqualTo(dflt);
             shown++;
