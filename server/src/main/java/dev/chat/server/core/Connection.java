@@ -8,7 +8,9 @@ import dev.chat.protocol.ServerMessage;
  * connection with its loop ({@link ChatLoop#open}), and then hands the loop each decoded request
  * ({@link ChatLoop#received}) or decoding error ({@link ChatLoop#rejected}), and says when the
  * connection is gone ({@link ChatLoop#closed}). Fan-out does not come through here: it reaches the
- * loop's {@link Output} for this connection's {@link #format()}.
+ * loop's {@link Output} for this connection's {@link #format()}. When the peer asks to leave in
+ * its own words (IRC's {@code QUIT}), the transport closes through the rules too:
+ * {@link ChatLoop#close(Session, String, ServerMessage)}.
  *
  * <p>Every method is called on the connection's event loop only.
  */

@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * in bulk once per flush, not once per frame) and rendered in the Prometheus text format.
  */
 public final class ServerMetrics {
-    /** Open TCP connections; also what {@code --max-connections} is checked against. */
+    /** Open client connections (every transport); also what {@code --max-connections} is checked against. */
     public final AtomicInteger connections = new AtomicInteger();
     public final LongAdder connectionsTotal = new LongAdder();
     public final LongAdder framesIn = new LongAdder();
@@ -80,8 +80,8 @@ public final class ServerMetrics {
     /** The Prometheus text exposition (version 0.0.4). */
     public String render() {
         StringBuilder b = new StringBuilder(2048);
-        gauge(b, "chat_connections", "Open TCP client connections.", connections.get());
-        counter(b, "chat_connections_total", "TCP connections accepted since start.", connectionsTotal.sum());
+        gauge(b, "chat_connections", "Open client connections (every transport).", connections.get());
+        counter(b, "chat_connections_total", "Client connections accepted since start (every transport).", connectionsTotal.sum());
         counter(b, "chat_frames_in_total", "Frames received from clients.", framesIn.sum());
         counter(b, "chat_frames_out_total", "Frames written to clients.", framesOut.sum());
         counter(b, "chat_bytes_in_total", "Bytes received from clients.", bytesIn.sum());
