@@ -146,8 +146,10 @@ class ComposeFileTest {
         for (String jar : copied) {
             String module = jar.substring(0, jar.indexOf('/'));
             String finalName = jar.substring(jar.lastIndexOf('/') + 1).replace(".jar", "");
+            // the parent POM's shade execution names the jar after each module's chat.jar property
+            assertThat(Files.readString(ROOT.resolve("pom.xml"))).contains("<finalName>${chat.jar}</finalName>");
             assertThat(Files.readString(ROOT.resolve(module).resolve("pom.xml")))
-                    .as(module + " builds " + jar).contains("<finalName>" + finalName + "</finalName>");
+                    .as(module + " builds " + jar).contains("<chat.jar>" + finalName + "</chat.jar>");
         }
     }
 
