@@ -52,7 +52,7 @@ final class ServerProcess implements AutoCloseable {
         Lines out = new Lines(p.getInputStream(), "server-out");
         Lines err = new Lines(p.getErrorStream(), "server-err");
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> out.any(l -> l.startsWith("READY")) || !p.isAlive());
+            await().atMost(Duration.ofSeconds(120)).until(() -> out.any(l -> l.startsWith("READY")) || !p.isAlive());
         } catch (RuntimeException e) {
             p.destroyForcibly();
             throw e;
@@ -71,6 +71,11 @@ final class ServerProcess implements AutoCloseable {
 
     String stderr() {
         return err.joined();
+    }
+
+    /** SIGKILL: the server vanishes without a word, as after a crash or {@code kill -9}. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
     }
 
     @Override
