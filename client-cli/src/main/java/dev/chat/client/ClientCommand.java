@@ -105,7 +105,8 @@ public final class ClientCommand implements Callable<Integer> {
                     + "(exit 2) when stdin has data too: pipe the text, or use --send, not both.")
     String send;
 
-    @Option(names = "--follow", description = "Script mode: keep running after stdin ends, printing what arrives.")
+    @Option(names = "--follow", description = "Script mode: keep running after stdin ends, printing what arrives, "
+            + "and reconnect for as long as it takes (without it a script gives up after 30s: exit 3).")
     boolean follow;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",

@@ -11,6 +11,7 @@ import dev.chat.protocol.Beacon;
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.Frames;
+import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
@@ -112,6 +113,9 @@ public final class Session implements AutoCloseable {
             return t;
         });
         this.outbox = new Outbox(OUTBOX_WINDOW, ids::incrementAndGet, timer);
+        // Load the codec (Jackson) now, not between connect and hello: the server's hello timeout
+        // runs from the connect, and on a busy machine loading it took seconds.
+        MessageCodec.encodeFrame(new ClientMessage.Hello(null, config.nick()));
     }
 
     /** The session's state (nick, rooms, current room). */
@@ -567,7 +571,9 @@ public final class Session implements AutoCloseable {
             }
             String why = a instanceof Refused r
                     ? (ErrorCode.NICK_TAKEN.equals(r.error().code())
-                            ? (first ? "nick " + state.nick() + " and its alternatives are taken"
+                            ? (first ? "nick " + state.nick() + " and " + alternative(state.nick(), 2) + " to "
+                                    + alternative(state.nick(), MAX_NICK_ALTERNATIVES + 1)
+                                    + " are all taken; quit and start with another --nick"
                                     : "nick " + state.nick() + " is still held (our old session may linger on the server)")
                             : "server refused: " + r.error().getMessage())
                     : ((Unreachable) a).reason();

@@ -63,6 +63,11 @@ final class ChatScreen {
         return result;
     }
 
+    /** The current window, or null. */
+    synchronized Window current() {
+        return windows.current();
+    }
+
     /**
      * Adds a line to a window, and shows it when that window is current. {@code activity}: a
      * message, counted as unread elsewhere; {@code mention}: it named us or was sent to us.
@@ -133,6 +138,7 @@ final class ChatScreen {
         if (status != null) {
             status.reset();        // clear_screen wiped it; this also homes the cursor
         }
+        drawnStatus = null;
         updateStatus();
         terminal.puts(InfoCmp.Capability.cursor_home);
         for (AttributedString line : w == null ? List.<AttributedString>of() : tail(w.lines())) {
@@ -222,6 +228,9 @@ final class ChatScreen {
             return;
         }
         pendingStatus = statusLine();
+        if (pendingStatus.equals(drawnStatus)) {
+            return;
+        }
         if (reader != null && reader.isReading()) {
             try {
                 reader.callWidget(STATUS_WIDGET);
@@ -237,11 +246,13 @@ final class ChatScreen {
     static final String STATUS_WIDGET = "chat-status";
 
     private AttributedString pendingStatus = AttributedString.EMPTY;
+    private AttributedString drawnStatus;
 
     /** The body of {@link #STATUS_WIDGET}: only ever called from {@link #updateStatus}. */
     boolean drawStatus() {
         if (status != null) {
             status.update(List.of(pendingStatus));
+            drawnStatus = pendingStatus;
         }
         return true;
     }

@@ -258,7 +258,7 @@ public final class InteractiveUi implements SessionListener, SlashCommands.Contr
     /** {@code (offline, retry in 3s) alice@#lobby> }, {@code alice->bob> } in a conversation. */
     private String prompt() {
         SessionState.View v = session.state().view();
-        Window w = screen.with(Windows::current);
+        Window w = screen.current();
         AttributedStringBuilder b = new AttributedStringBuilder();
         if (!v.connected()) {
             long wait = retryAt == 0 ? 0 : retryAt - System.nanoTime();

@@ -28,8 +28,6 @@ import java.util.function.Consumer;
  * on the connection's thread and go to the {@link ChatScreen}.
  */
 final class SlashCommands {
-    private static final int DEFAULT_HISTORY = 20;
-    private static final int MAX_FOUND = 100;
 
     /** What the commands need from the interface around them. */
     interface Controls {
@@ -47,6 +45,7 @@ final class SlashCommands {
     private final ClientConfig config;
     private final Controls controls;
     private final Map<String, ChatCommand> commands = new LinkedHashMap<>();
+    private final Lookups lookups;
 
     SlashCommands(Session session, ChatScreen screen, ChatFormat format, ChatLog log, ClientConfig config,
                   Controls controls) {
@@ -56,6 +55,7 @@ final class SlashCommands {
         this.log = log;
         this.config = config;
         this.controls = controls;
+        this.lookups = new Lookups(session, screen, format);
         fill();
     }
 
@@ -104,13 +104,13 @@ final class SlashCommands {
                 this::topic);
         add("/nick", "/nick <nick>", "change your nick", List.of(), this::nick);
         add("/who", "/who [room]", "who is in a room (default: this window's)", List.of(ChatCommand.Arg.ROOM),
-                this::who);
-        add("/rooms", "/rooms", "list every room and its member count", List.of(), this::rooms);
+                lookups::who);
+        add("/rooms", "/rooms", "list every room and its member count", List.of(), lookups::rooms);
         add("/history", "/history [room] [n]", "the last n messages of a room (default: 20, this window's)",
-                List.of(ChatCommand.Arg.ROOM, ChatCommand.Arg.NUMBER), this::history);
+                List.of(ChatCommand.Arg.ROOM, ChatCommand.Arg.NUMBER), lookups::history);
         add("/search", "/search <text>", "find text in what the windows hold (also what /history loaded)",
-                List.of(ChatCommand.Arg.TEXT), this::search);
-        add("/peers", "/peers", "the LAN presence table: status, last seen, loss, jitter", List.of(), this::peers);
+                List.of(ChatCommand.Arg.TEXT), lookups::search);
+        add("/peers", "/peers", "the LAN presence table: status, last seen, loss, jitter", List.of(), lookups::peers);
         add("/away", "/away", "tell the LAN you are away (presence beacons)", List.of(), a -> presence(Beacon.AWAY));
         add("/back", "/back", "tell the LAN you are back", List.of(), a -> presence(Beacon.ONLINE));
         add("/quit", "/quit [reason]", "leave the chat (Ctrl-D too)", List.of(), r -> controls.quit(r.isEmpty() ? null : r));
@@ -129,7 +129,7 @@ final class SlashCommands {
             error("usage: /me <text>");
             return;
         }
-        Window w = screen.with(Windows::current);
+        Window w = screen.current();
         if (w == null) {
             error("you are in no room: /join one first");
             return;
@@ -188,7 +188,7 @@ final class SlashCommands {
                 var line = format.sentDirect(to, me, piece, action, now);
                 Window w = screen.with(ws -> ws.direct(to));
                 screen.show(w, line, false, false);
-                if (screen.with(Windows::current) != w) {
+                if (screen.current() != w) {
                     screen.showOnly(line);
                 }
                 log.message(w, ChatMessage.direct(to, me, piece, action, now), me);
@@ -197,7 +197,7 @@ final class SlashCommands {
     }
 
     private void topic(String arg) {
-        Window w = screen.with(Windows::current);
+        Window w = screen.current();
         if (w == null || !w.isRoom()) {
             error("topics belong to rooms: use /topic in a room's window");
             return;
@@ -239,7 +239,7 @@ final class SlashCommands {
     }
 
     private void part(String arg) {
-        Window current = screen.with(Windows::current);
+        Window current = screen.current();
         String first = arg.isEmpty() ? "" : arg.split("\\s+", 2)[0];
         String firstRoom = Names.normalizeRoom(first);
         String room;
@@ -284,7 +284,7 @@ final class SlashCommands {
             if (wasCurrent) {
                 screen.switchTo(null);
             }
-            Window now = screen.with(Windows::current);
+            Window now = screen.current();
             info(format.info("left #" + room + (now == null ? "; you are in no room now (/join one)"
                     : "; this window: " + now.label())));
             if (now != null && now.isRoom()) {
@@ -369,115 +369,6 @@ final class SlashCommands {
         });
     }
 
-    private void who(String arg) {
-        String room = arg.isEmpty() ? currentRoom() : room(arg, "/who [room]");
-        if (room == null) {
-            if (arg.isEmpty()) {
-                error("this window is not a room: /who <room>");
-            }
-            return;
-        }
-        session.request(id -> new ClientMessage.Who(id, room)).whenComplete((m, ex) -> {
-            if (ex != null) {
-                error("who #" + room + ": " + describe(ex));
-                return;
-            }
-            List<String> members = ((ServerMessage.WhoReply) m).members();
-            info(format.info("#" + room + ": " + members.size() + " member" + (members.size() == 1 ? "" : "s")
-                    + (members.isEmpty() ? "" : ": " + singleLine(String.join(", ", members)))));
-        });
-    }
-
-    private void rooms(String arg) {
-        session.request(ClientMessage.ListRooms::new).whenComplete((m, ex) -> {
-            if (ex != null) {
-                error("rooms: " + describe(ex));
-                return;
-            }
-            List<ServerMessage.RoomInfo> rooms = ((ServerMessage.RoomList) m).rooms();
-            session.state().learnRooms(rooms.stream().map(ServerMessage.RoomInfo::room).toList());
-            StringBuilder b = new StringBuilder(rooms.size() + " room" + (rooms.size() == 1 ? "" : "s"));
-            for (ServerMessage.RoomInfo r : rooms) {
-                b.append(String.format("%n  #%-30s %d", singleLine(r.room()), r.members()));
-            }
-            info(format.info(b.toString()));
-        });
-    }
-
-    private void history(String arg) {
-        String room = currentRoom();
-        int limit = DEFAULT_HISTORY;
-        for (String word : arg.split("\\s+")) {
-            if (word.isEmpty()) {
-                continue;
-            }
-            if (word.chars().allMatch(Character::isDigit)) {
-                limit = (int) Math.max(1, Math.min(ClientMessage.History.MAX_LIMIT, Long.parseLong(word.length() > 6
-                        ? "999999" : word)));
-            } else {
-                room = room(word, "/history [room] [n]");
-                if (room == null) {
-                    return;
-                }
-            }
-        }
-        if (room == null) {
-            error("this window is not a room: /history <room>");
-            return;
-        }
-        String r = room;
-        int n = limit;
-        session.request(id -> new ClientMessage.History(id, r, null, n)).whenComplete((m, ex) -> {
-            if (ex != null) {
-                error("history #" + r + ": " + describe(ex));
-                return;
-            }
-            List<ChatMessage> messages = ((ServerMessage.HistoryReply) m).messages();
-            String shownIn = currentRoom();
-            info(format.status("history of #" + r + ": " + messages.size() + " message"
-                    + (messages.size() == 1 ? "" : "s")));
-            String nick = session.state().nick();
-            for (ChatMessage c : messages) {
-                info(format.chat(c, c.from().equalsIgnoreCase(nick), shownIn, false));
-            }
-            info(format.status("end of history"));
-        });
-    }
-
-    private void search(String arg) {
-        if (arg.isBlank()) {
-            error("usage: /search <text>");
-            return;
-        }
-        List<Windows.Found> found = screen.with(ws -> ws.search(arg, MAX_FOUND));
-        screen.showOnly(format.status("search for '" + singleLine(arg) + "': " + found.size() + " line"
-                + (found.size() == 1 ? "" : "s") + (found.size() == MAX_FOUND ? " (the last " + MAX_FOUND + ")" : "")));
-        for (Windows.Found f : found) {
-            screen.showOnly(new org.jline.utils.AttributedStringBuilder()
-                    .append("  " + f.number() + ":" + f.window().label() + " ").append(f.line()).toAttributedString());
-        }
-    }
-
-    private void peers(String arg) {
-        session.request(ClientMessage.ListPeers::new).whenComplete((m, ex) -> {
-            if (ex != null) {
-                error("peers: " + describe(ex));
-                return;
-            }
-            List<ServerMessage.PeerInfo> peers = ((ServerMessage.PeerList) m).peers();
-            StringBuilder b = new StringBuilder(String.format("%-20s %-22s %-8s %10s %6s %8s",
-                    "NICK", "ADDRESS", "STATUS", "LAST SEEN", "LOSS", "JITTER"));
-            for (ServerMessage.PeerInfo p : peers) {
-                b.append(String.format("%n%-20s %-22s %-8s %8dms %5.1f%% %6.1fms", singleLine(p.nick()),
-                        singleLine(p.address()), singleLine(p.status()), p.lastSeenMs(), p.loss() * 100, p.jitterMs()));
-            }
-            if (peers.isEmpty()) {
-                b.append("\n(no peers: nobody's beacons reach this server)");
-            }
-            info(format.info(b.toString()));
-        });
-    }
-
     private void presence(String status) {
         if (config.beaconInterval().isZero()) {
             error("presence beacons are off (--beacon-interval 0s)");
@@ -502,20 +393,20 @@ final class SlashCommands {
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    private String currentRoom() {
-        Window w = screen.with(Windows::current);
-        return w != null && w.isRoom() ? w.name() : null;
+    private String room(String arg, String usage) {
+        return room(screen, format, arg, usage);
     }
 
-    private String room(String arg, String usage) {
+    /** The room named by {@code arg}, or null after saying what is wrong with it. */
+    static String room(ChatScreen screen, ChatFormat format, String arg, String usage) {
         String word = arg.strip();
         if (word.isEmpty() || word.contains(" ")) {
-            error("usage: " + usage);
+            screen.info(format.error("usage: " + usage));
             return null;
         }
         String room = Names.normalizeRoom(word);
         if (room == null) {
-            error("'" + singleLine(word) + "' is not a room name (1 to 64 of A-Z a-z 0-9 _ - .)");
+            screen.info(format.error("'" + singleLine(word) + "' is not a room name (1 to 64 of A-Z a-z 0-9 _ - .)"));
         }
         return room;
     }
@@ -528,7 +419,7 @@ final class SlashCommands {
         screen.info(format.error(text));
     }
 
-    private static Throwable unwrap(Throwable ex) {
+    static Throwable unwrap(Throwable ex) {
         return ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
     }
 
