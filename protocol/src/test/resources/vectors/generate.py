@@ -77,6 +77,20 @@ case('client-say-no-id', 'client', 'say', '{"type":"say","room":"general","text"
      canonical='same', note='say without an id: the server sends no ok (only an error, if any).')
 case('client-dm', 'client', 'dm', '{"type":"dm","id":6,"to":"bob","text":"psst"}', id='6', canonical='same',
      note='direct message to one nick.')
+case('client-part-reason', 'client', 'part', '{"type":"part","id":9,"room":"general","reason":"lunch, back at 2"}',
+     id='9', canonical='same', note='part with a reason: the other members see it in their member event.')
+case('client-part-reason-400-astral', 'client', 'part',
+     '{"type":"part","room":"general","reason":"' + '\U0001F600' * 400 + '"}', canonical='same',
+     note='A reason of 400 code points (here 4-byte emoji) is the longest allowed.')
+case('client-say-action', 'client', 'say', '{"type":"say","id":7,"room":"general","text":"waves","action":true}',
+     id='7', canonical='same', note='An action (/me waves): shown as "* alice waves".')
+case('client-say-action-false', 'client', 'say', '{"type":"say","room":"general","text":"hi","action":false}',
+     canonical='{"type":"say","room":"general","text":"hi"}', note='action:false is a plain message.')
+case('client-dm-action', 'client', 'dm', '{"type":"dm","to":"bob","text":"nods","action":true}', canonical='same',
+     note='An action in a direct conversation.')
+case('client-topic-not-served', 'client', 'error unknown_type',
+     '{"type":"topic","id":8,"room":"general","topic":"release on Friday"}', id='8',
+     note='topic is planned (docs/PROTOCOL.md): this version of the server does not know it yet.')
 case('client-nick', 'client', 'nick', '{"type":"nick","id":3,"nick":"alice_2"}', id='3', canonical='same',
      note='change nick.')
 case('client-rooms', 'client', 'rooms', '{"type":"rooms","id":4}', id='4', canonical='same',
@@ -169,6 +183,25 @@ case('server-member-join', 'server', 'member', '{"type":"member","room":"general
 case('server-member-nick', 'server', 'member',
      '{"type":"member","room":"general","nick":"robert","event":"nick","old":"bob"}', canonical='same',
      note='Someone in your room changed nick: old holds the previous one.')
+case('server-welcome-udp-port', 'server', 'welcome',
+     '{"type":"welcome","id":1,"nick":"alice","server":"chat-1","node":"n-7f3a","protocol":1,'
+     '"heartbeat_ms":30000,"max_frame":65536,"udp_port":7421}', id='1', canonical='same',
+     note='welcome naming the server UDP port, where the client sends its presence beacons.')
+case('server-message-action', 'server', 'message',
+     '{"type":"message","room":"general","from":"alice","text":"waves","action":true,"ts":1767225600000,"seq":43}',
+     canonical='same', note='An action in a room (/me waves).')
+case('server-message-direct-action', 'server', 'message',
+     '{"type":"message","to":"bob","from":"alice","text":"nods","action":true,"ts":1767225600000}',
+     canonical='same', note='An action in a direct conversation.')
+case('server-member-part-reason', 'server', 'member',
+     '{"type":"member","room":"general","nick":"bob","event":"part","reason":"lunch, back at 2"}', canonical='same',
+     note='Someone left a room you are in, with a reason.')
+case('server-member-quit-reason', 'server', 'member',
+     '{"type":"member","room":"general","nick":"bob","event":"quit","reason":"bye now"}', canonical='same',
+     note='Someone disconnected, with the reason of their quit.')
+case('server-topic', 'server', 'topic',
+     '{"type":"topic","id":8,"room":"general","topic":"release on Friday","by":"alice","ts":1767225600000}',
+     id='8', canonical='same', note='A room topic (planned): the answer to topic, and an event when it changes.')
 case('server-presence', 'server', 'presence',
      '{"type":"presence","nick":"carol","address":"127.0.0.1:50123","status":"online"}', canonical='same',
      note='A LAN peer appeared, changed status, or left (status offline).')
@@ -374,6 +407,14 @@ case('invalid-server-message-no-seq', 'server', 'error invalid',
 case('invalid-server-welcome-missing-node', 'server', 'error invalid',
      '{"type":"welcome","id":1,"nick":"alice","server":"chat-1","protocol":1,"heartbeat_ms":30000,"max_frame":65536}',
      id='1', note='welcome without node.')
+case('invalid-say-action-string', 'client', 'error invalid',
+     '{"type":"say","id":"s1","room":"general","text":"hi","action":"yes"}', id='"s1"',
+     note='action is a boolean when present.')
+case('invalid-part-reason-401', 'client', 'error invalid', '{"type":"part","room":"general","reason":"' + 'r' * 401 + '"}',
+     note='A part reason is at most 400 code points.')
+case('invalid-server-welcome-udp-port', 'server', 'error invalid',
+     '{"type":"welcome","nick":"a","server":"s","node":"n","protocol":1,"heartbeat_ms":1,"max_frame":1,"udp_port":65536}',
+     note='udp_port is 0 to 65535.')
 case('invalid-server-peers-loss-infinite', 'server', 'error invalid',
      '{"type":"peers","peers":[{"nick":"carol","address":"127.0.0.1:50123","status":"away",'
      '"last_seen_ms":1250,"loss":1e400,"jitter_ms":2.5}]}',

@@ -31,13 +31,15 @@ import picocli.CommandLine.Spec;
  * are script mode too); {@code --discover} first finds the server.
  */
 @Command(name = "chat client", mixinStandardHelpOptions = true, version = "chat client 0.1.0",
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false,
         description = {
             "The terminal client of the LAN chat.",
-            "With a terminal on stdin: interactive (type /help). Without one (a pipe, a file): each input line",
-            "goes to the current room, received messages go to stdout one per line; it exits once every line",
-            "it sent is acknowledged.",
-            "Exit codes: 0 ok, 1 error from the server, 2 usage, 3 could not connect."})
+            "With a terminal on stdin: interactive (type /help). Without one (a pipe, a file): each input line goes"
+                    + " to the current room, received messages go to stdout one per line; it exits once every line"
+                    + " it sent is acknowledged.",
+            "Exit codes: 0 ok, 1 error from the server, 2 usage, 3 could not connect, 143 stopped by SIGTERM.",
+            ""},
+        footer = {"", "More: docs/CLIENT.md."})
 public final class ClientCommand implements Callable<Integer> {
 
     @Spec
@@ -83,8 +85,8 @@ public final class ClientCommand implements Callable<Integer> {
     Duration discoverTimeout;
 
     @Option(names = "--udp-port", paramLabel = "PORT", defaultValue = "7421",
-            description = "The server's UDP port, where presence beacons go (default: ${DEFAULT-VALUE}; with "
-                    + "--discover: the port the announcements were sent to).")
+            description = "Where presence beacons go (default: the UDP port the server names when we connect; "
+                    + "if it names none, ${DEFAULT-VALUE}, or with --discover the port of its announcements).")
     int udpPort;
 
     @Option(names = "--beacon-interval", paramLabel = "DURATION", defaultValue = "2s",
@@ -99,10 +101,12 @@ public final class ClientCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--send", paramLabel = "TEXT",
-            description = "Send TEXT to the current room, exit 0 once the server acknowledged it.")
+            description = "Send TEXT to the current room, exit 0 once the server acknowledged it. Refused "
+                    + "(exit 2) when stdin has data too: pipe the text, or use --send, not both.")
     String send;
 
-    @Option(names = "--follow", description = "Script mode: keep running after stdin ends, printing what arrives.")
+    @Option(names = "--follow", description = "Script mode: keep running after stdin ends, printing what arrives, "
+            + "and reconnect for as long as it takes (without it a script gives up after 30s: exit 3).")
     boolean follow;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
@@ -110,8 +114,16 @@ public final class ClientCommand implements Callable<Integer> {
     Duration connectTimeout;
 
     @Option(names = "--history-file", paramLabel = "FILE",
-            description = "Interactive input history (default: ~/.chat_history).")
+            description = "Interactive input history (default: .chat_history in your home directory).")
     Path historyFile;
+
+    @Option(names = "--log-dir", paramLabel = "DIR",
+            description = "Interactive: keep a plain-text log per room and per direct conversation in DIR "
+                    + "(created if missing).")
+    Path logDir;
+
+    @Option(names = "--no-bell", description = "Interactive: no terminal bell on a mention or a direct message.")
+    boolean noBell;
 
     private final InputStream in;
     private final PrintStream out;
@@ -132,6 +144,10 @@ public final class ClientCommand implements Callable<Integer> {
     public Integer call() {
         ClientConfig config = configure();
         boolean interactive = terminal && !json && !follow && send == null && !list;
+        config = config.withInteractive(interactive);
+        if (send != null && !terminal && stdinHasData()) {
+            throw usage("--send sends TEXT only, but stdin has data too: pipe the text or use --send, not both");
+        }
         FrameTracer tracer = trace ? new FrameTracer(err::println) : FrameTracer.OFF;
         if (discover) {
             List<DiscoveredServer> found;
@@ -239,8 +255,17 @@ public final class ClientCommand implements Callable<Integer> {
         Path history = historyFile != null ? historyFile
                 : Path.of(System.getProperty("user.home"), ".chat_history");
         return new ClientConfig(targets, nick != null ? nick : DefaultNick.forCurrentUser(), nick != null,
-                List.copyOf(roomSet), trace, json, send, follow, udpPort, beaconInterval, connectTimeout, null,
-                history);
+                List.copyOf(roomSet), trace, json, send, follow, udpPort, parsed.hasMatchedOption("--udp-port"),
+                beaconInterval, connectTimeout, null, history, logDir, !noBell, false);
+    }
+
+    /** Whether stdin (not a terminal) already holds bytes: piped text that --send would drop. */
+    private boolean stdinHasData() {
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void checkPort(String option, int value) {
@@ -257,11 +282,14 @@ public final class ClientCommand implements Callable<Integer> {
         long now = System.nanoTime();
         int nameWidth = 4;
         int endpointWidth = 7;
+        int nodeWidth = 4;
         for (DiscoveredServer s : found) {
             nameWidth = Math.max(nameWidth, Math.min(32, TerminalText.singleLine(s.name()).length()));
             endpointWidth = Math.max(endpointWidth, s.endpoint().length());
+            nodeWidth = Math.max(nodeWidth, Math.min(64, TerminalText.singleLine(s.node()).length()));
         }
-        String fmt = (numbered ? "%3s  " : "%s") + "%-" + nameWidth + "s  %-" + endpointWidth + "s  %-36s  %s%n";
+        String fmt = (numbered ? "%3s  " : "%s") + "%-" + nameWidth + "s  %-" + endpointWidth + "s  %-" + nodeWidth
+                + "s  %s%n";
         out.printf(fmt, numbered ? "#" : "", "NAME", "ADDRESS", "NODE", "AGE");
         int i = 1;
         for (DiscoveredServer s : found) {

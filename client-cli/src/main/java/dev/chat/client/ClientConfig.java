@@ -13,16 +13,22 @@ import java.util.Objects;
  * @param nick the nick to register
  * @param nickChosen whether the user gave {@code --nick}; a derived nick may be altered when taken
  * @param rooms normalised room names to join at start; the first is the current room
- * @param udpPort the server UDP port our presence beacons go to
+ * @param udpPort where our presence beacons go when the server's {@code welcome} does not name
+ *        its UDP port (7421, or the port a discovered server announced on)
+ * @param udpPortChosen whether the user gave {@code --udp-port}: then it wins over {@code welcome}
  * @param beaconInterval how often to beacon; zero turns beacons off
  * @param connectTimeout TCP connect timeout per attempt
  * @param giveUpAfter how long to keep reconnecting before giving up (null: forever)
  * @param historyFile where the interactive input history is kept
+ * @param logDir where a plain-text log per room and conversation is kept (null: none)
+ * @param bell whether a mention or a direct message rings the terminal bell (interactive)
+ * @param interactive a person at a terminal: the session never gives up, and a taken nick
+ *        becomes {@code nick_}
  */
 public record ClientConfig(List<ServerAddress> servers, String nick, boolean nickChosen, List<String> rooms,
                            boolean trace, boolean json, String send, boolean follow, int udpPort,
-                           Duration beaconInterval, Duration connectTimeout, Duration giveUpAfter,
-                           Path historyFile) {
+                           boolean udpPortChosen, Duration beaconInterval, Duration connectTimeout,
+                           Duration giveUpAfter, Path historyFile, Path logDir, boolean bell, boolean interactive) {
 
     /** Default TCP port of a server. */
     public static final int DEFAULT_PORT = 7420;
@@ -44,15 +50,21 @@ public record ClientConfig(List<ServerAddress> servers, String nick, boolean nic
         }
     }
 
-    /** The same configuration with another server list (after discovery). */
+    /** The same configuration with another server list and fallback UDP port (after discovery). */
     public ClientConfig withServers(List<ServerAddress> list, int udp) {
-        return new ClientConfig(list, nick, nickChosen, rooms, trace, json, send, follow, udp, beaconInterval,
-                connectTimeout, giveUpAfter, historyFile);
+        return new ClientConfig(list, nick, nickChosen, rooms, trace, json, send, follow, udp, udpPortChosen,
+                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, interactive);
     }
 
     /** The same configuration with a give-up time for reconnecting. */
     public ClientConfig withGiveUpAfter(Duration d) {
-        return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, beaconInterval,
-                connectTimeout, d, historyFile);
+        return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, udpPortChosen,
+                beaconInterval, connectTimeout, d, historyFile, logDir, bell, interactive);
+    }
+
+    /** The same configuration for a person at a terminal ({@code true}) or a script. */
+    public ClientConfig withInteractive(boolean value) {
+        return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, udpPortChosen,
+                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, value);
     }
 }

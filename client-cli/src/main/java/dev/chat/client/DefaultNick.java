@@ -43,4 +43,16 @@ public final class DefaultNick {
                 ? nick.substring(0, Names.MAX_NICK - suffix.length()) : nick;
         return base + suffix;
     }
+
+    /**
+     * The {@code n}-th alternative a person at a terminal is offered for a taken nick, as IRC
+     * clients do: {@code alice_}, {@code alice__}, ... ({@code n - 1} underscores), the nick cut so
+     * that it stays within 32 characters.
+     */
+    public static String underscored(String nick, int n) {
+        String suffix = "_".repeat(Math.min(n - 1, Names.MAX_NICK - 1));
+        String base = nick.length() + suffix.length() > Names.MAX_NICK
+                ? nick.substring(0, Names.MAX_NICK - suffix.length()) : nick;
+        return base + suffix;
+    }
 }

@@ -1,6 +1,9 @@
 package dev.chat.client;
 
-/** The client's exit codes: part of its public interface (docs/CLIENT.md, "Exit codes"), tested. */
+/**
+ * The client's exit codes: part of its interface (docs/CLIENT.md, {@code --help}), tested.
+ * SIGTERM ends it with 143, as the JVM does for the signal.
+ */
 public final class ExitCode {
     /** Everything asked for was done (and acknowledged by the server). */
     public static final int OK = 0;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,52 @@ class ClientCommandTest {
         assertThat(r.out()).contains("--server=HOST:PORT", "--nick=NICK", "--room=ROOM", "--discover", "--send=TEXT",
                 "--json", "--trace", "--follow", "Exit codes: 0 ok, 1 error from the server, 2 usage, 3 could not connect");
         assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void sendRefusesTextPipedToStdinInsteadOfDroppingIt() {
+        CliRun r = CliRun.withInput("piped text\n", "--send", "x", "--nick", "x", "--port", "1");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).hasSize(2);
+        assertThat(r.errLines().get(0)).isEqualTo("chat client: --send sends TEXT only, but stdin has data too:"
+                + " pipe the text or use --send, not both");
+    }
+
+    /**
+     * {@code --help} fits 80 columns and wraps its sentences at word boundaries: each line of a
+     * paragraph is as full as it can be (the next word would not fit), never cut where a source
+     * line happened to end, and never inside a path.
+     */
+    @Test
+    void helpFitsEightyColumnsAndWrapsAtWords() {
+        String help = CliRun.of("--help").out();
+        List<String> lines = help.lines().toList();
+        assertThat(lines).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+        int start = lines.indexOf("The terminal client of the LAN chat.");
+        assertThat(start).isPositive();
+        for (int i = start + 1; !lines.get(i + 1).isBlank() && !lines.get(i + 1).startsWith("Exit codes"); i++) {
+            String next = lines.get(i + 1);
+            String firstWord = next.strip().split(" ")[0];
+            assertThat(lines.get(i).length() + 1 + firstWord.length()).as("'%s' could take '%s'", lines.get(i), firstWord)
+                    .isGreaterThan(80);
+        }
+        assertThat(help).doesNotContain("~/. ").contains("Exit codes: 0 ok, 1 error from the server, 2 usage, 3 could"
+                + " not").contains("--log-dir=DIR").contains("--no-bell");
+        assertThat(optionText(lines, "--history-file")).isEqualTo(
+                "Interactive input history (default: .chat_history in your home directory).");
+    }
+
+    /** An option's description, its continuation lines joined. */
+    private static String optionText(List<String> lines, String option) {
+        int i = 0;
+        while (!lines.get(i).strip().startsWith(option)) {
+            i++;
+        }
+        StringBuilder b = new StringBuilder(lines.get(i).strip().replaceFirst("^\\S+\\s*", ""));
+        while (lines.get(i + 1).startsWith("                             ")) {
+            b.append(b.isEmpty() ? "" : " ").append(lines.get(++i).strip());
+        }
+        return b.toString();
     }
 
     @Test

@@ -26,4 +26,13 @@ class DefaultNickTest {
         assertThat(DefaultNick.alternative(longNick, 9)).hasSize(Names.MAX_NICK).endsWith("-9");
         assertThat(Names.isValidNick(DefaultNick.alternative(longNick, 9))).isTrue();
     }
+
+    @Test
+    void aPersonIsOfferedUnderscoresAsOnIrc() {
+        assertThat(DefaultNick.underscored("alice", 2)).isEqualTo("alice_");
+        assertThat(DefaultNick.underscored("alice", 3)).isEqualTo("alice__");
+        String longNick = "n".repeat(Names.MAX_NICK);
+        assertThat(DefaultNick.underscored(longNick, 2)).hasSize(Names.MAX_NICK).endsWith("n_");
+        assertThat(Names.isValidNick(DefaultNick.underscored(longNick, 9))).isTrue();
+    }
 }

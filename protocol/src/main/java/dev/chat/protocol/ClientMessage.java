@@ -10,7 +10,7 @@ import java.io.IOException;
 public sealed interface ClientMessage extends Message
         permits ClientMessage.Hello, ClientMessage.Join, ClientMessage.Part, ClientMessage.Say,
         ClientMessage.Dm, ClientMessage.Nick, ClientMessage.ListRooms, ClientMessage.Who,
-        ClientMessage.History, ClientMessage.ListPeers, ClientMessage.Quit, Ping, Pong {
+        ClientMessage.History, ClientMessage.ListPeers, ClientMessage.Quit, ClientMessage.Topic, Ping, Pong {
 
     /** {@code hello{nick}}: registers the session; must come first. Answered by {@code welcome}. */
     record Hello(Object id, String nick) implements ClientMessage {
@@ -38,9 +38,19 @@ public sealed interface ClientMessage extends Message
         }
     }
 
-    /** {@code part{room}}: leaves a room. Answered by {@code parted}. */
-    record Part(Object id, String room) implements ClientMessage {
+    /**
+     * {@code part{room, reason?}}: leaves a room. Answered by {@code parted}; the other members
+     * get a {@code member} event with the reason.
+     *
+     * @param reason why, for the others to read, or null
+     */
+    record Part(Object id, String room, String reason) implements ClientMessage {
         public static final String TYPE = "part";
+
+        /** A part without a reason. */
+        public Part(Object id, String room) {
+            this(id, room, null);
+        }
 
         public String type() {
             return TYPE;
@@ -48,12 +58,25 @@ public sealed interface ClientMessage extends Message
 
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("room", room);
+            if (reason != null) {
+                g.writeStringField("reason", reason);
+            }
         }
     }
 
-    /** {@code say{room,text}}: posts to a joined room. Answered by {@code ok} when it has an id. */
-    record Say(Object id, String room, String text) implements ClientMessage {
+    /**
+     * {@code say{room, text, action?}}: posts to a joined room. Answered by {@code ok} when it
+     * has an id.
+     *
+     * @param action an action ({@code /me waves}): the text describes what the sender does
+     */
+    record Say(Object id, String room, String text, boolean action) implements ClientMessage {
         public static final String TYPE = "say";
+
+        /** A plain message, not an action. */
+        public Say(Object id, String room, String text) {
+            this(id, room, text, false);
+        }
 
         public String type() {
             return TYPE;
@@ -62,12 +85,25 @@ public sealed interface ClientMessage extends Message
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("room", room);
             g.writeStringField("text", text);
+            if (action) {
+                g.writeBooleanField("action", true);
+            }
         }
     }
 
-    /** {@code dm{to,text}}: a direct message to one nick. Answered by {@code ok} when it has an id. */
-    record Dm(Object id, String to, String text) implements ClientMessage {
+    /**
+     * {@code dm{to, text, action?}}: a direct message to one nick. Answered by {@code ok} when
+     * it has an id.
+     *
+     * @param action an action ({@code /me waves}), as in {@link Say}
+     */
+    record Dm(Object id, String to, String text, boolean action) implements ClientMessage {
         public static final String TYPE = "dm";
+
+        /** A plain direct message, not an action. */
+        public Dm(Object id, String to, String text) {
+            this(id, to, text, false);
+        }
 
         public String type() {
             return TYPE;
@@ -76,6 +112,9 @@ public sealed interface ClientMessage extends Message
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("to", to);
             g.writeStringField("text", text);
+            if (action) {
+                g.writeBooleanField("action", true);
+            }
         }
     }
 
@@ -162,6 +201,29 @@ public sealed interface ClientMessage extends Message
         public void writeFields(JsonGenerator g) throws IOException {
             if (reason != null) {
                 g.writeStringField("reason", reason);
+            }
+        }
+    }
+
+    /**
+     * {@code topic{room, topic?}}: asks for a room's topic (without {@code topic}) or sets it
+     * ({@code ""} clears it). Answered by a {@code topic} reply. Planned (docs/PROTOCOL.md):
+     * {@link MessageCodec#decodeClient} does not know it yet, so servers of this version answer
+     * {@code unknown_type}; clients can send it already and say "no topics" on that answer.
+     *
+     * @param topic the new topic, or null to ask
+     */
+    record Topic(Object id, String room, String topic) implements ClientMessage {
+        public static final String TYPE = "topic";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            if (topic != null) {
+                g.writeStringField("topic", topic);
             }
         }
     }

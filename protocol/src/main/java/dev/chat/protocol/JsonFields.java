@@ -76,6 +76,27 @@ final class JsonFields {
         return text;
     }
 
+    /** An optional reason ({@link Names#isValidReason}). */
+    String optionalReason(String field) throws InvalidMessageException {
+        String reason = optionalString(field);
+        if (reason != null && !Names.isValidReason(reason)) {
+            throw invalid("'" + field + "' must be at most " + Names.MAX_REASON + " Unicode code points");
+        }
+        return reason;
+    }
+
+    /** An optional boolean: absent or null is false. */
+    boolean optionalFlag(String field) throws InvalidMessageException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw invalid("'" + field + "' must be true or false");
+        }
+        return v.booleanValue();
+    }
+
     long integer(String field, long min, long max) throws InvalidMessageException {
         Long v = optionalInteger(field, min, max);
         if (v == null) {

@@ -70,9 +70,9 @@ public final class MessageCodec {
     private static final Map<String, Parser<ClientMessage>> CLIENT = Map.ofEntries(
             Map.entry(Hello.TYPE, f -> new Hello(f.id(), f.nick("nick"))),
             Map.entry(Join.TYPE, f -> new Join(f.id(), f.room("room"))),
-            Map.entry(Part.TYPE, f -> new Part(f.id(), f.room("room"))),
-            Map.entry(Say.TYPE, f -> new Say(f.id(), f.room("room"), f.text("text"))),
-            Map.entry(Dm.TYPE, f -> new Dm(f.id(), f.nick("to"), f.text("text"))),
+            Map.entry(Part.TYPE, f -> new Part(f.id(), f.room("room"), f.optionalReason("reason"))),
+            Map.entry(Say.TYPE, f -> new Say(f.id(), f.room("room"), f.text("text"), f.optionalFlag("action"))),
+            Map.entry(Dm.TYPE, f -> new Dm(f.id(), f.nick("to"), f.text("text"), f.optionalFlag("action"))),
             Map.entry(Nick.TYPE, f -> new Nick(f.id(), f.nick("nick"))),
             Map.entry(ListRooms.TYPE, f -> new ListRooms(f.id())),
             Map.entry(Who.TYPE, f -> new Who(f.id(), f.room("room"))),
@@ -91,7 +91,8 @@ public final class MessageCodec {
             Map.entry(Welcome.TYPE, f -> new Welcome(f.id(), f.string("nick"), f.string("server"),
                     f.string("node"), (int) f.integer("protocol", 0, Integer.MAX_VALUE),
                     f.integer("heartbeat_ms", 0, Long.MAX_VALUE),
-                    (int) f.integer("max_frame", 1, Integer.MAX_VALUE))),
+                    (int) f.integer("max_frame", 1, Integer.MAX_VALUE),
+                    optionalInt(f.optionalInteger("udp_port", 0, 65535)))),
             Map.entry(Joined.TYPE, f -> new Joined(f.id(), f.string("room"), f.strings("members"),
                     f.integer("last_seq", 0, Long.MAX_VALUE))),
             Map.entry(Parted.TYPE, f -> new Parted(f.id(), f.string("room"))),
@@ -109,7 +110,9 @@ public final class MessageCodec {
                     "peer objects"))),
             Map.entry(ChatMessage.TYPE, MessageCodec::chatMessage),
             Map.entry(Member.TYPE, f -> new Member(f.string("room"), f.string("nick"), f.string("event"),
-                    f.optionalString("old"))),
+                    f.optionalString("old"), f.optionalString("reason"))),
+            Map.entry(ServerMessage.Topic.TYPE, f -> new ServerMessage.Topic(f.id(), f.string("room"),
+                    f.string("topic"), f.optionalString("by"), f.optionalInteger("ts", 0, Long.MAX_VALUE))),
             Map.entry(Presence.TYPE, f -> new Presence(f.string("nick"), f.string("address"), f.string("status"))),
             Map.entry(Bye.TYPE, f -> new Bye(f.string("reason"))),
             Map.entry(ServerMessage.Error.TYPE, f -> new ServerMessage.Error(f.id(), f.string("code"),
@@ -244,11 +247,16 @@ public final class MessageCodec {
         }
         String from = f.string("from");
         String text = f.string("text");
+        boolean action = f.optionalFlag("action");
         long ts = f.integer("ts", 0, Long.MAX_VALUE);
         if (room != null) {
-            return ChatMessage.inRoom(room, from, text, ts, f.integer("seq", 1, Long.MAX_VALUE));
+            return ChatMessage.inRoom(room, from, text, action, ts, f.integer("seq", 1, Long.MAX_VALUE));
         }
-        return ChatMessage.direct(to, from, text, ts);
+        return ChatMessage.direct(to, from, text, action, ts);
+    }
+
+    private static Integer optionalInt(Long v) {
+        return v == null ? null : v.intValue();
     }
 
     /**

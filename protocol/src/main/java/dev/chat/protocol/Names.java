@@ -7,6 +7,8 @@ public final class Names {
     public static final int MAX_NICK = 32;
     public static final int MAX_ROOM = 64;
     public static final int MAX_TEXT = 4000;
+    /** Longest reason of a {@code part} (and what a server passes on of a {@code quit} reason). */
+    public static final int MAX_REASON = 400;
 
     private Names() {
     }
@@ -75,6 +77,32 @@ public final class Names {
             }
         }
         return true;
+    }
+
+    /** A {@code part} reason: at most 400 Unicode code points, no lone surrogate (may be empty). */
+    public static boolean isValidReason(String reason) {
+        return reason != null && reason.codePointCount(0, reason.length()) <= MAX_REASON
+                && reason.codePoints().noneMatch(Names::isLoneSurrogate);
+    }
+
+    /**
+     * A reason as a server passes it on to others: lone surrogates dropped, cut after 400 code
+     * points; null stays null. A {@code quit} reason is not checked when it arrives (the
+     * connection closes anyway), so servers clean it with this before putting it in a
+     * {@code member} event.
+     */
+    public static String cleanReason(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(Math.min(reason.length(), 2 * MAX_REASON));
+        reason.codePoints().filter(cp -> !isLoneSurrogate(cp)).limit(MAX_REASON).forEach(b::appendCodePoint);
+        return b.toString();
+    }
+
+    // String.codePoints() yields a surrogate value only for one that is not half of a pair.
+    private static boolean isLoneSurrogate(int codePoint) {
+        return codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE;
     }
 
     private static boolean isAlnum(char c) {

@@ -9,12 +9,24 @@ public sealed interface ServerMessage extends Message
         permits ServerMessage.Welcome, ServerMessage.Joined, ServerMessage.Parted, ServerMessage.Ok,
         ServerMessage.RoomList, ServerMessage.WhoReply, ServerMessage.HistoryReply,
         ServerMessage.PeerList, ServerMessage.ChatMessage, ServerMessage.Member,
-        ServerMessage.Presence, ServerMessage.Bye, ServerMessage.Error, Ping, Pong {
+        ServerMessage.Presence, ServerMessage.Bye, ServerMessage.Error, ServerMessage.Topic, Ping, Pong {
 
-    /** {@code welcome}: registration succeeded. */
+    /**
+     * {@code welcome}: registration succeeded.
+     *
+     * @param udpPort the server's UDP port, where the client's presence beacons go; 0 when the
+     *        server takes no beacons; null when the server does not say (then the client uses
+     *        its own setting, 7421 by default)
+     */
     record Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
-                   int maxFrame) implements ServerMessage {
+                   int maxFrame, Integer udpPort) implements ServerMessage {
         public static final String TYPE = "welcome";
+
+        /** A welcome that does not name the UDP port. */
+        public Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
+                       int maxFrame) {
+            this(id, nick, server, node, protocol, heartbeatMs, maxFrame, null);
+        }
 
         public String type() {
             return TYPE;
@@ -27,6 +39,9 @@ public sealed interface ServerMessage extends Message
             g.writeNumberField("protocol", protocol);
             g.writeNumberField("heartbeat_ms", heartbeatMs);
             g.writeNumberField("max_frame", maxFrame);
+            if (udpPort != null) {
+                g.writeNumberField("udp_port", udpPort);
+            }
         }
     }
 
@@ -186,17 +201,32 @@ public sealed interface ServerMessage extends Message
     /**
      * {@code message}: a room message ({@code room} and {@code seq} set, {@code to} null) or a
      * direct message ({@code to} set, {@code room} and {@code seq} null).
+     *
+     * @param action an action ({@code /me waves}): the text says what {@code from} does
      */
-    record ChatMessage(String room, String to, String from, String text, long ts, Long seq)
+    record ChatMessage(String room, String to, String from, String text, long ts, Long seq, boolean action)
             implements ServerMessage {
         public static final String TYPE = "message";
 
+        /** A message that is not an action. */
+        public ChatMessage(String room, String to, String from, String text, long ts, Long seq) {
+            this(room, to, from, text, ts, seq, false);
+        }
+
         public static ChatMessage inRoom(String room, String from, String text, long ts, long seq) {
-            return new ChatMessage(room, null, from, text, ts, seq);
+            return new ChatMessage(room, null, from, text, ts, seq, false);
+        }
+
+        public static ChatMessage inRoom(String room, String from, String text, boolean action, long ts, long seq) {
+            return new ChatMessage(room, null, from, text, ts, seq, action);
         }
 
         public static ChatMessage direct(String to, String from, String text, long ts) {
-            return new ChatMessage(null, to, from, text, ts, null);
+            return new ChatMessage(null, to, from, text, ts, null, false);
+        }
+
+        public static ChatMessage direct(String to, String from, String text, boolean action, long ts) {
+            return new ChatMessage(null, to, from, text, ts, null, action);
         }
 
         public boolean isDirect() {
@@ -215,6 +245,9 @@ public sealed interface ServerMessage extends Message
             }
             g.writeStringField("from", from);
             g.writeStringField("text", text);
+            if (action) {
+                g.writeBooleanField("action", true);
+            }
             g.writeNumberField("ts", ts);
             if (seq != null) {
                 g.writeNumberField("seq", seq);
@@ -222,13 +255,22 @@ public sealed interface ServerMessage extends Message
         }
     }
 
-    /** {@code member}: someone joined, parted, quit, or changed nick ({@code old} set) in a room. */
-    record Member(String room, String nick, String event, String old) implements ServerMessage {
+    /**
+     * {@code member}: someone joined, parted, quit, or changed nick ({@code old} set) in a room.
+     *
+     * @param reason for {@code part} and {@code quit}: the reason the member gave, or null
+     */
+    record Member(String room, String nick, String event, String old, String reason) implements ServerMessage {
         public static final String TYPE = "member";
         public static final String JOIN = "join";
         public static final String PART = "part";
         public static final String QUIT = "quit";
         public static final String NICK = "nick";
+
+        /** An event without a reason. */
+        public Member(String room, String nick, String event, String old) {
+            this(room, nick, event, old, null);
+        }
 
         public String type() {
             return TYPE;
@@ -240,6 +282,9 @@ public sealed interface ServerMessage extends Message
             g.writeStringField("event", event);
             if (old != null) {
                 g.writeStringField("old", old);
+            }
+            if (reason != null) {
+                g.writeStringField("reason", reason);
             }
         }
     }
@@ -290,6 +335,33 @@ public sealed interface ServerMessage extends Message
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("code", code);
             g.writeStringField("message", message);
+        }
+    }
+
+    /**
+     * {@code topic{room, topic, by?, ts?}}: a room's topic ({@code ""}: none), as the answer to a
+     * {@code topic} request and as an event to the room's members when it changes. Planned: see
+     * {@link ClientMessage.Topic}.
+     *
+     * @param by who set it, or null
+     * @param ts when it was set (epoch ms), or null
+     */
+    record Topic(Object id, String room, String topic, String by, Long ts) implements ServerMessage {
+        public static final String TYPE = "topic";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("topic", topic);
+            if (by != null) {
+                g.writeStringField("by", by);
+            }
+            if (ts != null) {
+                g.writeNumberField("ts", ts);
+            }
         }
     }
 

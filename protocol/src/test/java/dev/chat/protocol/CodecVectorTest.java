@@ -68,7 +68,7 @@ class CodecVectorTest {
         List<String> clientTypes = List.of("hello", "join", "part", "say", "dm", "nick", "rooms", "who", "history",
                 "peers", "ping", "pong", "quit");
         List<String> serverTypes = List.of("welcome", "joined", "parted", "ok", "rooms", "who", "history", "peers",
-                "message", "member", "presence", "bye", "error", "ping", "pong");
+                "message", "member", "presence", "bye", "error", "ping", "pong", "topic");
         for (String t : clientTypes) {
             assertThat(has(vectors, v -> v.decoder().equals("client") && v.expect().equals(t)))
                     .as("a valid client '%s' vector", t).isTrue();

@@ -23,7 +23,7 @@ class MessageRoundTripTest {
     private static final List<String> CLIENT_TYPES = List.of("hello", "join", "part", "say", "dm", "nick", "rooms",
             "who", "history", "peers", "ping", "pong", "quit");
     private static final List<String> SERVER_TYPES = List.of("welcome", "joined", "parted", "ok", "rooms", "who",
-            "history", "peers", "message", "member", "presence", "bye", "error", "ping", "pong");
+            "history", "peers", "message", "member", "presence", "bye", "error", "ping", "pong", "topic");
 
     @Property(tries = 700)
     @StatisticsReport(StatisticsReportMode.OFF)

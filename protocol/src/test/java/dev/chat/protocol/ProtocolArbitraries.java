@@ -131,10 +131,12 @@ final class ProtocolArbitraries {
         return Arbitraries.oneOf(List.of(
                 Combinators.combine(id, nicks()).as((i, n) -> client(new Hello(i, n))),
                 Combinators.combine(id, rooms()).as((i, r) -> client(new Join(i, r.written()), new Join(i, r.canonical()))),
-                Combinators.combine(id, rooms()).as((i, r) -> client(new Part(i, r.written()), new Part(i, r.canonical()))),
-                Combinators.combine(id, rooms(), texts()).as((i, r, t) ->
-                        client(new Say(i, r.written(), t), new Say(i, r.canonical(), t))),
-                Combinators.combine(id, nicks(), texts()).as((i, n, t) -> client(new Dm(i, n, t))),
+                Combinators.combine(id, rooms(), reasons().injectNull(0.5)).as((i, r, why) ->
+                        client(new Part(i, r.written(), why), new Part(i, r.canonical(), why))),
+                Combinators.combine(id, rooms(), texts(), Arbitraries.of(false, true)).as((i, r, t, action) ->
+                        client(new Say(i, r.written(), t, action), new Say(i, r.canonical(), t, action))),
+                Combinators.combine(id, nicks(), texts(), Arbitraries.of(false, true))
+                        .as((i, n, t, action) -> client(new Dm(i, n, t, action))),
                 Combinators.combine(id, nicks()).as((i, n) -> client(new Nick(i, n))),
                 id.map(i -> client(new ListRooms(i))),
                 Combinators.combine(id, rooms()).as((i, r) -> client(new Who(i, r.written()), new Who(i, r.canonical()))),
@@ -156,11 +158,17 @@ final class ProtocolArbitraries {
         return new Sent<>(m, decoded);
     }
 
+    /** A part or quit reason: 0 to 400 code points. */
+    static Arbitrary<String> reasons() {
+        return unicode(0, Names.MAX_REASON);
+    }
+
     static Arbitrary<ChatMessage> chatMessages() {
+        Arbitrary<Boolean> action = Arbitraries.of(false, true);
         return Arbitraries.oneOf(List.of(
-                Combinators.combine(canonicalRooms(), nicks(), texts(), nonNegative(), seqs())
+                Combinators.combine(canonicalRooms(), nicks(), texts(), action, nonNegative(), seqs())
                         .as(ChatMessage::inRoom),
-                Combinators.combine(nicks(), nicks(), texts(), nonNegative()).as(ChatMessage::direct)));
+                Combinators.combine(nicks(), nicks(), texts(), action, nonNegative()).as(ChatMessage::direct)));
     }
 
     static Arbitrary<ServerMessage> serverMessages() {
@@ -169,7 +177,8 @@ final class ProtocolArbitraries {
         Arbitrary<Double> finite = Arbitraries.doubles();
         return Arbitraries.oneOf(List.of(
                 Combinators.combine(id, nicks(), shortStrings(), shortStrings(),
-                        Arbitraries.integers().greaterOrEqual(0), nonNegative(), Arbitraries.integers().greaterOrEqual(1))
+                        Arbitraries.integers().greaterOrEqual(0), nonNegative(), Arbitraries.integers().greaterOrEqual(1),
+                        Arbitraries.integers().between(0, 65535).injectNull(0.3))
                         .as(Welcome::new),
                 Combinators.combine(id, canonicalRooms(), members, nonNegative()).as(Joined::new),
                 Combinators.combine(id, canonicalRooms()).as(Parted::new),
@@ -184,7 +193,9 @@ final class ProtocolArbitraries {
                         finite, finite).as(PeerInfo::new).list().ofMaxSize(4)).as(PeerList::new),
                 chatMessages().map(m -> (ServerMessage) m),
                 Combinators.combine(canonicalRooms(), nicks(), Arbitraries.of("join", "part", "quit", "nick"),
-                        nicks().injectNull(0.5)).as(Member::new),
+                        nicks().injectNull(0.5), reasons().injectNull(0.5)).as(Member::new),
+                Combinators.combine(id, canonicalRooms(), shortStrings(), nicks().injectNull(0.3),
+                        nonNegative().injectNull(0.3)).as(ServerMessage.Topic::new),
                 Combinators.combine(nicks(), shortStrings(), Arbitraries.of("online", "away", "offline"))
                         .as(Presence::new),
                 shortStrings().map(Bye::new),

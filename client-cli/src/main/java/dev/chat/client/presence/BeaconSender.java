@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -50,20 +51,38 @@ public final class BeaconSender implements AutoCloseable {
         timer.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** Where beacons go from now on (null: nowhere, while disconnected); sends one at once. */
+    /**
+     * Where beacons go from now on (null: nowhere, while disconnected); sends one at once.
+     * After {@link #close} it does nothing: a connection thread may still report a change.
+     */
     public void target(InetSocketAddress server) {
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             target = server;
         }
-        timer.execute(this::tick);
+        tickSoon();
     }
 
-    /** {@code online} or {@code away}; announced at once. */
+    /** {@code online} or {@code away}; announced at once. Nothing after {@link #close}. */
     public void status(String newStatus) {
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             status = newStatus;
         }
-        timer.execute(this::tick);
+        tickSoon();
+    }
+
+    // close() may shut the timer down between our check and this call: nothing to send then.
+    private void tickSoon() {
+        try {
+            timer.execute(this::tick);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
     }
 
     /** The status we announce. */

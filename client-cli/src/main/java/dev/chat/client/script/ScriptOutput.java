@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What script mode prints. Plain: one line per received chat message, {@code #room <nick> text}
- * or {@code *nick* text} for a direct message, control characters made visible (so a message
+ * or {@code *nick* text} for a direct message ({@code #room * nick waves} and
+ * {@code *nick* * nick waves} for actions), control characters made visible (so a message
  * is always one line); our own messages are left out, so a bot that answers what it reads
  * cannot talk to itself. {@code --json}: every event as one JSON line, exactly as the protocol
  * writes it ({@code message}, {@code member}, {@code presence}, {@code error}, {@code bye}),
@@ -35,8 +36,9 @@ final class ScriptOutput implements SessionListener {
         } else if (!own) {
             String text = TerminalText.singleLine(m.text());
             String from = TerminalText.singleLine(m.from());
-            out.println(m.isDirect() ? "*" + from + "* " + text
-                    : "#" + TerminalText.singleLine(m.room()) + " <" + from + "> " + text);
+            String said = m.action() ? "* " + from + " " + text : "<" + from + "> " + text;
+            out.println(m.isDirect() ? "*" + from + "* " + (m.action() ? said : text)
+                    : "#" + TerminalText.singleLine(m.room()) + " " + said);
             out.flush();
         }
     }
@@ -52,6 +54,13 @@ final class ScriptOutput implements SessionListener {
     public void onPresence(ServerMessage.Presence presence) {
         if (json) {
             json(presence);
+        }
+    }
+
+    @Override
+    public void onTopic(ServerMessage.Topic topic) {
+        if (json) {
+            json(topic);
         }
     }
 

@@ -50,13 +50,15 @@ public final class Outbox {
         final long order;         // submission order: resends keep their place
         final String room;
         final String text;
+        final boolean action;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         boolean echoSeen;
 
-        Item(long order, String room, String text) {
+        Item(long order, String room, String text, boolean action) {
             this.order = order;
             this.room = room;
             this.text = text;
+            this.action = action;
         }
     }
 
@@ -88,8 +90,16 @@ public final class Outbox {
     }
 
     /** Queues a message; the future completes on {@code ok}, or with a {@link ServerError}. */
-    public synchronized CompletableFuture<Void> submit(String room, String text) {
-        Item item = new Item(submitted++, room, text);
+    public CompletableFuture<Void> submit(String room, String text) {
+        return submit(room, text, false);
+    }
+
+    /**
+     * Queues a message, an action ({@code /me}) when {@code action} is true. Its echo is matched
+     * by room and text only: a server that does not know actions echoes it as a plain message.
+     */
+    public synchronized CompletableFuture<Void> submit(String room, String text, boolean action) {
+        Item item = new Item(submitted++, room, text, action);
         waiting.add(item);
         pump();
         return item.done;
@@ -231,7 +241,7 @@ public final class Outbox {
             Item item = waiting.poll();
             long id = ids.getAsLong();
             inFlight.put(id, item);
-            if (!transport.send(new ClientMessage.Say(id, item.room, item.text))) {
+            if (!transport.send(new ClientMessage.Say(id, item.room, item.text, item.action))) {
                 return; // the connection is closing; onDisconnected puts the item in doubt
             }
         }

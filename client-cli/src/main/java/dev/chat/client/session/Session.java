@@ -11,6 +11,7 @@ import dev.chat.protocol.Beacon;
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.Frames;
+import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
@@ -45,6 +46,10 @@ import java.util.function.LongFunction;
  * {@code nick_taken} then usually means our old session still lingers on the server, so it
  * waits and retries); joins the rooms again; fetches what was missed per room with
  * {@code history after_seq}; and lets the {@link Outbox} resend what was lost in flight.
+ *
+ * <p>A script calls {@link #start}: one round of attempts, and an exit code when it fails. An
+ * interactive client calls {@link #startInBackground}: the first connection is retried like a
+ * reconnect, a taken nick becomes {@code nick_}, and a refused room is reported and skipped.
  *
  * <p>Threads: the connection's reader applies replies and events to {@link SessionState} and
  * calls the {@link SessionListener}, under the state's monitor; the supervisor (or the caller
@@ -93,6 +98,7 @@ public final class Session implements AutoCloseable {
     private volatile int maxFrame = Frames.DEFAULT_MAX_FRAME;
     private boolean lost;                     // guarded by signal: the supervisor has work
     private long establishedAt;
+    private volatile boolean registeredOnce;  // the configured rooms were joined once
     private int serverIndex;
     private Thread supervisor;
 
@@ -107,6 +113,9 @@ public final class Session implements AutoCloseable {
             return t;
         });
         this.outbox = new Outbox(OUTBOX_WINDOW, ids::incrementAndGet, timer);
+        // Load the codec (Jackson) now, not between connect and hello: the server's hello timeout
+        // runs from the connect, and on a busy machine loading it took seconds.
+        MessageCodec.encodeFrame(new ClientMessage.Hello(null, config.nick()));
     }
 
     /** The session's state (nick, rooms, current room). */
@@ -122,6 +131,11 @@ public final class Session implements AutoCloseable {
     /** The {@code welcome} of the current (or last) server, or null before the first. */
     public Welcome welcome() {
         return welcome;
+    }
+
+    /** Whether the session is still open (not closed by {@link #close}). */
+    public boolean isOpen() {
+        return !closing;
     }
 
     /** Whether a server is connected and the session is registered and caught up. */
@@ -155,13 +169,7 @@ public final class Session implements AutoCloseable {
      * {@link SessionListener#onStatus} / {@link SessionListener#onServerError}.
      */
     public int start() {
-        if (config.beaconInterval() != null && !config.beaconInterval().isZero()) {
-            try {
-                beacons = new BeaconSender(config.beaconInterval(), state::nick, tracer);
-            } catch (IOException e) {
-                listener.onStatus("presence beacons off: " + e.getMessage());
-            }
-        }
+        startBeacons();
         Attempt a = attempt(true);
         if (a instanceof Refused r) {
             listener.onServerError(r.error().error());
@@ -171,10 +179,45 @@ public final class Session implements AutoCloseable {
             listener.onStatus("could not connect: " + u.reason());
             return ExitCode.CONNECT;
         }
-        supervisor = new Thread(this::supervise, "chat-supervisor");
+        startSupervisor(false);
+        return ExitCode.OK;
+    }
+
+    /**
+     * Connects in the background, for a person at a terminal: the first connection is retried
+     * with the same backoff as a reconnect, forever (until {@link #close}), announcing each wait
+     * with {@link SessionListener#onRetry}; {@link SessionListener#onConnectionChange} says when
+     * it is up. Messages submitted meanwhile wait in the {@link Outbox}.
+     */
+    public void startInBackground() {
+        startBeacons();
+        startSupervisor(true);
+    }
+
+    private void startBeacons() {
+        if (config.beaconInterval() != null && !config.beaconInterval().isZero()) {
+            try {
+                beacons = new BeaconSender(config.beaconInterval(), state::nick, tracer);
+            } catch (IOException e) {
+                listener.onStatus("presence beacons off: " + e.getMessage());
+            }
+        }
+    }
+
+    private void startSupervisor(boolean connectFirst) {
+        supervisor = new Thread(() -> {
+            if (connectFirst) {
+                reconnect(true);
+            }
+            supervise();
+        }, "chat-supervisor");
         supervisor.setDaemon(true);
         supervisor.start();
-        return ExitCode.OK;
+    }
+
+    /** Whether the session has been connected and registered at least once. */
+    public boolean wasEverConnected() {
+        return registeredOnce;
     }
 
     /**
@@ -205,7 +248,12 @@ public final class Session implements AutoCloseable {
 
     /** Leaves a room; on success it is gone from {@link #state()}. */
     public CompletableFuture<ServerMessage> part(String room) {
-        return request(id -> new ClientMessage.Part(id, room), null);
+        return part(room, null);
+    }
+
+    /** Leaves a room, telling the others why ({@code reason} may be null). */
+    public CompletableFuture<ServerMessage> part(String room, String reason) {
+        return request(id -> new ClientMessage.Part(id, room, reason), null);
     }
 
     /** Changes our nick; the state follows on {@code ok}. */
@@ -219,7 +267,12 @@ public final class Session implements AutoCloseable {
 
     /** Sends a text to a room through the {@link Outbox}: delivered across outages, once. */
     public CompletableFuture<Void> say(String room, String text) {
-        return outbox.submit(room, text);
+        return outbox.submit(room, text, false);
+    }
+
+    /** {@link #say(String, String)}, as an action ({@code /me}) when {@code action} is true. */
+    public CompletableFuture<Void> say(String room, String text, boolean action) {
+        return outbox.submit(room, text, action);
     }
 
     /** {@code online} or {@code away}, announced by our beacons. */
@@ -243,7 +296,7 @@ public final class Session implements AutoCloseable {
         close("bye");
     }
 
-    /** {@link #close()} with a reason for the {@code quit} frame. */
+    /** {@link #close()} with a reason for the {@code quit} frame (null: none). */
     public void close(String reason) {
         if (closing) {
             return;
@@ -311,15 +364,19 @@ public final class Session implements AutoCloseable {
                 try {
                     await(send(c, id -> new ClientMessage.Join(id, room), null));
                 } catch (ServerError e) {
-                    if (initial) {
+                    if (initial && !config.interactive()) {
                         return new Refused(e);
                     }
                     state.onParted(room);
-                    listener.onStatus("could not rejoin #" + room + ": " + e.getMessage());
+                    listener.onRoomRefused(room, e.error());
                 }
             }
-            if (initial && !config.rooms().isEmpty()) {
-                state.setCurrentRoom(config.rooms().get(0));
+            if (initial) {
+                for (String room : config.rooms()) {
+                    if (state.setCurrentRoom(room)) {
+                        break;
+                    }
+                }
             }
             for (String room : state.rooms()) {
                 catchUp(c, room);
@@ -334,6 +391,7 @@ public final class Session implements AutoCloseable {
                 return new Unreachable(c.closeReason());
             }
             established = true;
+            registeredOnce = true;
             // The connection may close right now: its reader then sees established and recovers.
             establishedAt = System.nanoTime();
             state.setConnected(true);
@@ -341,30 +399,53 @@ public final class Session implements AutoCloseable {
         }
         outbox.onResumed(c::send);
         if (beacons != null) {
-            beacons.target(new InetSocketAddress(c.remoteAddress(), config.udpPort()));
+            int port = beaconPort(welcome);
+            beacons.target(port == 0 ? null : new InetSocketAddress(c.remoteAddress(), port));
         }
         return new Connected(c);
+    }
+
+    /**
+     * Where our beacons go: {@code --udp-port} when given (it may point at a relay), else the
+     * UDP port the server names in {@code welcome} (0: it takes none), else our default.
+     */
+    int beaconPort(Welcome w) {
+        if (config.udpPortChosen() || w == null || w.udpPort() == null) {
+            return config.udpPort();
+        }
+        return w.udpPort();
     }
 
     private Welcome hello(Connection c, boolean initial) throws ServerError, NotConnectedException, TimeoutException {
         String base = state.nick();
         for (int n = 1; ; n++) {
-            String nick = n == 1 ? base : DefaultNick.alternative(base, n);
+            String nick = n == 1 ? base : alternative(base, n);
             try {
-                return (Welcome) await(send(c, id -> new ClientMessage.Hello(id, nick), m -> {
-                    if (m instanceof Welcome w) {
-                        state.setNick(w.nick());
+                Welcome w = (Welcome) await(send(c, id -> new ClientMessage.Hello(id, nick), m -> {
+                    if (m instanceof Welcome welcomed) {
+                        state.setNick(welcomed.nick());
                     }
                 }));
+                if (n > 1) {
+                    listener.onStatus("nick " + base + " is taken: you are " + w.nick()
+                            + " (/nick to choose another)");
+                }
+                return w;
             } catch (ServerError e) {
-                // A nick we derived ourselves may become alice-2 at the start; a chosen one is refused.
-                boolean retry = initial && !config.nickChosen() && ErrorCode.NICK_TAKEN.equals(e.code())
-                        && n <= MAX_NICK_ALTERNATIVES;
+                // At the start a person gets alice_ (a script with a derived nick alice-2); a
+                // script's chosen nick is refused. After an outage our old session may hold it.
+                boolean mayAlter = config.interactive() || !config.nickChosen();
+                boolean retry = initial && mayAlter && ErrorCode.NICK_TAKEN.equals(e.code())
+                        && n <= MAX_NICK_ALTERNATIVES && !alternative(base, n + 1).equals(nick);
                 if (!retry) {
                     throw e;
                 }
             }
         }
+    }
+
+    private String alternative(String base, int n) {
+        return config.interactive() ? DefaultNick.underscored(base, n) : DefaultNick.alternative(base, n);
     }
 
     /**
@@ -458,11 +539,16 @@ public final class Session implements AutoCloseable {
             if (System.nanoTime() - establishedAt > STABLE.toNanos()) {
                 backoff.reset();
             }
-            reconnect();
+            reconnect(!registeredOnce);
         }
     }
 
-    private void reconnect() {
+    /**
+     * Tries until connected (or the session closes, or gives up after
+     * {@link ClientConfig#giveUpAfter}). {@code first}: the first connection of an interactive
+     * session, which joins the configured rooms.
+     */
+    private void reconnect(boolean first) {
         long downSince = System.nanoTime();
         String lastWhy = null;
         int failures = 0;
@@ -475,14 +561,20 @@ public final class Session implements AutoCloseable {
                     return; // closing
                 }
             }
-            Attempt a = attempt(false);
+            listener.onRetry(null);
+            Attempt a = attempt(first);
             if (a instanceof Connected ok) {
-                listener.onStatus("reconnected to " + ok.connection().address() + " as " + state.nick());
+                if (!first) {
+                    listener.onStatus("reconnected to " + ok.connection().address() + " as " + state.nick());
+                }
                 return;
             }
             String why = a instanceof Refused r
                     ? (ErrorCode.NICK_TAKEN.equals(r.error().code())
-                            ? "nick " + state.nick() + " is still held (our old session may linger on the server)"
+                            ? (first ? "nick " + state.nick() + " and " + alternative(state.nick(), 2) + " to "
+                                    + alternative(state.nick(), MAX_NICK_ALTERNATIVES + 1)
+                                    + " are all taken; quit and start with another --nick"
+                                    : "nick " + state.nick() + " is still held (our old session may linger on the server)")
                             : "server refused: " + r.error().getMessage())
                     : ((Unreachable) a).reason();
             Duration giveUp = config.giveUpAfter();
@@ -495,10 +587,11 @@ public final class Session implements AutoCloseable {
             delay = backoff.next();
             // Say so on a new reason, else on the 1st, 2nd, 4th, 8th... failure: visible, not a flood.
             if (!why.equals(lastWhy) || Integer.bitCount(failures) == 1) {
-                listener.onStatus(String.format(Locale.ROOT, "cannot reconnect (%s); next try in %.1fs", why,
-                        delay.toMillis() / 1000.0));
+                listener.onStatus(String.format(Locale.ROOT, "cannot %s (%s); next try in %.1fs",
+                        first ? "connect" : "reconnect", why, delay.toMillis() / 1000.0));
             }
             lastWhy = why;
+            listener.onRetry(delay);
         }
     }
 
@@ -556,6 +649,8 @@ public final class Session implements AutoCloseable {
                 }
             } else if (m instanceof ServerMessage.Presence p) {
                 listener.onPresence(p);
+            } else if (m instanceof ServerMessage.Topic t) {
+                listener.onTopic(t);
             } else if (m instanceof ServerMessage.Bye bye) {
                 listener.onBye(bye);
             } else if (m instanceof ServerMessage.Error e) {

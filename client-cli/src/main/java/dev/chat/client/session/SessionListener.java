@@ -30,6 +30,10 @@ public interface SessionListener {
     default void onServerError(ServerMessage.Error error) {
     }
 
+    /** A room's topic changed (a server with topics; docs/PROTOCOL.md). */
+    default void onTopic(ServerMessage.Topic topic) {
+    }
+
     /** The server said {@code bye} and is about to close. */
     default void onBye(ServerMessage.Bye bye) {
     }
@@ -40,5 +44,18 @@ public interface SessionListener {
 
     /** Connected and registered ({@code true}), or the connection was lost ({@code false}). */
     default void onConnectionChange(boolean connected) {
+    }
+
+    /**
+     * The next attempt to connect comes after {@code delay} (a countdown can be shown), or, with
+     * null, an attempt starts now.
+     */
+    default void onRetry(java.time.Duration delay) {
+    }
+
+    /** A room we asked for (at the start, or again after an outage) was refused; we are not in it. */
+    default void onRoomRefused(String room, ServerMessage.Error error) {
+        onStatus("could not join #" + room + ": " + error.code()
+                + (error.message() == null || error.message().isEmpty() ? "" : ": " + error.message()));
     }
 }

@@ -12,7 +12,7 @@ import org.jline.reader.ParsedLine;
 /**
  * Tab completion: command names for a first word starting with {@code /}, then per argument
  * rooms or nicks as the command's table entry says; in plain text, nicks of the people in our
- * rooms. Reads only the state's lock-free {@link SessionState.View}: it runs inside JLine's
+ * rooms, as {@code bob: } at the start of a line. Reads only the state's lock-free {@link SessionState.View}: it runs inside JLine's
  * lock, where waiting for the session could deadlock with a message being printed.
  */
 public final class ChatCompleter implements Completer {
@@ -33,6 +33,15 @@ public final class ChatCompleter implements Completer {
         if (index == 0 && word.startsWith("/")) {
             for (ChatCommand c : commands.values()) {
                 candidates.add(new Candidate(c.name(), c.name(), null, c.help(), null, null, true));
+            }
+            return;
+        }
+        if (index == 0) {
+            // A nick at the start of a line addresses someone, as on IRC: "bob: ".
+            for (String n : v.nicks()) {
+                if (!n.equalsIgnoreCase(v.nick())) {
+                    candidates.add(new Candidate(n + ":", n, null, null, null, null, true));
+                }
             }
             return;
         }

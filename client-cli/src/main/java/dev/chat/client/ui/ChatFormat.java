@@ -13,9 +13,10 @@ import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
 /**
- * How the interactive client shows things: {@code 14:02 <alice> hi} for the current room,
- * {@code 14:02 #ops <bob> deploy?} for another, {@code 14:03 *carol* psst} for a direct
- * message, {@code -- dave joined #ops} for members. Every string from the network goes
+ * How the interactive client shows things: {@code 14:02 <alice> hi} in a room's window
+ * ({@code 14:02 #ops <bob> deploy?} when shown elsewhere), {@code 14:02 * alice waves} for an
+ * action, {@code 14:03 *carol* psst} for a direct message, {@code -- dave left #ops (lunch)}
+ * for members. A message that mentions us is highlighted. Every string from the network goes
  * through {@link dev.chat.client.text.TerminalText} first.
  */
 public final class ChatFormat {
@@ -23,6 +24,9 @@ public final class ChatFormat {
     private static final AttributedStyle DIM = AttributedStyle.DEFAULT.faint();
     private static final AttributedStyle STATUS = AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW);
     private static final AttributedStyle ERROR = AttributedStyle.DEFAULT.foreground(AttributedStyle.RED).bold();
+    /** A message that mentions us: the text stands out. */
+    static final AttributedStyle MENTION = AttributedStyle.DEFAULT.bold().foreground(AttributedStyle.BLACK)
+            .background(AttributedStyle.YELLOW);
 
     private final ZoneId zone;
 
@@ -32,6 +36,14 @@ public final class ChatFormat {
 
     /** A chat message; {@code currentRoom} decides whether the room is named. */
     public AttributedString chat(ChatMessage m, boolean own, String currentRoom) {
+        return chat(m, own, currentRoom, false);
+    }
+
+    /**
+     * A chat message; {@code shownIn} (a room) decides whether the room is named, and
+     * {@code mention} highlights the text.
+     */
+    public AttributedString chat(ChatMessage m, boolean own, String shownIn, boolean mention) {
         AttributedStringBuilder b = new AttributedStringBuilder();
         b.styled(DIM, time(m.ts())).append(' ');
         String from = singleLine(m.from());
@@ -39,23 +51,62 @@ public final class ChatFormat {
         if (m.isDirect()) {
             if (own) {
                 b.append("-> ").styled(NickColors.style(m.to()).bold(), "*" + singleLine(m.to()) + "*");
+                if (m.action()) {
+                    b.append(" * ").styled(nickStyle, from);
+                }
+            } else if (m.action()) {
+                b.styled(nickStyle.bold(), "* " + from);
             } else {
                 b.styled(nickStyle.bold(), "*" + from + "*");
             }
         } else {
-            if (!m.room().equals(currentRoom)) {
+            if (!m.room().equals(shownIn)) {
                 b.styled(DIM, "#" + singleLine(m.room())).append(' ');
             }
-            b.append('<').styled(nickStyle, from).append('>');
+            if (m.action()) {
+                b.append("* ").styled(nickStyle, from);
+            } else {
+                b.append('<').styled(nickStyle, from).append('>');
+            }
         }
         b.append(' ');
-        appendText(b, m.text());
+        appendText(b, m.text(), mention ? MENTION : AttributedStyle.DEFAULT);
         return b.toAttributedString();
     }
 
     /** A direct message we sent (the server does not echo those back to us). */
     public AttributedString sentDirect(String to, String text, long ts) {
-        return chat(ChatMessage.direct(to, "", text, ts), true, null);
+        return sentDirect(to, "", text, false, ts);
+    }
+
+    /** A direct message or action ({@code -> *bob* * alice waves}) that {@code me} sent. */
+    public AttributedString sentDirect(String to, String me, String text, boolean action, long ts) {
+        return chat(ChatMessage.direct(to, me, text, action, ts), true, null, false);
+    }
+
+    /**
+     * Whether {@code text} mentions {@code nick}: the nick as a whole word, ignoring case
+     * ({@code bob:}, {@code @bob}, {@code hi bob!}; not {@code bobby}).
+     */
+    public static boolean mentions(String text, String nick) {
+        if (text == null || nick == null || nick.isEmpty()) {
+            return false;
+        }
+        String t = text.toLowerCase(java.util.Locale.ROOT);
+        String n = nick.toLowerCase(java.util.Locale.ROOT);
+        for (int at = t.indexOf(n); at >= 0; at = t.indexOf(n, at + 1)) {
+            boolean startOk = at == 0 || !isNickChar(t.charAt(at - 1));
+            int end = at + n.length();
+            boolean endOk = end == t.length() || !isNickChar(t.charAt(end));
+            if (startOk && endOk) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isNickChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     }
 
     /** Someone joined, left, quit or was renamed. */
@@ -69,7 +120,19 @@ public final class ChatFormat {
             case ServerMessage.Member.NICK -> singleLine(m.old()) + " is now " + nick;
             default -> nick + " " + singleLine(m.event()) + " " + room;
         };
+        if (m.reason() != null && !m.reason().isBlank()) {
+            what += " (" + singleLine(m.reason()) + ")";
+        }
         return new AttributedStringBuilder().styled(DIM, "-- " + what).toAttributedString();
+    }
+
+    /** A room's topic: the answer to {@code /topic}, or someone changed it. */
+    public AttributedString topic(ServerMessage.Topic t) {
+        String room = "#" + singleLine(t.room());
+        String by = t.by() == null ? "" : " (set by " + singleLine(t.by())
+                + (t.ts() == null ? "" : " at " + time(t.ts())) + ")";
+        String text = t.topic().isEmpty() ? room + " has no topic" : "topic of " + room + ": " + singleLine(t.topic());
+        return new AttributedStringBuilder().styled(DIM, "-- ").append(text + by).toAttributedString();
     }
 
     /** A LAN peer's presence. */
@@ -98,9 +161,9 @@ public final class ChatFormat {
         return new AttributedStringBuilder().styled(DIM, line).toAttributedString();
     }
 
-    private void appendText(AttributedStringBuilder b, String text) {
+    private void appendText(AttributedStringBuilder b, String text, AttributedStyle style) {
         // Continuation lines are indented under the text, so a multi-line message reads as one.
-        b.append(multiLine(text).replace("\n", "\n      "));
+        b.styled(style, multiLine(text).replace("\n", "\n      "));
     }
 
     private String time(long ts) {

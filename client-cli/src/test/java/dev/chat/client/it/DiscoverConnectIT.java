@@ -49,6 +49,24 @@ class DiscoverConnectIT {
         }
     }
 
+    @Test
+    void listShowsTheServerInColumnsSizedToTheirContent() throws Exception {
+        try (ServerProcess server = ServerProcess.startAnnouncing("--beacon-interval", "200ms", "--name", "lister")) {
+            ClientProcess c = ClientProcess.start("--discover", "--list", "--discover-port",
+                    String.valueOf(server.udpPort), "--discover-timeout", "1500ms");
+            assertThat(c.waitFor()).isZero();
+            c.awaitOut(l -> l.startsWith("lister"));
+            List<String> lines = c.out.all();
+            String header = lines.get(0);
+            String row = lines.stream().filter(l -> l.startsWith("lister")).findFirst().orElseThrow();
+            // NODE is as wide as the longest node id (12 characters here), then two spaces: no padding to 36
+            assertThat(header).matches("NAME +ADDRESS +NODE +AGE");
+            int node = header.indexOf("NODE");
+            assertThat(header.indexOf("AGE") - node).isEqualTo(Math.max(4, server.node.length()) + 2);
+            assertThat(row.substring(node)).startsWith(server.node + "  ");
+        }
+    }
+
     /** Asks the server for {@code peers} over a raw connection: "nick status" per peer. */
     private static List<String> peers(int tcpPort) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tcpPort)) {

@@ -7,6 +7,7 @@ import dev.chat.protocol.Beacon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +43,120 @@ class InteractiveIT {
                 history.toString());
     }
 
+    /** The interactive client with these options (and a history file of its own). */
+    static List<String> client(Path tmp, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Jars.java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.net.preferIPv4Stack=true", "-jar", Jars.client().toString(), "--history-file",
+                tmp.resolve("history").toString(), "--beacon-interval", "0s"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static ClientProcess bob(String room) throws Exception {
+        return ClientProcess.startReady("--port", String.valueOf(server.tcpPort), "--nick", "bob", "--room", room,
+                "--follow", "--beacon-interval", "0s");
+    }
+
+    @Test
+    void ownLinesShowOnceCtrlCClearsTheLineAndNeverQuitsCtrlDQuits() throws Exception {
+        try (ClientProcess bob = bob("once");
+             Tmux term = new Tmux(client(tmp, "--port", String.valueOf(server.tcpPort), "--nick", "alice",
+                     "--room", "once"))) {
+            String prompt = "alice@#once> ";
+            term.awaitPrompt(prompt);
+            term.type("said once");
+            term.keys("Enter");
+            bob.awaitOutLine("#once <alice> said once");
+            term.awaitScreen(r -> r.stream().anyMatch(x -> x.matches("\\d\\d:\\d\\d <alice> said once")));
+            // the echo is the only trace of it: the typed line was erased when it was sent
+            assertThat(term.screen().stream().filter(x -> x.contains("said once"))).hasSize(1);
+            term.awaitPrompt(prompt);
+
+            term.type("half a thought");
+            term.awaitPrompt(prompt + "half a thought");
+            term.keys("C-c");
+            term.awaitPrompt(prompt);
+            term.keys("C-c"); // on an empty line too: irssi and WeeChat never quit on Ctrl-C
+            term.type("still here");
+            term.keys("Enter");
+            bob.awaitOutLine("#once <alice> still here");
+            assertThat(term.alive()).isTrue();
+
+            term.keys("C-d");
+            bob.awaitErr(l -> l.contains("\"event\":\"quit\"") && l.contains("\"nick\":\"alice\""));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !term.alive());
+        }
+    }
+
+    @Test
+    void partingTheLastRoomLeavesNoTraceOfTheOldPrompt() throws Exception {
+        try (Tmux term = new Tmux(client(tmp, "--port", String.valueOf(server.tcpPort), "--nick", "parter",
+                "--room", "a-rather-long-room-name"))) {
+            term.awaitPrompt("parter@#a-rather-long-room-name> ");
+            term.awaitScreen(r -> r.stream().anyMatch(x -> x.startsWith("*** connected")));
+            term.type("/part");
+            term.keys("Enter");
+            term.awaitScreen(r -> r.stream().anyMatch(x -> x.startsWith("left #a-rather-long-room-name")));
+            term.awaitPrompt("parter> ");
+            assertThat(term.cursorRow()).isEqualTo("parter>");
+            assertThat(term.lastRow()).isEqualTo("[no window]");
+            term.type("/quit");
+            term.keys("Enter");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !term.alive());
+        }
+    }
+
+    @Test
+    void aTakenNickBecomesNickUnderscoreInsteadOfExiting() throws Exception {
+        try (ClientProcess holder = ClientProcess.startReady("--port", String.valueOf(server.tcpPort), "--nick",
+                "carol", "--room", "taken", "--follow", "--beacon-interval", "0s");
+             Tmux term = new Tmux(client(tmp, "--port", String.valueOf(server.tcpPort), "--nick", "carol",
+                     "--room", "taken"))) {
+            term.awaitPrompt("carol_@#taken> ");
+            term.awaitScreen(r -> r.contains("*** nick carol is taken: you are carol_ (/nick to choose another)"));
+            term.type("hello as carol_");
+            term.keys("Enter");
+            holder.awaitOutLine("#taken <carol_> hello as carol_");
+            term.type("/quit");
+            term.keys("Enter");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !term.alive());
+        }
+    }
+
+    /**
+     * No server at the start: the client keeps trying, with the reconnect backoff and a
+     * countdown in the prompt; what is typed meanwhile goes out once it is connected, and a
+     * Ctrl-C after typed-ahead lines neither quits nor loses them.
+     */
+    @Test
+    void withoutAServerItKeepsTryingAndSendsWhatWasTypedMeanwhile() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(server.tcpPort);
+             ClientProcess bob = bob("early")) {
+            proxy.refuse(true);
+            try (Tmux term = new Tmux(client(tmp, "--port", String.valueOf(proxy.port()), "--nick", "early",
+                    "--room", "early"))) {
+                term.awaitPromptMatching("\\(offline, retry in \\d+s\\) early@#early>");
+                term.awaitScreen(r -> r.stream().anyMatch(x -> x.startsWith("*** cannot connect (127.0.0.1:"
+                        + proxy.port())));
+                term.type("typed while waiting");
+                term.keys("Enter");
+                term.type("and a second line");
+                term.keys("Enter", "C-c");
+                term.awaitScreen(r -> r.stream().anyMatch(x -> x.startsWith("*** not connected yet")));
+                assertThat(term.alive()).isTrue();
+
+                proxy.refuse(false);
+                bob.awaitOutLine("#early <early> and a second line");
+                assertThat(bob.out.all()).containsExactly("#early <early> typed while waiting",
+                        "#early <early> and a second line");
+                term.awaitPrompt("early@#early> ");
+                term.type("/quit");
+                term.keys("Enter");
+                await().atMost(Duration.ofSeconds(30)).until(() -> !term.alive());
+            }
+        }
+    }
+
     @Test
     void incomingMessagesLeaveTheHalfTypedLineAloneAndTabCompletes() throws Exception {
         Path history = tmp.resolve("history");
@@ -49,15 +164,17 @@ class InteractiveIT {
                 "--room", "lobby", "--follow", "--beacon-interval", "0s");
              BeaconReceiver udp = new BeaconReceiver();
              Tmux term = new Tmux(alice(history, udp.port()))) {
-            term.awaitLastRow(PROMPT.strip());
+            term.awaitPrompt(PROMPT);
 
             term.type("hello wor");
-            term.awaitLastRow(PROMPT + "hello wor");
+            term.awaitPrompt(PROMPT + "hello wor");
             bob.writeLine("incoming from bob");
             term.awaitScreen(rows -> rows.stream().anyMatch(r -> r.matches("\\d\\d:\\d\\d <bob> incoming from bob")));
             List<String> rows = term.screen();
-            assertThat(rows.get(rows.size() - 1)).isEqualTo(PROMPT + "hello wor");
-            assertThat(rows.get(rows.size() - 2)).matches("\\d\\d:\\d\\d <bob> incoming from bob");
+            int y = term.cursorY();
+            assertThat(rows.get(y)).isEqualTo(PROMPT + "hello wor");
+            assertThat(rows.get(y - 1)).matches("\\d\\d:\\d\\d <bob> incoming from bob");
+            assertThat(term.lastRow()).as("the status bar").isEqualTo("[1:#lobby]");
 
             term.type("ld");
             term.keys("Enter");
@@ -66,12 +183,12 @@ class InteractiveIT {
             // Tab completes commands ...
             term.type("/jo");
             term.keys("Tab");
-            term.awaitLastRow(PROMPT + "/join");
+            term.awaitPrompt(PROMPT + "/join");
             term.keys("C-u");
             // ... and nicks of the people in our rooms
             term.type("/msg b");
             term.keys("Tab");
-            term.awaitLastRow(PROMPT + "/msg bob");
+            term.awaitPrompt(PROMPT + "/msg bob");
             term.type("secret");
             term.keys("Enter");
             bob.awaitOutLine("*alice* secret");
@@ -85,12 +202,12 @@ class InteractiveIT {
             // presence: /away and /back go out in the beacons at once, and show in the prompt
             term.type("/away");
             term.keys("Enter");
-            term.awaitLastRow("(away) " + PROMPT.strip());
+            term.awaitPrompt("(away) " + PROMPT);
             await().atMost(ClientProcess.WAIT).until(() -> udp.clientBeacons().stream()
                     .anyMatch(b -> b.status().equals(Beacon.AWAY)));
             term.type("/back");
             term.keys("Enter");
-            term.awaitLastRow(PROMPT.strip());
+            term.awaitPrompt(PROMPT);
             await().atMost(ClientProcess.WAIT).until(() -> {
                 List<Beacon.ClientBeacon> b = udp.clientBeacons();
                 return b.get(b.size() - 1).status().equals(Beacon.ONLINE);
@@ -109,11 +226,11 @@ class InteractiveIT {
 
         // the input history survives: Up brings back the last lines of the previous run
         try (Tmux again = new Tmux(alice(history, server.udpPort))) {
-            again.awaitLastRow(PROMPT.strip());
+            again.awaitPrompt(PROMPT);
             again.keys("Up");
-            again.awaitLastRow(PROMPT + "/quit");
+            again.awaitPrompt(PROMPT + "/quit");
             again.keys("Up");
-            again.awaitLastRow(PROMPT + "/back");
+            again.awaitPrompt(PROMPT + "/back");
             again.keys("C-u");
             again.type("/quit");
             again.keys("Enter");

@@ -57,7 +57,7 @@ class ScriptModeIT {
             // own messages are not printed back to the script that sent them
             assertThat(alice.out.all()).containsExactly("#talk <bob> hello alice, 日本語 too",
                     "#talk <bob> still there?");
-            alice.terminate();
+            assertThat(alice.terminate()).as("exit code on SIGTERM: 128 + 15").isEqualTo(143);
             // SIGTERM: the client said quit, so the server told the others at once
             bob.awaitErr(l -> l.contains("\"type\":\"member\"") && l.contains("\"nick\":\"alice\"")
                     && l.contains("\"event\":\"quit\""));
@@ -93,6 +93,34 @@ class ScriptModeIT {
             for (String line : listener.out.all()) {
                 assertThat(new ObjectMapper().readTree(line).isObject()).isTrue();
             }
+        }
+    }
+
+    @Test
+    void sendWithTextPipedToStdinTooIsAUsageError() throws Exception {
+        // echo text | ./chat client --send x: the piped text would be dropped; say so instead
+        Process p = new ProcessBuilder("bash", "-c", "echo piped text | '" + Jars.java() + "' -jar '" + Jars.client()
+                + "' --port " + server.tcpPort + " --nick piper --send x").start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        assertThat(err).startsWith("chat client: --send sends TEXT only, but stdin has data too")
+                .contains("Try './chat client --help'");
+    }
+
+    @Test
+    void aKilledServerGivesAScriptConnectionNewsNotAStackTrace() throws Exception {
+        ServerProcess doomed = ServerProcess.start();
+        try (ClientProcess c = ClientProcess.startReady("--port", String.valueOf(doomed.tcpPort), "--udp-port",
+                String.valueOf(doomed.udpPort), "--nick", "survivor", "--room", "r", "--follow",
+                "--beacon-interval", "100ms")) {
+            c.awaitErr(l -> l.startsWith(">> udp"));
+            doomed.kill();
+            c.awaitErr(l -> l.contains("connection to 127.0.0.1:" + doomed.tcpPort + " lost"));
+            c.awaitErr(l -> l.contains("cannot reconnect"));
+            assertThat(c.terminate()).isEqualTo(143);
+            assertThat(c.err.all()).noneMatch(l -> l.contains("Exception") || l.startsWith("\tat "));
+        } finally {
+            doomed.close();
         }
     }
 

@@ -35,6 +35,11 @@ final class ServerProcess implements AutoCloseable {
         return server.stderr();
     }
 
+    /** SIGKILL: the server vanishes without a word, as after a crash or {@code kill -9}. */
+    void kill() throws InterruptedException {
+        server.kill();
+    }
+
     @Override
     public void close() throws InterruptedException {
         server.close();

@@ -22,11 +22,23 @@ final class Tmux implements AutoCloseable {
     private final String session = "chat";
 
     Tmux(List<String> command) throws IOException, InterruptedException {
+        this(command, null);
+    }
+
+    /** @param stderr where the program's stderr goes (a file), or null: the terminal */
+    Tmux(List<String> command, java.nio.file.Path stderr) throws IOException, InterruptedException {
         StringBuilder shell = new StringBuilder();
         for (String c : command) {
-            shell.append('\'').append(c.replace("'", "'\\''")).append("' ");
+            shell.append(quote(c)).append(' ');
+        }
+        if (stderr != null) {
+            shell.append("2>").append(quote(stderr.toString()));
         }
         run(TMUX, "-L", socket, "new-session", "-d", "-x", "120", "-y", "30", "-s", session, shell.toString());
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** The visible screen, one string per row, trailing blanks removed. */
@@ -42,10 +54,33 @@ final class Tmux implements AutoCloseable {
         return rows;
     }
 
-    /** The last non-empty row: where the input line is. */
+    /** The last non-empty row: the client's status bar. */
     String lastRow() throws IOException, InterruptedException {
         List<String> rows = screen();
         return rows.isEmpty() ? "" : rows.get(rows.size() - 1);
+    }
+
+    /** The row the cursor is on: the input line (prompt and what is typed), trailing blanks removed. */
+    String cursorRow() throws IOException, InterruptedException {
+        int y = cursorY();
+        String text = run(TMUX, "-L", socket, "capture-pane", "-p", "-t", session);
+        String[] rows = text.split("\n", -1);
+        return y < rows.length ? rows[y].stripTrailing() : "";
+    }
+
+    /** The cursor's row number, from 0 at the top. */
+    int cursorY() throws IOException, InterruptedException {
+        return Integer.parseInt(run(TMUX, "-L", socket, "display-message", "-p", "-t", session, "#{cursor_y}").strip());
+    }
+
+    /** The visible screen with colours and attributes as escape sequences ({@code capture-pane -e}). */
+    String styledScreen() throws IOException, InterruptedException {
+        return run(TMUX, "-L", socket, "capture-pane", "-e", "-p", "-t", session);
+    }
+
+    /** From now on, everything the program writes to the terminal is appended to {@code file}, raw. */
+    void recordOutput(java.nio.file.Path file) throws IOException, InterruptedException {
+        run(TMUX, "-L", socket, "pipe-pane", "-o", "-t", session, "cat >> '" + file + "'");
     }
 
     void type(String text) throws IOException, InterruptedException {
@@ -59,6 +94,10 @@ final class Tmux implements AutoCloseable {
     }
 
     void awaitScreen(Predicate<List<String>> p) {
+        awaitScreen(p, "what was expected");
+    }
+
+    void awaitScreen(Predicate<List<String>> p, String what) {
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
                 try {
@@ -74,12 +113,41 @@ final class Tmux implements AutoCloseable {
             } catch (IOException | InterruptedException ex) {
                 shown = "(screen gone: " + ex.getMessage() + ")";
             }
-            throw new AssertionError("the screen never showed what was expected; it shows:\n" + shown, e);
+            String cursor;
+            try {
+                cursor = cursorRow();
+            } catch (IOException | InterruptedException ex) {
+                cursor = "?";
+            }
+            throw new AssertionError("the screen never showed " + what + "; it shows:\n" + shown
+                    + "\n(input line: '" + cursor + "')", e);
         }
     }
 
     void awaitLastRow(String expected) {
         awaitScreen(rows -> !rows.isEmpty() && rows.get(rows.size() - 1).equals(expected));
+    }
+
+    /** Waits until the input line (the cursor's row) reads {@code expected}, trailing blanks aside. */
+    void awaitPrompt(String expected) {
+        awaitScreen(rows -> {
+            try {
+                return cursorRow().equals(expected.stripTrailing());
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }, "input line '" + expected + "'");
+    }
+
+    /** Waits until the input line matches {@code regex}. */
+    void awaitPromptMatching(String regex) {
+        awaitScreen(rows -> {
+            try {
+                return cursorRow().matches(regex);
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }, "input line matching " + regex);
     }
 
     /** Whether the session (and so the program in it) is still there. */

@@ -26,7 +26,6 @@ import picocli.CommandLine.Spec;
  * every {@code --report}. Exit codes: 0 after a signal, 1 if it cannot listen, 2 for bad options.
  */
 @Command(name = "impair", mixinStandardHelpOptions = true, sortOptions = false, version = "chat impair 0.1.0",
-        usageHelpWidth = 100,
         description = {
             "A user-space network impairment relay: loss, delay, jitter, reordering, duplication and a rate limit"
                     + " between clients and --forward, for UDP (datagram by datagram) or TCP (a proxy that delays"
