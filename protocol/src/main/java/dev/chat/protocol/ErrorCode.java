@@ -35,6 +35,8 @@ public final class ErrorCode {
     public static final String ROOM_FULL = "room_full";
     /** The server could not complete the request in time (e.g. a cluster peer did not answer). */
     public static final String UNAVAILABLE = "unavailable";
+    /** A plaintext frame reached a TLS port; the connection is closed after this error (sent in plaintext). */
+    public static final String TLS_REQUIRED = "tls_required";
 
     private ErrorCode() {
     }

@@ -11,10 +11,20 @@ public sealed interface ServerMessage extends Message
         ServerMessage.PeerList, ServerMessage.ChatMessage, ServerMessage.Member,
         ServerMessage.Presence, ServerMessage.Bye, ServerMessage.Error, Ping, Pong {
 
-    /** {@code welcome}: registration succeeded. */
+    /**
+     * {@code welcome}: registration succeeded. {@code tlsPort} (0: none) and
+     * {@code tlsFingerprint} (null: none) tell a client where the server's TLS port is and
+     * which certificate it presents there; both optional on the wire, sent together.
+     */
     record Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
-                   int maxFrame) implements ServerMessage {
+                   int maxFrame, int tlsPort, String tlsFingerprint) implements ServerMessage {
         public static final String TYPE = "welcome";
+
+        /** A {@code welcome} without TLS fields. */
+        public Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
+                       int maxFrame) {
+            this(id, nick, server, node, protocol, heartbeatMs, maxFrame, 0, null);
+        }
 
         public String type() {
             return TYPE;
@@ -27,6 +37,12 @@ public sealed interface ServerMessage extends Message
             g.writeNumberField("protocol", protocol);
             g.writeNumberField("heartbeat_ms", heartbeatMs);
             g.writeNumberField("max_frame", maxFrame);
+            if (tlsPort > 0) {
+                g.writeNumberField("tls_port", tlsPort);
+            }
+            if (tlsFingerprint != null) {
+                g.writeStringField("tls_fingerprint", tlsFingerprint);
+            }
         }
     }
 
