@@ -1,6 +1,7 @@
 package dev.chat.client;
 
 import dev.chat.client.net.ServerAddress;
+import dev.chat.client.tls.TlsClientSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,11 +19,12 @@ import java.util.Objects;
  * @param connectTimeout TCP connect timeout per attempt
  * @param giveUpAfter how long to keep reconnecting before giving up (null: forever)
  * @param historyFile where the interactive input history is kept
+ * @param tls how to speak TLS and whom to trust ({@code --tls}), or null for plain TCP
  */
 public record ClientConfig(List<ServerAddress> servers, String nick, boolean nickChosen, List<String> rooms,
                            boolean trace, boolean json, String send, boolean follow, int udpPort,
                            Duration beaconInterval, Duration connectTimeout, Duration giveUpAfter,
-                           Path historyFile) {
+                           Path historyFile, TlsClientSettings tls) {
 
     /** Default TCP port of a server. */
     public static final int DEFAULT_PORT = 7420;
@@ -44,15 +46,29 @@ public record ClientConfig(List<ServerAddress> servers, String nick, boolean nic
         }
     }
 
+    /** A plain-TCP configuration (no {@code --tls}). */
+    public ClientConfig(List<ServerAddress> servers, String nick, boolean nickChosen, List<String> rooms,
+                        boolean trace, boolean json, String send, boolean follow, int udpPort,
+                        Duration beaconInterval, Duration connectTimeout, Duration giveUpAfter, Path historyFile) {
+        this(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, beaconInterval, connectTimeout,
+                giveUpAfter, historyFile, null);
+    }
+
     /** The same configuration with another server list (after discovery). */
     public ClientConfig withServers(List<ServerAddress> list, int udp) {
         return new ClientConfig(list, nick, nickChosen, rooms, trace, json, send, follow, udp, beaconInterval,
-                connectTimeout, giveUpAfter, historyFile);
+                connectTimeout, giveUpAfter, historyFile, tls);
     }
 
     /** The same configuration with a give-up time for reconnecting. */
     public ClientConfig withGiveUpAfter(Duration d) {
         return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, beaconInterval,
-                connectTimeout, d, historyFile);
+                connectTimeout, d, historyFile, tls);
+    }
+
+    /** The same configuration with TLS settings (null: plain TCP). */
+    public ClientConfig withTls(TlsClientSettings settings) {
+        return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, beaconInterval,
+                connectTimeout, giveUpAfter, historyFile, settings);
     }
 }
