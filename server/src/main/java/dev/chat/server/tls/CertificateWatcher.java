@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,7 @@ public final class CertificateWatcher {
         timer = vertx.setPeriodic(interval.toMillis(), id -> check());
     }
 
-    /** Stops checking. */
+    /** Stops checking; idempotent. */
     public void stop() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
@@ -66,8 +67,15 @@ public final class CertificateWatcher {
         if (busy) {
             return Future.succeededFuture();
         }
+        Future<byte[]> read;
+        try {
+            read = digest();
+        } catch (RejectedExecutionException e) {
+            stop(); // Vert.x is closing
+            return Future.succeededFuture();
+        }
         busy = true;
-        return digest().compose(d -> {
+        return read.compose(d -> {
             if (Arrays.equals(d, inUse)) {
                 candidate = null;
                 return Future.<Void>succeededFuture();

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * NetServer s = vertx.createNetServer(tls.applyTo(new NetServerOptions().setPort(p), failures));
  * s.exceptionHandler(failures);                            // before listen
  * tls.onReload(s::updateSSLOptions);                       // new connections get the new certificate
- * tls.watch(vertx);                                        // polls --tls-cert/--tls-key
+ * tls.watch(vertx);                                        // polls --tls-cert/--tls-key; tls.close() stops it
  * tls.fingerprint();                                       // READY, /health, welcome, announcements
  * }</pre>
  * The same for an {@code HttpServer} ({@code HttpServerOptions} is a {@code NetServerOptions}).
@@ -158,6 +158,13 @@ public final class ServerTls {
                 this::replace);
         watcher.start();
         return watcher;
+    }
+
+    /** Stops watching the PEM files (call it from the owner's {@code stop()}, before Vert.x closes). */
+    public synchronized void close() {
+        if (watcher != null) {
+            watcher.stop();
+        }
     }
 
     /**

@@ -49,9 +49,13 @@ class TlsListenerTest {
     Path dir;
 
     private Vertx vertx;
+    private ServerTls tls;
 
     @AfterEach
     void close() {
+        if (tls != null) {
+            tls.close();
+        }
         if (vertx != null) {
             vertx.close().await();
         }
@@ -62,7 +66,7 @@ class TlsListenerTest {
 
     private Listener start(TlsSettings settings, boolean openSsl) throws Exception {
         vertx = Vertx.vertx();
-        ServerTls tls = ServerTls.load(settings, openSsl);
+        tls = ServerTls.load(settings, openSsl);
         HandshakeFailures failures = tls.handshakeFailures("tls");
         NetServer server = vertx.createNetServer(tls.applyTo(new NetServerOptions().setHost("127.0.0.1").setPort(0),
                 failures));
