@@ -35,9 +35,10 @@ if [ "$(docker image inspect -f '{{index .Config.Labels "dev.chat.base-key"}}' "
     exit 0
 fi
 
-# Hazelcast wants java.se (the launcher adds it) and jdk.management; Netty wants jdk.unsupported.
+# Hazelcast wants java.se (the launcher adds it) and jdk.management; Netty wants jdk.unsupported;
+# TLS wants jdk.crypto.ec (ECDSA keys and ECDHE in the JDK; a provider jdeps cannot see).
 found="$("$jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$@" 2>/dev/null || true)"
-modules="$(printf '%s\n' java.se jdk.unsupported jdk.management jdk.net ${found//,/ } | sort -u | paste -sd, -)"
+modules="$(printf '%s\n' java.se jdk.unsupported jdk.management jdk.net jdk.crypto.ec ${found//,/ } | sort -u | paste -sd, -)"
 
 root="$work/rootfs"
 rm -rf "$work"

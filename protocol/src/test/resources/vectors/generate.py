@@ -147,6 +147,11 @@ case('client-duplicate-field', 'client', 'join', '{"type":"join","room":"first",
 case('server-welcome', 'server', 'welcome',
      '{"type":"welcome","id":1,"nick":"alice","server":"chat-1","node":"n-7f3a","protocol":1,'
      '"heartbeat_ms":30000,"max_frame":65536}', id='1', canonical='same', note='The answer to hello.')
+case('server-welcome-tls', 'server', 'welcome',
+     '{"type":"welcome","id":1,"nick":"alice","server":"chat-1","node":"n-7f3a","protocol":1,'
+     '"heartbeat_ms":30000,"max_frame":65536,"tls_port":7443,'
+     '"tls_fingerprint":"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"}', id='1', canonical='same',
+     note='welcome from a server with a TLS port: its port and certificate fingerprint.')
 case('server-joined', 'server', 'joined',
      '{"type":"joined","id":2,"room":"general","members":["alice","bob"],"last_seq":41}', id='2',
      canonical='same', note='The answer to join: members include the joiner.')
@@ -236,6 +241,10 @@ case('beacon-server-online', 'beacon', 'beacon',
      canonical='{"type":"beacon","role":"server","name":"chat-1","node":"n-7f3a","tcp_port":7420,"seq":3,'
                '"ts":1767225600000,"interval_ms":2000}',
      note='status online may be given; servers leave it out.')
+case('beacon-server-tls', 'beacon', 'beacon',
+     '{"type":"beacon","role":"server","name":"chat-1","node":"n-7f3a","tcp_port":7420,"seq":3,'
+     '"ts":1767225600000,"interval_ms":2000,"tls_port":7443,"tls_fingerprint":"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"}',
+     canonical='same', note='An announcement of a server with a TLS port: its port and certificate fingerprint.')
 case('beacon-server-offline', 'beacon', 'beacon',
      '{"type":"beacon","role":"server","name":"chat-1","node":"n-7f3a","tcp_port":7420,"status":"offline",'
      '"seq":4,"ts":1767225602000,"interval_ms":2000}', canonical='same',
@@ -433,6 +442,13 @@ case('invalid-beacon-server-port-0', 'beacon', 'error invalid',
 case('invalid-beacon-server-status-away', 'beacon', 'error invalid',
      '{"type":"beacon","role":"server","name":"chat-1","node":"n","tcp_port":7420,"status":"away","seq":1,'
      '"ts":1,"interval_ms":1000}', note='A server status is online or offline.')
+case('invalid-beacon-server-tls-fingerprint', 'beacon', 'error invalid',
+     '{"type":"beacon","role":"server","name":"chat-1","node":"n","tcp_port":7420,"seq":1,"ts":1,'
+     '"interval_ms":1000,"tls_port":7443,"tls_fingerprint":"md5:00"}',
+     note='tls_fingerprint is SHA256: and 43 Base64 characters.')
+case('invalid-server-welcome-tls-port-0', 'server', 'error invalid',
+     '{"type":"welcome","id":1,"nick":"alice","server":"chat-1","node":"n-7f3a","protocol":1,'
+     '"heartbeat_ms":30000,"max_frame":65536,"tls_port":0}', id='1', note='tls_port is 1 to 65535 when present.')
 case('invalid-beacon-missing-seq', 'beacon', 'error invalid',
      '{"type":"beacon","role":"client","nick":"alice","status":"online","ts":1,"interval_ms":1000}',
      note='seq is required.')

@@ -6,12 +6,17 @@ import dev.chat.client.net.FrameTracer;
 import dev.chat.client.net.ServerAddress;
 import dev.chat.client.script.ScriptMode;
 import dev.chat.client.text.TerminalText;
+import dev.chat.client.tls.DiscoveredRoute;
+import dev.chat.client.tls.KnownServers;
+import dev.chat.client.tls.TlsClientSettings;
 import dev.chat.client.ui.InteractiveUi;
+import dev.chat.protocol.CertificateFingerprint;
 import dev.chat.protocol.Names;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +42,8 @@ import picocli.CommandLine.Spec;
             "With a terminal on stdin: interactive (type /help). Without one (a pipe, a file): each input line goes"
                     + " to the current room, received messages go to stdout one per line; it exits once every line"
                     + " it sent is acknowledged.",
-            "Exit codes: 0 ok, 1 error from the server, 2 usage, 3 could not connect, 143 stopped by SIGTERM.",
+            "Exit codes: 0 ok, 1 error from the server, 2 usage, 3 could not connect, 4 the server's TLS"
+                    + " certificate was refused (--tls; docs/TLS.md), 143 stopped by SIGTERM.",
             ""},
         footer = {"", "More: docs/CLIENT.md."})
 public final class ClientCommand implements Callable<Integer> {
@@ -125,6 +131,31 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--no-bell", description = "Interactive: no terminal bell on a mention or a direct message.")
     boolean noBell;
 
+    // ---- TLS (docs/TLS.md) ----
+
+    @Option(names = "--tls", description = "Connect with TLS (default port " + TlsClientSettings.DEFAULT_TLS_PORT
+            + "). The certificate must be signed by a CA the system trusts and name the host, or else match "
+            + "known_servers; a server never seen before is trusted on first use and remembered there.")
+    boolean tls;
+
+    @Option(names = "--tls-fingerprint", paramLabel = "SHA256:...",
+            description = "Accept only the certificate with this fingerprint (as the server prints it); no trust "
+                    + "store, no known_servers. Implies --tls.")
+    String tlsFingerprint;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "Trust the CA certificates in this PEM file instead of the system's. Implies --tls.")
+    Path tlsCa;
+
+    @Option(names = "--known-servers", paramLabel = "FILE",
+            description = "Certificates trusted on first use (default: $XDG_CONFIG_HOME/chat/known_servers, "
+                    + "else ~/.config/chat/known_servers).")
+    Path knownServers;
+
+    @Option(names = "--insecure", description = "With --tls: accept any certificate. Still encrypted, but anyone "
+            + "on the path can pose as the server and read everything. Warns on stderr.")
+    boolean insecure;
+
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
@@ -181,15 +212,20 @@ public final class ClientCommand implements Callable<Integer> {
                 err.println("chat client: discovered " + TerminalText.singleLine(chosen.name()) + " at "
                         + chosen.endpoint());
             }
-            List<ServerAddress> order = new ArrayList<>();
-            order.add(new ServerAddress(chosen.address().getHostAddress(), chosen.tcpPort()));
-            for (DiscoveredServer s : found) {
-                if (s != chosen) {
-                    order.add(new ServerAddress(s.address().getHostAddress(), s.tcpPort()));
-                }
+            DiscoveredRoute route = DiscoveredRoute.of(chosen, found, tlsRequested());
+            if (route.servers().isEmpty()) {
+                err.println("chat client: " + TerminalText.singleLine(chosen.name()) + " announces no TLS port; "
+                        + "connect without --tls, or give its address with --server");
+                return ExitCode.CONNECT;
             }
             boolean udpGiven = spec.commandLine().getParseResult().hasMatchedOption("--udp-port");
-            config = config.withServers(order, udpGiven ? udpPort : chosen.udpPort());
+            config = config.withServers(route.servers(), udpGiven ? udpPort : chosen.udpPort())
+                    .withTls(route.tls() ? tlsSettings().withAnnounced(route.fingerprints()) : null);
+        }
+        if (config.tls() != null && config.tls().insecure()) {
+            err.println("chat client: WARNING: --insecure: the server's certificate is NOT checked; the connection is "
+                    + "encrypted but not authenticated, so anyone on the path can pose as the server and read and "
+                    + "change everything");
         }
         if (interactive) {
             return new InteractiveUi(config, err).run();
@@ -251,12 +287,44 @@ public final class ClientCommand implements Callable<Integer> {
         if (list && (send != null || follow)) {
             throw usage("--list only lists servers: drop --send and --follow");
         }
-        List<ServerAddress> targets = servers.isEmpty() ? List.of(new ServerAddress(host, port)) : servers;
+        TlsClientSettings tlsSettings = tlsSettings(); // checks the TLS options
+        int chatPort = tlsRequested() && !parsed.hasMatchedOption("--port") ? TlsClientSettings.DEFAULT_TLS_PORT : port;
+        List<ServerAddress> targets = servers.isEmpty() ? List.of(new ServerAddress(host, chatPort)) : servers;
         Path history = historyFile != null ? historyFile
                 : Path.of(System.getProperty("user.home"), ".chat_history");
         return new ClientConfig(targets, nick != null ? nick : DefaultNick.forCurrentUser(), nick != null,
                 List.copyOf(roomSet), trace, json, send, follow, udpPort, parsed.hasMatchedOption("--udp-port"),
-                beaconInterval, connectTimeout, null, history, logDir, !noBell, false);
+                beaconInterval, connectTimeout, null, history, logDir, !noBell, false)
+                .withTls(tlsRequested() ? tlsSettings : null);
+    }
+
+    /** Whether a TLS option was given ({@code --tls}, {@code --tls-fingerprint}, {@code --tls-ca}). */
+    private boolean tlsRequested() {
+        return tls || tlsFingerprint != null || tlsCa != null;
+    }
+
+    /** The TLS options, checked; used when TLS is requested or discovery finds a TLS server. */
+    private TlsClientSettings tlsSettings() {
+        if (insecure && !tlsRequested() && !discover) {
+            throw usage("--insecure only applies to TLS: add --tls");
+        }
+        if (insecure && tlsFingerprint != null) {
+            throw usage("--insecure and --tls-fingerprint contradict each other: pick one");
+        }
+        String pin = null;
+        if (tlsFingerprint != null) {
+            try {
+                pin = CertificateFingerprint.parse(tlsFingerprint);
+            } catch (IllegalArgumentException e) {
+                throw usage("--tls-fingerprint: " + e.getMessage());
+            }
+        }
+        if (tlsCa != null && !Files.isReadable(tlsCa)) {
+            throw usage("--tls-ca: cannot read " + tlsCa);
+        }
+        Path known = knownServers != null ? knownServers
+                : KnownServers.defaultFile(System.getenv(), System.getProperty("user.home"));
+        return new TlsClientSettings(insecure, pin, tlsCa, known, java.util.Map.of(), trace);
     }
 
     /** Whether stdin (not a terminal) already holds bytes: piped text that --send would drop. */

@@ -1,6 +1,7 @@
 package dev.chat.client;
 
 import dev.chat.client.net.ServerAddress;
+import dev.chat.client.tls.TlsClientSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,11 +25,13 @@ import java.util.Objects;
  * @param bell whether a mention or a direct message rings the terminal bell (interactive)
  * @param interactive a person at a terminal: the session never gives up, and a taken nick
  *        becomes {@code nick_}
+ * @param tls how to speak TLS and whom to trust ({@code --tls}), or null for plain TCP
  */
 public record ClientConfig(List<ServerAddress> servers, String nick, boolean nickChosen, List<String> rooms,
                            boolean trace, boolean json, String send, boolean follow, int udpPort,
                            boolean udpPortChosen, Duration beaconInterval, Duration connectTimeout,
-                           Duration giveUpAfter, Path historyFile, Path logDir, boolean bell, boolean interactive) {
+                           Duration giveUpAfter, Path historyFile, Path logDir, boolean bell, boolean interactive,
+                           TlsClientSettings tls) {
 
     /** Default TCP port of a server. */
     public static final int DEFAULT_PORT = 7420;
@@ -53,18 +56,24 @@ public record ClientConfig(List<ServerAddress> servers, String nick, boolean nic
     /** The same configuration with another server list and fallback UDP port (after discovery). */
     public ClientConfig withServers(List<ServerAddress> list, int udp) {
         return new ClientConfig(list, nick, nickChosen, rooms, trace, json, send, follow, udp, udpPortChosen,
-                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, interactive);
+                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, interactive, tls);
     }
 
     /** The same configuration with a give-up time for reconnecting. */
     public ClientConfig withGiveUpAfter(Duration d) {
         return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, udpPortChosen,
-                beaconInterval, connectTimeout, d, historyFile, logDir, bell, interactive);
+                beaconInterval, connectTimeout, d, historyFile, logDir, bell, interactive, tls);
     }
 
     /** The same configuration for a person at a terminal ({@code true}) or a script. */
     public ClientConfig withInteractive(boolean value) {
         return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, udpPortChosen,
-                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, value);
+                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, value, tls);
+    }
+
+    /** The same configuration with TLS settings (null: plain TCP). */
+    public ClientConfig withTls(TlsClientSettings settings) {
+        return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, udpPortChosen,
+                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, interactive, settings);
     }
 }

@@ -13,6 +13,11 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** No server could be reached (or none was discovered). */
     public static final int CONNECT = 3;
+    /**
+     * {@code --tls}: the server's certificate was refused (changed since it was remembered, not
+     * the pinned one, expired, or for another host name); not retried. docs/TLS.md.
+     */
+    public static final int UNTRUSTED = 4;
 
     private ExitCode() {
     }

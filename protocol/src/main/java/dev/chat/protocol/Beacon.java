@@ -42,9 +42,18 @@ public sealed interface Beacon extends Message permits Beacon.ClientBeacon, Beac
     /**
      * A server's announcement, for zero-config discovery. {@code status} is online, or offline
      * in the goodbye a server sends when it shuts down (then listeners forget it at once).
+     * {@code tlsPort} (0: none) and {@code tlsFingerprint} (null: none) announce the TLS port
+     * and its certificate's {@link CertificateFingerprint}; optional on the wire.
      */
-    record ServerBeacon(String name, String node, int tcpPort, String status, long seq, long ts, long intervalMs)
-            implements Beacon {
+    record ServerBeacon(String name, String node, int tcpPort, String status, long seq, long ts, long intervalMs,
+                        int tlsPort, String tlsFingerprint) implements Beacon {
+
+        /** An announcement without TLS fields. */
+        public ServerBeacon(String name, String node, int tcpPort, String status, long seq, long ts,
+                            long intervalMs) {
+            this(name, node, tcpPort, status, seq, ts, intervalMs, 0, null);
+        }
+
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("role", "server");
             g.writeStringField("name", name);
@@ -56,6 +65,12 @@ public sealed interface Beacon extends Message permits Beacon.ClientBeacon, Beac
             g.writeNumberField("seq", seq);
             g.writeNumberField("ts", ts);
             g.writeNumberField("interval_ms", intervalMs);
+            if (tlsPort > 0) {
+                g.writeNumberField("tls_port", tlsPort);
+            }
+            if (tlsFingerprint != null) {
+                g.writeStringField("tls_fingerprint", tlsFingerprint);
+            }
         }
     }
 }

@@ -40,6 +40,8 @@ public final class ErrorCode {
      * stack); the request may be retried, and the session stays usable.
      */
     public static final String INTERNAL = "internal";
+    /** A plaintext frame reached a TLS port; the connection is closed after this error (sent in plaintext). */
+    public static final String TLS_REQUIRED = "tls_required";
 
     private ErrorCode() {
     }

@@ -92,7 +92,7 @@ public final class MessageCodec {
                     f.string("node"), (int) f.integer("protocol", 0, Integer.MAX_VALUE),
                     f.integer("heartbeat_ms", 0, Long.MAX_VALUE),
                     (int) f.integer("max_frame", 1, Integer.MAX_VALUE),
-                    optionalInt(f.optionalInteger("udp_port", 0, 65535)))),
+                    optionalInt(f.optionalInteger("udp_port", 0, 65535)), tlsPort(f), tlsFingerprint(f))),
             Map.entry(Joined.TYPE, f -> new Joined(f.id(), f.string("room"), f.strings("members"),
                     f.integer("last_seq", 0, Long.MAX_VALUE))),
             Map.entry(Parted.TYPE, f -> new Parted(f.id(), f.string("room"))),
@@ -138,8 +138,22 @@ public final class MessageCodec {
             throw f.invalid("'name' must be 1 to 255 characters");
         }
         return new Beacon.ServerBeacon(name, f.string("node"), (int) f.integer("tcp_port", 1, 65535),
-                status == null ? Beacon.ONLINE : status, seq, ts, interval);
+                status == null ? Beacon.ONLINE : status, seq, ts, interval, tlsPort(f), tlsFingerprint(f));
     });
+
+    // Optional TLS fields of welcome and server announcements: absent means no TLS port.
+    private static int tlsPort(JsonFields f) throws InvalidMessageException {
+        Long port = f.optionalInteger("tls_port", 1, 65535);
+        return port == null ? 0 : port.intValue();
+    }
+
+    private static String tlsFingerprint(JsonFields f) throws InvalidMessageException {
+        String fp = f.optionalString("tls_fingerprint");
+        if (fp != null && !CertificateFingerprint.isValid(fp)) {
+            throw f.invalid("'tls_fingerprint' must be SHA256: and 43 Base64 characters");
+        }
+        return fp;
+    }
 
     private MessageCodec() {
     }

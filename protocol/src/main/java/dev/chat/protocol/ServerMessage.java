@@ -17,15 +17,29 @@ public sealed interface ServerMessage extends Message
      * @param udpPort the server's UDP port, where the client's presence beacons go; 0 when the
      *        server takes no beacons; null when the server does not say (then the client uses
      *        its own setting, 7421 by default)
+     * @param tlsPort the server's TLS port (0: none); sent together with {@code tlsFingerprint}
+     * @param tlsFingerprint the certificate the server presents there (null: none)
      */
     record Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
-                   int maxFrame, Integer udpPort) implements ServerMessage {
+                   int maxFrame, Integer udpPort, int tlsPort, String tlsFingerprint) implements ServerMessage {
         public static final String TYPE = "welcome";
 
-        /** A welcome that does not name the UDP port. */
+        /** A welcome that names neither the UDP port nor a TLS port. */
         public Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
                        int maxFrame) {
-            this(id, nick, server, node, protocol, heartbeatMs, maxFrame, null);
+            this(id, nick, server, node, protocol, heartbeatMs, maxFrame, null, 0, null);
+        }
+
+        /** A welcome that names the UDP port but no TLS port. */
+        public Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
+                       int maxFrame, Integer udpPort) {
+            this(id, nick, server, node, protocol, heartbeatMs, maxFrame, udpPort, 0, null);
+        }
+
+        /** A welcome that names a TLS port but not the UDP port. */
+        public Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
+                       int maxFrame, int tlsPort, String tlsFingerprint) {
+            this(id, nick, server, node, protocol, heartbeatMs, maxFrame, null, tlsPort, tlsFingerprint);
         }
 
         public String type() {
@@ -41,6 +55,12 @@ public sealed interface ServerMessage extends Message
             g.writeNumberField("max_frame", maxFrame);
             if (udpPort != null) {
                 g.writeNumberField("udp_port", udpPort);
+            }
+            if (tlsPort > 0) {
+                g.writeNumberField("tls_port", tlsPort);
+            }
+            if (tlsFingerprint != null) {
+                g.writeStringField("tls_fingerprint", tlsFingerprint);
             }
         }
     }

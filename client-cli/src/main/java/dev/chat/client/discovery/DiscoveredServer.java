@@ -9,9 +9,22 @@ import java.net.InetAddress;
  * @param tcpPort its chat port, from the announcement
  * @param udpPort the server's UDP port, where our beacons go: the port its announcements were sent to
  * @param lastHeardNanos {@link System#nanoTime()} of its latest announcement
+ * @param tlsPort its TLS chat port, from the announcement; 0: none announced
+ * @param tlsFingerprint the fingerprint of its TLS certificate, from the announcement; null: none
  */
 public record DiscoveredServer(String name, String node, InetAddress address, int tcpPort, int udpPort,
-                               long lastHeardNanos) {
+                               long lastHeardNanos, int tlsPort, String tlsFingerprint) {
+
+    /** A server that announced no TLS port. */
+    public DiscoveredServer(String name, String node, InetAddress address, int tcpPort, int udpPort,
+                            long lastHeardNanos) {
+        this(name, node, address, tcpPort, udpPort, lastHeardNanos, 0, null);
+    }
+
+    /** Whether it announced a TLS port and the fingerprint of its certificate. */
+    public boolean offersTls() {
+        return tlsPort > 0 && tlsFingerprint != null;
+    }
 
     /** {@code address:tcp_port}, as {@code --server} takes it. */
     public String endpoint() {

@@ -149,7 +149,7 @@ public final class Discovery {
         // Announcements go to the server's UDP port (the port we listen on), but leave from a
         // socket of their own: our beacons go to the port they were sent to, not the source port.
         found.put(sb.node(), new DiscoveredServer(sb.name(), sb.node(), address, sb.tcpPort(), port,
-                System.nanoTime()));
+                System.nanoTime(), sb.tlsPort(), sb.tlsFingerprint()));
     }
 
     private static boolean hasIpv4(NetworkInterface nif) {

@@ -75,6 +75,19 @@ public final class Connection implements AutoCloseable {
      */
     public static Connection open(ServerAddress address, Duration timeout, FrameTracer tracer, Listener listener)
             throws IOException {
+        return open(address, timeout, tracer, listener, null);
+    }
+
+    /**
+     * Connects, puts {@code layer} (TLS) over the TCP connection, and starts the reader and
+     * writer threads.
+     *
+     * @param layer set up before any frame is sent (within {@code timeout} too); null: plain TCP
+     * @throws IOException when the server cannot be reached or the layer fails
+     *         ({@link UntrustedServerException} when the server's identity is refused)
+     */
+    public static Connection open(ServerAddress address, Duration timeout, FrameTracer tracer, Listener listener,
+                                  SocketLayer layer) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -83,6 +96,9 @@ public final class Connection implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
+        }
+        if (layer != null) {
+            socket = layer.wrap(socket, address, timeout); // closes the socket when it fails
         }
         Connection c = new Connection(address, socket, tracer, listener);
         Thread reader = new Thread(c::readLoop, "chat-reader " + address);
@@ -199,23 +215,36 @@ public final class Connection implements AutoCloseable {
         FrameDecoder decoder = new FrameDecoder(MAX_INBOUND_FRAME);
         byte[] buf = new byte[64 * 1024];
         String reason = "server closed the connection";
+        boolean heard = false;
         try {
             InputStream in = socket.getInputStream();
             while (!closed.get()) {
                 int n = in.read(buf);
                 if (n < 0) {
+                    if (!heard && !(socket instanceof javax.net.ssl.SSLSocket)) {
+                        reason = "server closed the connection without a word (a TLS port? then connect with --tls)";
+                    }
                     break;
                 }
+                heard = true;
                 decoder.feed(buf, 0, n, this::onFrame);
             }
         } catch (SocketTimeoutException e) {
             reason = "server silent for too long";
         } catch (FrameTooLargeException e) {
-            reason = "server sent an oversized frame: " + e.getMessage();
+            reason = looksLikeTls(e.declaredLength())
+                    ? "the server answered with TLS: this is a TLS port (connect with --tls)"
+                    : "server sent an oversized frame: " + e.getMessage();
         } catch (IOException e) {
             reason = "connection lost: " + e.getMessage();
         }
         close(reason);
+    }
+
+    // A TLS record header (content type 20-23, version 3.x) read as a frame length.
+    private static boolean looksLikeTls(long declaredLength) {
+        int type = (int) (declaredLength >>> 24);
+        return type >= 0x14 && type <= 0x17 && ((declaredLength >>> 16) & 0xff) == 0x03;
     }
 
     private void onFrame(byte[] payload) {

@@ -6,7 +6,10 @@ import dev.chat.client.ExitCode;
 import dev.chat.client.net.Connection;
 import dev.chat.client.net.FrameTracer;
 import dev.chat.client.net.ServerAddress;
+import dev.chat.client.net.SocketLayer;
+import dev.chat.client.net.UntrustedServerException;
 import dev.chat.client.presence.BeaconSender;
+import dev.chat.client.tls.TlsConnector;
 import dev.chat.protocol.Beacon;
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ErrorCode;
@@ -79,6 +82,10 @@ public final class Session implements AutoCloseable {
     private record Refused(ServerError error) implements Attempt {
     }
 
+    /** {@code --tls}: the server's certificate was refused; not retried. */
+    private record Untrusted(String reason) implements Attempt {
+    }
+
     private final ClientConfig config;
     private final SessionListener listener;
     private final FrameTracer tracer;
@@ -91,6 +98,7 @@ public final class Session implements AutoCloseable {
     private final CompletableFuture<Integer> failed = new CompletableFuture<>();
     private final Object signal = new Object();
     private BeaconSender beacons;
+    private SocketLayer tls;                  // --tls, else null
     private volatile Connection current;      // the connection in use (being set up, or established)
     private volatile boolean established;     // current is registered and caught up
     private volatile boolean closing;
@@ -165,12 +173,20 @@ public final class Session implements AutoCloseable {
     /**
      * Connects, registers and joins the configured rooms, then keeps the session alive in the
      * background. Returns {@link ExitCode#OK}, {@link ExitCode#CONNECT} when no server could be
-     * reached, or {@link ExitCode#SERVER_ERROR} when a server refused us; the reason went to
+     * reached, {@link ExitCode#SERVER_ERROR} when a server refused us, or
+     * {@link ExitCode#UNTRUSTED} when a server's TLS certificate was refused; the reason went to
      * {@link SessionListener#onStatus} / {@link SessionListener#onServerError}.
      */
     public int start() {
         startBeacons();
+        if (!startTls()) {
+            return ExitCode.USAGE;
+        }
         Attempt a = attempt(true);
+        if (a instanceof Untrusted u) {
+            listener.onStatus(u.reason());
+            return ExitCode.UNTRUSTED;
+        }
         if (a instanceof Refused r) {
             listener.onServerError(r.error().error());
             return ExitCode.SERVER_ERROR;
@@ -191,7 +207,24 @@ public final class Session implements AutoCloseable {
      */
     public void startInBackground() {
         startBeacons();
+        if (!startTls()) {
+            failed.complete(ExitCode.USAGE);
+            return;
+        }
         startSupervisor(true);
+    }
+
+    /** Prepares the TLS connector when {@code --tls} was asked for; false (said why) if it cannot. */
+    private boolean startTls() {
+        if (config.tls() != null) {
+            try {
+                tls = new TlsConnector(config.tls(), listener::onStatus);
+            } catch (IOException e) {
+                listener.onStatus(e.getMessage());
+                return false;
+            }
+        }
+        return true;
     }
 
     private void startBeacons() {
@@ -330,7 +363,9 @@ public final class Session implements AutoCloseable {
             ServerAddress address = servers.get(index);
             Connection c;
             try {
-                c = Connection.open(address, config.connectTimeout(), tracer, new Handler());
+                c = Connection.open(address, config.connectTimeout(), tracer, new Handler(), tls);
+            } catch (UntrustedServerException e) {
+                return new Untrusted(e.getMessage()); // a refused identity is not worth another server's try
             } catch (IOException e) {
                 problems.add(address + ": " + describe(e));
                 continue;
@@ -567,6 +602,11 @@ public final class Session implements AutoCloseable {
                 if (!first) {
                     listener.onStatus("reconnected to " + ok.connection().address() + " as " + state.nick());
                 }
+                return;
+            }
+            if (a instanceof Untrusted u) {
+                listener.onStatus("giving up: " + u.reason());
+                failed.complete(ExitCode.UNTRUSTED);
                 return;
             }
             String why = a instanceof Refused r
