@@ -45,7 +45,7 @@ public record IrcLine(Map<String, String> tags, String source, String command, L
 
     public IrcLine {
         Objects.requireNonNull(command, "command");
-        if (command.isEmpty() || !isToken(command)) {
+        if (command.isEmpty() || !isToken(command) || command.charAt(0) == '@' || command.charAt(0) == ':') {
             throw new IllegalArgumentException("bad command '" + command + "'");
         }
         tags = tags == null || tags.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tags));
@@ -133,6 +133,9 @@ public record IrcLine(Map<String, String> tags, String source, String command, L
             throw new MalformedLineException("the line has no command");
         }
         String command = line.substring(i, end);
+        if (command.charAt(0) == '@' || command.charAt(0) == ':') {
+            throw new MalformedLineException("the line has no command");
+        }
         i = skipSpaces(line, end);
         List<String> params = new ArrayList<>(4);
         boolean trailing = false;
