@@ -219,20 +219,16 @@ final class ChannelCommands {
             text = text.substring(0, Character.isLowSurrogate(text.charAt(s.info().topicLength()))
                     ? s.info().topicLength() - 1 : s.info().topicLength());
         }
-        r.hold();
-        s.core().setTopic(room, text, result -> {
-            try {
-                switch (result) {
-                    case OK -> { } // the core tells every member, this one too (IrcSession.onTopic)
-                    case NOT_IN_ROOM -> r.add(s.replies().std(Numeric.ERR_NOTONCHANNEL, "#" + room));
-                    case NOT_ALLOWED -> r.add(s.replies().std(Numeric.ERR_CHANOPRIVSNEEDED, "#" + room));
-                    case UNSUPPORTED -> r.add(s.replies().because(Numeric.ERR_CHANOPRIVSNEEDED,
-                            "topics cannot be set on this server yet", "#" + room));
-                }
-            } finally {
-                r.release();
+        Response.Slot slot = r.open();
+        s.core().setTopic(room, text, result -> r.complete(slot, () -> {
+            switch (result) {
+                case OK -> { } // the core tells every member, this one too (IrcSession.onTopic)
+                case NOT_IN_ROOM -> r.add(s.replies().std(Numeric.ERR_NOTONCHANNEL, "#" + room));
+                case NOT_ALLOWED -> r.add(s.replies().std(Numeric.ERR_CHANOPRIVSNEEDED, "#" + room));
+                case UNSUPPORTED -> r.add(s.replies().because(Numeric.ERR_CHANOPRIVSNEEDED,
+                        "topics cannot be set on this server yet", "#" + room));
             }
-        });
+        }));
     }
 
     private void topicLines(String room, IrcHooks.Topic topic, Response r) {

@@ -330,14 +330,8 @@ public final class IrcSession implements IrcLineReader.Sink {
     /** Sends a request; {@code then} runs with its reply. The response is held until then. */
     void call(Request request, Response r, Consumer<ServerMessage> then) {
         Long id = ++nextId;
-        r.hold();
-        pending.put(id, reply -> {
-            try {
-                then.accept(reply);
-            } finally {
-                r.release();
-            }
-        });
+        Response.Slot slot = r.open();
+        pending.put(id, reply -> r.complete(slot, () -> then.accept(reply)));
         core.send(request.withId(id));
     }
 

@@ -30,6 +30,7 @@ final class MessageCommands {
         final String text;
         final String command;
         final Response response;
+        final Response.Slot slot;
         boolean ok;
         boolean echoed;
 
@@ -38,6 +39,7 @@ final class MessageCommands {
             this.text = text;
             this.command = command;
             this.response = response;
+            this.slot = response.open();
         }
     }
 
@@ -173,17 +175,16 @@ final class MessageCommands {
     private SayWait awaitEcho(String room, String text, String command, Response r) {
         if (awaitingEcho.size() >= MAX_AWAITING_ECHO) {
             SayWait oldest = awaitingEcho.poll();
-            oldest.response.release(); // its echo never came: answer without it
+            oldest.response.close(oldest.slot); // its echo never came: answer without it
         }
         SayWait w = new SayWait(room, text, command, r);
-        r.hold();
         awaitingEcho.add(w);
         return w;
     }
 
     private void done(SayWait w) {
         if (awaitingEcho.remove(w)) {
-            w.response.release();
+            w.response.close(w.slot);
         }
     }
 
@@ -206,7 +207,8 @@ final class MessageCommands {
             return;
         }
         match.echoed = true;
-        match.response.addAll(s.renderer().message(m, s.caps(), match.command, null));
+        SayWait w = match;
+        w.response.into(w.slot, () -> w.response.addAll(s.renderer().message(m, s.caps(), w.command, null)));
         if (match.ok) {
             done(match);
         }

@@ -77,17 +77,13 @@ final class QueryCommands {
             r.add(whoLine("*", s.nick(), s.registration().realname(), s.info().serverName(), ""));
             r.add(s.replies().std(Numeric.RPL_ENDOFWHO, mask));
         } else if (Names.isValidNick(mask)) {
-            r.hold();
-            s.core().lookupUser(mask, u -> {
-                try {
-                    if (u != null) {
-                        r.add(whoLine("*", u.nick(), u.realname(), u.server(), ""));
-                    }
-                    r.add(s.replies().std(Numeric.RPL_ENDOFWHO, mask));
-                } finally {
-                    r.release();
+            Response.Slot slot = r.open();
+            s.core().lookupUser(mask, u -> r.complete(slot, () -> {
+                if (u != null) {
+                    r.add(whoLine("*", u.nick(), u.realname(), u.server(), ""));
                 }
-            });
+                r.add(s.replies().std(Numeric.RPL_ENDOFWHO, mask));
+            }));
         } else {
             r.add(s.replies().std(Numeric.RPL_ENDOFWHO, mask)); // masks with wildcards are not searched
         }
@@ -96,7 +92,8 @@ final class QueryCommands {
     /** {@code 352 client channel user host server nick H|G[prefix] :0 realname}. */
     private IrcLine whoLine(String channel, String nick, String realname, String server, String prefix) {
         String away = s.isMe(nick) ? s.away() : s.core().awayMessage(nick);
-        String real = realname != null ? realname : s.core().realname(nick);
+        String real = realname != null ? realname
+                : s.isMe(nick) ? s.registration().realname() : s.core().realname(nick);
         return s.replies().num(Numeric.RPL_WHOREPLY, channel, nick, s.info().userHost(), server, nick,
                 (away == null ? "H" : "G") + prefix, "0 " + (real == null || real.isEmpty() ? nick : real));
     }
@@ -110,19 +107,15 @@ final class QueryCommands {
             whoisLines(new IrcHooks.UserInfo(s.nick(), s.registration().realname(), s.info().serverName(),
                     List.copyOf(s.joined)), s.away(), s.registration().account(), r);
         } else {
-            r.hold();
-            s.core().lookupUser(target, u -> {
-                try {
-                    if (u == null) {
-                        r.add(s.replies().std(Numeric.ERR_NOSUCHNICK, target));
-                        r.add(s.replies().std(Numeric.RPL_ENDOFWHOIS, target));
-                    } else {
-                        whoisLines(u, s.core().awayMessage(u.nick()), s.core().account(u.nick()), r);
-                    }
-                } finally {
-                    r.release();
+            Response.Slot slot = r.open();
+            s.core().lookupUser(target, u -> r.complete(slot, () -> {
+                if (u == null) {
+                    r.add(s.replies().std(Numeric.ERR_NOSUCHNICK, target));
+                    r.add(s.replies().std(Numeric.RPL_ENDOFWHOIS, target));
+                } else {
+                    whoisLines(u, s.core().awayMessage(u.nick()), s.core().account(u.nick()), r);
                 }
-            });
+            }));
         }
     }
 
@@ -200,14 +193,10 @@ final class QueryCommands {
     private void lookupAll(List<String> nicks, Response r, Consumer<Map<String, IrcHooks.UserInfo>> done) {
         Map<String, IrcHooks.UserInfo> found = new HashMap<>();
         int[] left = {nicks.size()};
-        r.hold();
+        Response.Slot slot = r.open();
         Runnable finish = () -> {
             if (--left[0] == 0) {
-                try {
-                    done.accept(found);
-                } finally {
-                    r.release();
-                }
+                r.complete(slot, () -> done.accept(found));
             }
         };
         left[0]++; // one for the loop itself, so that synchronous answers do not finish early

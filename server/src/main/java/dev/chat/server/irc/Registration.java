@@ -316,22 +316,18 @@ final class Registration {
             r.add(s.replies().because(Numeric.ERR_SASLFAIL, "PLAIN expects base64 of authzid NUL authcid NUL password"));
             return;
         }
-        r.hold();
-        s.core().authenticatePlain(parts[0], parts[1], parts[2], name -> {
-            try {
-                if (name == null) {
-                    r.add(s.replies().std(Numeric.ERR_SASLFAIL));
-                } else {
-                    account = name;
-                    String who = s.registered() ? s.nick() : desiredNick == null ? "*" : desiredNick;
-                    r.add(s.replies().num(Numeric.RPL_LOGGEDIN, s.info().mask(who), name,
-                            "You are now logged in as " + name));
-                    r.add(s.replies().std(Numeric.RPL_SASLSUCCESS));
-                }
-            } finally {
-                r.release();
+        Response.Slot slot = r.open();
+        s.core().authenticatePlain(parts[0], parts[1], parts[2], name -> r.complete(slot, () -> {
+            if (name == null) {
+                r.add(s.replies().std(Numeric.ERR_SASLFAIL));
+            } else {
+                account = name;
+                String who = s.registered() ? s.nick() : desiredNick == null ? "*" : desiredNick;
+                r.add(s.replies().num(Numeric.RPL_LOGGEDIN, s.info().mask(who), name,
+                        "You are now logged in as " + name));
+                r.add(s.replies().std(Numeric.RPL_SASLSUCCESS));
             }
-        });
+        }));
     }
 
     private void resetSasl() {

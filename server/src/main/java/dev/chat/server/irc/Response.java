@@ -7,26 +7,40 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The answer to one client command, which may take several core round trips. Without a label
- * its lines go out as they come. With a {@code label} (IRCv3 "Labeled Responses") they are held
- * until the command is done, then sent as the spec asks: nothing becomes {@code ACK}, one line
- * carries the label, a response that is one batch carries it on the batch's start, anything
- * else is wrapped in a {@code labeled-response} batch.
+ * The answer to one client command, which may take several core round trips.
  *
- * <p>A command holds its response while work is outstanding ({@link #hold}, {@link #release});
- * the last release finishes it.
+ * <p>Order: lines come out in the order the command asked for them, not the order the core
+ * answered. Each piece of outstanding work (a request to the core, a hook callback) gets a
+ * {@link Slot} in line; lines added while that work's continuation runs go into its slot, lines
+ * added directly go after every slot opened so far, and a slot's lines go out once every slot
+ * before it is done. So {@code PART #a,#bad!} answers {@code #a} first even though {@code #bad!}
+ * is refused at once.
+ *
+ * <p>Label: without one, lines go out as soon as their turn comes. With a {@code label} (IRCv3
+ * "Labeled Responses") they are held until the command is done, then sent as the spec asks:
+ * nothing becomes {@code ACK}, one line carries the label, a response that is one batch carries
+ * it on the batch's start, anything else is wrapped in a {@code labeled-response} batch.
  */
 final class Response {
+
+    /** A place in line for the lines of one piece of outstanding work. */
+    static final class Slot {
+        private final List<IrcLine> lines = new ArrayList<>(2);
+        private boolean done;
+    }
+
     private final IrcSession session;
     private final String label;
-    private final List<IrcLine> lines;
+    private final List<IrcLine> labeled;
+    private final List<Slot> slots = new ArrayList<>(2);
+    private Slot current;
     private int holds;
     private boolean finished;
 
     Response(IrcSession session, String label) {
         this.session = session;
         this.label = label;
-        this.lines = label == null ? null : new ArrayList<>(4);
+        this.labeled = label == null ? null : new ArrayList<>(4);
     }
 
     boolean labeled() {
@@ -35,17 +49,72 @@ final class Response {
 
     void add(IrcLine line) {
         if (finished) {
-            session.write(line); // a late line (after a forced finish): still delivered, unlabeled
-        } else if (label == null) {
-            session.write(line);
+            session.write(line); // late (after a forced finish): still delivered, unlabeled
+        } else if (current != null) {
+            current.lines.add(line);
+        } else if (slots.isEmpty()) {
+            emit(line);
         } else {
-            lines.add(line);
+            Slot tail = slots.get(slots.size() - 1);
+            if (!tail.done) {
+                tail = new Slot();
+                tail.done = true;
+                slots.add(tail);
+            }
+            tail.lines.add(line);
         }
     }
 
     void addAll(List<IrcLine> more) {
         for (IrcLine l : more) {
             add(l);
+        }
+    }
+
+    /** Opens a slot for work that will answer later; the response is held until {@link #close}. */
+    Slot open() {
+        hold();
+        Slot slot = new Slot();
+        int at = current == null ? -1 : slots.indexOf(current);
+        if (at >= 0) {
+            slots.add(at + 1, slot); // work started by a continuation answers right after it
+        } else {
+            slots.add(slot);
+        }
+        return slot;
+    }
+
+    /** Runs {@code work}, whose added lines go into {@code slot}. */
+    void into(Slot slot, Runnable work) {
+        Slot outer = current;
+        current = slot;
+        try {
+            work.run();
+        } finally {
+            current = outer;
+        }
+    }
+
+    /** The slot's work is done: its lines may go once the slots before it are done too. */
+    void close(Slot slot) {
+        if (slot.done) {
+            return;
+        }
+        slot.done = true;
+        while (!slots.isEmpty() && slots.get(0).done) {
+            for (IrcLine l : slots.remove(0).lines) {
+                emit(l);
+            }
+        }
+        release();
+    }
+
+    /** {@link #into} then {@link #close}: for a callback that completes its work. */
+    void complete(Slot slot, Runnable work) {
+        try {
+            into(slot, work);
+        } finally {
+            close(slot);
         }
     }
 
@@ -59,10 +128,11 @@ final class Response {
         }
     }
 
-    /** Sends what there is now, even though work is outstanding (used when giving up on it). */
-    void finishNow() {
-        if (!finished) {
-            finish();
+    private void emit(IrcLine line) {
+        if (label == null || finished) {
+            session.write(line);
+        } else {
+            labeled.add(line);
         }
     }
 
@@ -72,28 +142,26 @@ final class Response {
             return;
         }
         Map<String, String> tag = Map.of("label", label);
-        if (lines.isEmpty()) {
-            session.write(new IrcLine(tag, session.replies().server(), "ACK", List.of(), false));
-        } else if (lines.size() == 1) {
-            session.write(lines.get(0).withTagsFirst(tag));
-        } else if (isOneBatch(lines)) {
-            session.write(lines.get(0).withTagsFirst(tag));
-            for (int i = 1; i < lines.size(); i++) {
-                session.write(lines.get(i));
+        String server = session.replies().server();
+        if (labeled.isEmpty()) {
+            session.write(new IrcLine(tag, server, "ACK", List.of(), false));
+        } else if (labeled.size() == 1 || isOneBatch(labeled)) {
+            session.write(labeled.get(0).withTagsFirst(tag));
+            for (int i = 1; i < labeled.size(); i++) {
+                session.write(labeled.get(i));
             }
         } else {
             String ref = session.nextBatchRef();
-            session.write(new IrcLine(tag, session.replies().server(), "BATCH", List.of("+" + ref, "labeled-response"),
-                    false));
-            for (IrcLine l : lines) {
+            session.write(new IrcLine(tag, server, "BATCH", List.of("+" + ref, "labeled-response"), false));
+            for (IrcLine l : labeled) {
                 session.write(l.tag("batch") == null ? l.withTagsFirst(Map.of("batch", ref)) : l);
             }
-            session.write(IrcLine.of(session.replies().server(), "BATCH", "-" + ref));
+            session.write(IrcLine.of(server, "BATCH", "-" + ref));
         }
-        lines.clear();
+        labeled.clear();
     }
 
-    /** The lines are {@code BATCH +r ...}, lines inside r, {@code BATCH -r}: one logical message. */
+    /** The lines are {@code BATCH +r ...}, lines inside r (or nested in it), {@code BATCH -r}. */
     static boolean isOneBatch(List<IrcLine> lines) {
         IrcLine first = lines.get(0);
         IrcLine last = lines.get(lines.size() - 1);

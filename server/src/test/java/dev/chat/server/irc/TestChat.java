@@ -31,6 +31,8 @@ import java.util.function.Consumer;
 final class TestChat {
 
     final ChatHub hub;
+    /** {@link IrcServerInfo#forTests()} with the config's limits. */
+    final IrcServerInfo info;
     long now = 1_767_225_600_000L;
     boolean repliesBeforeEvents;
     /** Every render cache made for a delivery, in order. */
@@ -49,6 +51,10 @@ final class TestChat {
     }
 
     TestChat(ServerConfig config) {
+        IrcServerInfo t = IrcServerInfo.forTests();
+        info = new IrcServerInfo(t.serverName(), t.network(), t.version(), t.created(), t.motd(), t.userHost(),
+                config.maxRoomsPerSession(), t.topicLength(), t.awayLength(), t.userModes(), t.channelModes(),
+                t.historyMax(), t.multilineMaxBytes(), t.multilineMaxLines(), t.framedPort(), t.ircPort());
         hub = new ChatHub(config, "n-test", new InMemoryHistory(config.historyLimit()), this::delivered, () -> now);
     }
 
@@ -123,7 +129,7 @@ final class TestChat {
     }
 
     Irc irc() {
-        return irc(IrcServerInfo.forTests());
+        return irc(info);
     }
 
     /** A registered IRC client ({@code CAP LS 302}, the capabilities, {@code NICK}, {@code USER}, {@code CAP END}). */
