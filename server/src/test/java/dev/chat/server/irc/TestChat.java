@@ -106,9 +106,17 @@ final class TestChat {
 
     private void request(Recipient who, ClientMessage m, Consumer<ServerMessage> replyTo) {
         queue.add(() -> {
-            ServerMessage reply = m instanceof ClientMessage.Quit ? null : hub.handle(who, m);
-            if (m instanceof ClientMessage.Quit) {
+            // ping, pong and quit are the listener's, not the hub's (as in the framed listener's command table)
+            ServerMessage reply;
+            if (m instanceof dev.chat.protocol.Ping p) {
+                reply = new dev.chat.protocol.Pong(p.id());
+            } else if (m instanceof dev.chat.protocol.Pong) {
+                reply = null;
+            } else if (m instanceof ClientMessage.Quit) {
                 hub.disconnected(who);
+                reply = null;
+            } else {
+                reply = hub.handle(who, m);
             }
             if (reply == null || (reply instanceof ServerMessage.Ok && m.id() == null)) {
                 return;
