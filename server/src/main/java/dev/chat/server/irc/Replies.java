@@ -26,7 +26,9 @@ final class Replies {
     IrcLine num(Numeric n, String... params) {
         List<String> p = new ArrayList<>(params.length + 1);
         p.add(client.get());
-        p.addAll(List.of(params));
+        for (int i = 0; i < params.length; i++) {
+            p.add(i < params.length - 1 ? word(params[i]) : params[i]);
+        }
         return new IrcLine(null, server, n.code(), p, true);
     }
 
@@ -34,7 +36,7 @@ final class Replies {
     IrcLine std(Numeric n, String... middle) {
         List<String> p = new ArrayList<>(middle.length + 2);
         p.add(client.get());
-        p.addAll(List.of(middle));
+        words(middle, p);
         p.add(n.text());
         return new IrcLine(null, server, n.code(), p, true);
     }
@@ -43,9 +45,24 @@ final class Replies {
     IrcLine because(Numeric n, String reason, String... middle) {
         List<String> p = new ArrayList<>(middle.length + 2);
         p.add(client.get());
-        p.addAll(List.of(middle));
+        words(middle, p);
         p.add(n.text() + ": " + reason);
         return new IrcLine(null, server, n.code(), p, true);
+    }
+
+    /**
+     * A client's string as a middle parameter: one that cannot be one (empty, with a space, or
+     * starting with ':') is shown as {@code *}, so that echoing what a client sent can never
+     * break a reply.
+     */
+    static String word(String s) {
+        return s == null || s.isEmpty() || s.charAt(0) == ':' || s.indexOf(' ') >= 0 ? "*" : s;
+    }
+
+    private static void words(String[] in, List<String> out) {
+        for (String w : in) {
+            out.add(word(w));
+        }
     }
 
     /** A command from the server: {@code :server COMMAND params...}. */
@@ -56,9 +73,9 @@ final class Replies {
     /** An IRCv3 standard reply: {@code FAIL command code [context...] :description}. */
     IrcLine fail(String command, String code, String description, String... context) {
         List<String> p = new ArrayList<>(context.length + 3);
-        p.add(command);
+        p.add(word(command));
         p.add(code);
-        p.addAll(List.of(context));
+        words(context, p);
         p.add(description);
         return new IrcLine(null, server, "FAIL", p, true);
     }
