@@ -209,6 +209,16 @@ public final class IrcSession implements IrcLineReader.Sink {
         write(renderer.from(who, caps, now(), "AWAY", params, message != null));
     }
 
+    /**
+     * {@code nick} (in one of this session's rooms) logged in to {@code account}, or out
+     * ({@code null}): {@code ACCOUNT} for account-notify clients. Accounts arrive with their issue.
+     */
+    public void onAccount(String who, String account) {
+        if (!closed && nick != null && !isMe(who) && Capability.ACCOUNT_NOTIFY.in(caps)) {
+            write(renderer.from(who, caps, now(), "ACCOUNT", List.of(account == null ? "*" : account), false));
+        }
+    }
+
     /** The topic of one of this session's rooms changed. */
     public void onTopic(String room, IrcHooks.Topic topic) {
         if (!closed && nick != null && joined.contains(room)) {
@@ -389,6 +399,12 @@ public final class IrcSession implements IrcLineReader.Sink {
             };
             if (show) {
                 deliver(m, cache);
+                if (Member.JOIN.equals(mb.event())) {
+                    String message = core.awayMessage(mb.nick());
+                    if (message != null) {
+                        onAway(mb.nick(), message); // away-notify: "when a user joins and has an away message set"
+                    }
+                }
             }
         }
         // presence (LAN peers), pong and unsolicited replies have no IRC line

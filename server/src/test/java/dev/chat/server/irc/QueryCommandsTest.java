@@ -128,6 +128,30 @@ class QueryCommandsTest {
     }
 
     @Test
+    void anAwayUserJoiningIsFollowedByItsAway() {
+        TestChat.Irc bob = chat.registered("bob", "away-notify");
+        bob.send("JOIN #a").take();
+        TestChat.Irc carol = chat.registered("carol");
+        carol.send("JOIN #a").take();
+        bob.take();
+        chat.away.put("alice", "brb");
+        chat.framed("alice").send(new ClientMessage.Join(2L, "a"));
+        assertThat(bob.take()).containsExactly(":alice!alice@chat JOIN #a", ":alice!alice@chat AWAY :brb");
+        assertThat(carol.take()).containsExactly(":alice!alice@chat JOIN #a");
+    }
+
+    @Test
+    void accountNotify() {
+        TestChat.Irc bob = chat.registered("bob", "account-notify");
+        bob.session.onAccount("alice", "alice1");
+        bob.session.onAccount("alice", null);
+        assertThat(bob.take()).containsExactly(":alice!alice@chat ACCOUNT alice1", ":alice!alice@chat ACCOUNT *");
+        TestChat.Irc carol = chat.registered("carol");
+        carol.session.onAccount("alice", "alice1");
+        assertThat(carol.take()).isEmpty();
+    }
+
+    @Test
     void motdAndLusers() {
         TestChat.Irc c = chat.registered("alice");
         c.send("JOIN #a").take();
