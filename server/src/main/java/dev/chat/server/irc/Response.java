@@ -43,10 +43,6 @@ final class Response {
         this.labeled = label == null ? null : new ArrayList<>(4);
     }
 
-    boolean labeled() {
-        return label != null;
-    }
-
     void add(IrcLine line) {
         if (finished) {
             session.write(line); // late (after a forced finish): still delivered, unlabeled
