@@ -53,7 +53,7 @@ class IrcTranslatorIT {
             irssi.awaitShown("<carol> and back", WAIT);
             irssi.type("/window goto #lobby");
 
-            String longText = "é".repeat(300) + " end"; // 604 bytes: two lines for IRC
+            String longText = "é".repeat(300) + " end"; // 604 bytes: irssi cuts it into two lines itself
             carol.send("NICK carola");
             irssi.awaitShown("carol is now known as carola", WAIT);
             irssi.type("/topic");
@@ -63,6 +63,27 @@ class IrcTranslatorIT {
             String second = carol.await("the second part", l -> l.contains(" PRIVMSG #lobby :"), WAIT);
             assertThat(first.substring(first.indexOf(" :") + 2) + second.substring(second.indexOf(" :") + 2))
                     .isEqualTo(longText);
+
+            // a text too long for one IRC line, with a line break, from a multiline client: irssi gets it cut
+            // between characters into lines that fit, and nothing is lost
+            carol.send("CAP REQ :draft/multiline batch");
+            carol.awaitContaining("ACK :draft/multiline batch", WAIT);
+            String half = "ü".repeat(150);
+            carol.send("BATCH +ml1 draft/multiline #lobby");
+            carol.send("@batch=ml1 PRIVMSG #lobby :" + half);
+            carol.send("@batch=ml1;draft/multiline-concat PRIVMSG #lobby :" + half + " end");
+            carol.send("@batch=ml1 PRIVMSG #lobby :second line");
+            carol.send("BATCH -ml1");
+            String screen = irssi.awaitShown("< carola> second line", WAIT);
+            StringBuilder shown = new StringBuilder();
+            for (String line : screen.split("\n")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\d\\d:\\d\\d < carola> (ü.*?)\\s*$")
+                        .matcher(line);
+                if (m.matches()) {
+                    shown.append(m.group(1));
+                }
+            }
+            assertThat(shown.toString()).isEqualTo(half + half + " end");
 
             carol.send("QUIT :bye");
             irssi.awaitShown("carola [carola@chat] has quit [Connection closed]", WAIT);
