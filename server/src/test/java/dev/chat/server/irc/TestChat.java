@@ -1,0 +1,292 @@
+package dev.chat.server.irc;
+
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.MessageCodec;
+import dev.chat.protocol.ProtocolException;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.server.config.ServerConfig;
+import dev.chat.server.rooms.ChatHub;
+import dev.chat.server.rooms.Delivery;
+import dev.chat.server.rooms.InMemoryHistory;
+import dev.chat.server.rooms.Recipient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The chat's real rules ({@link ChatHub} with an in-memory history) behind IRC sessions, wired
+ * the way the IRC adapter will be: requests go to the hub, replies come back by id, fan-out
+ * deliveries are decoded once and rendered through one {@link RenderCache} per delivery. Work is
+ * queued and run by {@link #pump()}, so a test sees what a client sees after the server has
+ * done everything it was asked. With {@link #repliesBeforeEvents} the hub's replies overtake
+ * its fan-out, the other order the real server allows.
+ *
+ * <p>The only dependency of these tests on the server's current core classes sits here.
+ */
+final class TestChat {
+
+    final ChatHub hub;
+    /** {@link IrcServerInfo#forTests()} with the config's limits. */
+    final IrcServerInfo info;
+    long now = 1_767_225_600_000L;
+    boolean repliesBeforeEvents;
+    /** Every render cache made for a delivery, in order. */
+    final List<RenderCache> caches = new ArrayList<>();
+    final Map<String, String> away = new HashMap<>();
+    final Map<String, IrcHooks.Topic> topics = new HashMap<>();
+    String account;
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final Map<Long, Consumer<ServerMessage>> byRecipient = new HashMap<>();
+    private final Map<Long, Consumer<RenderCache>> eventsByRecipient = new HashMap<>();
+    private final List<Irc> ircClients = new ArrayList<>();
+    private long nextSession;
+
+    TestChat() {
+        this(ServerConfig.forTests());
+    }
+
+    TestChat(ServerConfig config) {
+        IrcServerInfo t = IrcServerInfo.forTests();
+        info = new IrcServerInfo(t.serverName(), t.network(), t.version(), t.created(), t.motd(), t.userHost(),
+                config.maxRoomsPerSession(), t.topicLength(), t.awayLength(), t.userModes(), t.channelModes(),
+                t.historyMax(), t.multilineMaxBytes(), t.multilineMaxLines(), t.framedPort(), t.ircPort());
+        hub = new ChatHub(config, "n-test", new InMemoryHistory(config.historyLimit()), this::delivered, () -> now);
+    }
+
+    /** Runs queued work until nothing is left. */
+    void pump() {
+        Runnable r;
+        while ((r = queue.poll()) != null) {
+            r.run();
+        }
+    }
+
+    private void delivered(int loop, Delivery d) {
+        queue.add(() -> {
+            ServerMessage m;
+            try {
+                m = MessageCodec.decodeServer(Arrays.copyOfRange(d.frame(), 4, d.frame().length));
+            } catch (ProtocolException e) {
+                throw new AssertionError(e);
+            }
+            RenderCache cache = new RenderCache(m, now);
+            caches.add(cache);
+            for (Recipient to : d.to()) {
+                Consumer<RenderCache> irc = eventsByRecipient.get(to.sessionId());
+                if (irc != null) {
+                    irc.accept(cache);
+                } else {
+                    byRecipient.get(to.sessionId()).accept(m);
+                }
+            }
+        });
+    }
+
+    private Recipient recipient() {
+        long id = ++nextSession;
+        return new Recipient() {
+            public long sessionId() {
+                return id;
+            }
+
+            public int loop() {
+                return 0;
+            }
+
+            public void deliver(byte[] frame) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    private void request(Recipient who, ClientMessage m, Consumer<ServerMessage> replyTo) {
+        queue.add(() -> {
+            // ping, pong and quit are the listener's, not the hub's (as in the framed listener's command table)
+            ServerMessage reply;
+            if (m instanceof dev.chat.protocol.Ping p) {
+                reply = new dev.chat.protocol.Pong(p.id());
+            } else if (m instanceof dev.chat.protocol.Pong) {
+                reply = null;
+            } else if (m instanceof ClientMessage.Quit) {
+                hub.disconnected(who);
+                reply = null;
+            } else {
+                reply = hub.handle(who, m);
+            }
+            if (reply == null || (reply instanceof ServerMessage.Ok && m.id() == null)) {
+                return;
+            }
+            if (repliesBeforeEvents) {
+                queue.addFirst(() -> replyTo.accept(reply));
+            } else {
+                queue.add(() -> replyTo.accept(reply));
+            }
+        });
+    }
+
+    /** An IRC client: its session and everything written to it. */
+    Irc irc(IrcServerInfo info) {
+        Irc c = new Irc(info);
+        ircClients.add(c);
+        return c;
+    }
+
+    Irc irc() {
+        return irc(info);
+    }
+
+    /** A registered IRC client ({@code CAP LS 302}, the capabilities, {@code NICK}, {@code USER}, {@code CAP END}). */
+    Irc registered(String nick, String... caps) {
+        Irc c = irc();
+        c.send("CAP LS 302");
+        if (caps.length > 0) {
+            c.send("CAP REQ :" + String.join(" ", caps));
+        }
+        c.send("NICK " + nick);
+        c.send("USER " + nick + " 0 * :" + nick + " Example");
+        c.send("CAP END");
+        c.take();
+        return c;
+    }
+
+    /** A client of the framed protocol, talking to the same hub. */
+    Framed framed(String nick) {
+        Framed f = new Framed();
+        f.send(new ClientMessage.Hello(1L, nick));
+        pump();
+        f.received.clear();
+        return f;
+    }
+
+    final class Irc implements IrcHooks, IrcOutput {
+        final Recipient me = recipient();
+        final IrcSession session;
+        final List<String> out = new ArrayList<>();
+        final List<ClientMessage> sent = new ArrayList<>();
+        boolean closed;
+
+        Irc(IrcServerInfo info) {
+            session = new IrcSession(info, this, this, () -> now);
+            byRecipient.put(me.sessionId(), session::onServerMessage);
+            eventsByRecipient.put(me.sessionId(), session::onEvent);
+        }
+
+        /** Sends one line (CR LF added) and lets the server do everything it causes. */
+        Irc send(String line) {
+            return raw((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        Irc raw(byte[] bytes) {
+            session.onBytes(bytes, 0, bytes.length);
+            pump();
+            return this;
+        }
+
+        /** The lines written since the last take, without CR LF. */
+        List<String> take() {
+            List<String> lines = new ArrayList<>(out);
+            out.clear();
+            return lines;
+        }
+
+        @Override
+        public void send(ClientMessage request) {
+            sent.add(request);
+            request(me, request, session::onServerMessage);
+        }
+
+        @Override
+        public void write(byte[] lines) {
+            String text = new String(lines, StandardCharsets.UTF_8);
+            if (!text.endsWith("\r\n")) {
+                throw new AssertionError("not whole lines: " + text);
+            }
+            for (String l : text.substring(0, text.length() - 2).split("\r\n", -1)) {
+                if (l.getBytes(StandardCharsets.UTF_8).length > IrcLine.MAX_TAG_SECTION + IrcLine.MAX_BODY_BYTES) {
+                    throw new AssertionError("line too long: " + l);
+                }
+                out.add(l);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                throw new AssertionError("closed twice");
+            }
+            closed = true;
+            hub.disconnected(me);
+        }
+
+        @Override
+        public LuserCounts lusers() {
+            return new LuserCounts(hub.sessions(), 1, hub.activeRooms(), hub.sessions());
+        }
+
+        @Override
+        public void lookupUser(String nick, Consumer<UserInfo> done) {
+            for (Irc c : ircClients) {
+                if (!c.closed && c.session.isMe(nick)) {
+                    done.accept(new UserInfo(c.session.nick(), null, "irc.test", List.copyOf(c.session.joined)));
+                    return;
+                }
+            }
+            done.accept(null);
+        }
+
+        @Override
+        public String awayMessage(String nick) {
+            return away.get(nick.toLowerCase());
+        }
+
+        @Override
+        public void setAway(String message) {
+            if (message == null) {
+                away.remove(session.nick().toLowerCase());
+            } else {
+                away.put(session.nick().toLowerCase(), message);
+            }
+        }
+
+        @Override
+        public Topic topic(String room) {
+            return topics.get(room);
+        }
+
+        @Override
+        public boolean saslAvailable() {
+            return account != null;
+        }
+
+        @Override
+        public void authenticatePlain(String authzid, String authcid, String password, Consumer<String> done) {
+            done.accept(account != null && account.equals(authcid) && password.equals("secret") ? authcid : null);
+        }
+    }
+
+    /** A framed-protocol user: requests straight to the hub, everything it receives recorded. */
+    final class Framed {
+        final Recipient me = recipient();
+        final List<ServerMessage> received = new ArrayList<>();
+
+        Framed() {
+            byRecipient.put(me.sessionId(), received::add);
+        }
+
+        Framed send(ClientMessage m) {
+            request(me, m, received::add);
+            pump();
+            return this;
+        }
+
+        void disconnect() {
+            hub.disconnected(me);
+            pump();
+        }
+    }
+}
