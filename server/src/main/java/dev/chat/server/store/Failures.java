@@ -23,10 +23,8 @@ final class Failures {
             return postgres(pe.getSqlState());
         }
         if (t instanceof IOException || t instanceof ClosedChannelException
-                || t.getClass().getName().startsWith("io.vertx.core.net")
-                || t.getClass().getName().contains("Closed")
-                || t.getClass().getName().contains("NoStackTraceThrowable")) {
-            return StoreErrorKind.CONNECTION;
+                || t.getClass().getName().endsWith("ClosedConnectionException")) {
+            return StoreErrorKind.CONNECTION; // the network, or PostgreSQL closed the session
         }
         if (t.getCause() != null && t.getCause() != t) {
             return kindOf(t.getCause());
@@ -77,6 +75,11 @@ final class Failures {
             m = t.getClass().getSimpleName();
         }
         return m.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    /** "storing 3 messages", for failure messages. */
+    static String storing(int appends) {
+        return appends == 1 ? "storing 1 message" : "storing " + appends + " messages";
     }
 
     /** A {@link StoreException} for a failed write or read, keeping the cause. */

@@ -40,7 +40,7 @@ final class HealthTracker {
         StoreHealth h = health;
         long now = System.currentTimeMillis();
         if (h.ok()) {
-            LOG.warn("store {}: writes fail, appends are refused until they succeed again: {}", store, message);
+            LOG.warn("store {}: degraded, writes fail: {}", store, message);
         }
         health = new StoreHealth(store, false, message, kind, now, h.ok() ? now : h.sinceMs());
     }

@@ -50,7 +50,7 @@ final class PgStore implements MessageStore {
             + " SELECT room, seq, ts, sender, text, action, rid FROM batch ON CONFLICT (room, seq) DO NOTHING)"
             + " INSERT INTO rooms (name, last_seq, created) SELECT room, max(seq), $8 FROM batch GROUP BY room"
             + " ON CONFLICT (name) DO UPDATE SET last_seq = GREATEST(rooms.last_seq, excluded.last_seq)";
-    private static final String SAVE_ROOM = "INSERT INTO rooms (name, created, topic, attrs) VALUES ($1, $2, $3, $4::jsonb)"
+    private static final String SAVE_ROOM = "INSERT INTO rooms (name, created, topic, attrs) VALUES ($1, $2, $3, $4)"
             + " ON CONFLICT (name) DO UPDATE SET topic = excluded.topic, attrs = excluded.attrs";
     private static final String PROBE = "INSERT INTO store_info (key, value) VALUES ('last_probe', $1)"
             + " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -210,7 +210,7 @@ final class PgStore implements MessageStore {
                 queue.done(appends);
                 Completions.succeed(batch);
             } else {
-                StoreException failure = Failures.wrap("storing " + appends + " messages", ar.cause());
+                StoreException failure = Failures.wrap(Failures.storing(appends), ar.cause());
                 health.failed(failure.kind(), failure.getMessage());
                 metrics.failed(failure.kind(), appends);
                 queue.done(appends);
@@ -250,7 +250,7 @@ final class PgStore implements MessageStore {
     private static Future<?> other(SqlConnection conn, WriteOp op) {
         if (op.type == WriteOp.Type.SAVE_ROOM) {
             return conn.preparedQuery(SAVE_ROOM).execute(Tuple.of(op.room, System.currentTimeMillis(), op.topic,
-                    op.attrs.encode()));
+                    op.attrs));
         }
         return conn.preparedQuery("DELETE FROM messages WHERE room = $1").execute(Tuple.of(op.room))
                 .compose(x -> conn.preparedQuery("DELETE FROM rooms WHERE name = $1").execute(Tuple.of(op.room)));
@@ -373,11 +373,11 @@ final class PgStore implements MessageStore {
 
     @Override
     public Future<Optional<RoomInfo>> room(String room) {
-        return read("reading a room", pool.preparedQuery("SELECT last_seq, created, topic, attrs::text FROM rooms"
+        return read("reading a room", pool.preparedQuery("SELECT last_seq, created, topic, attrs FROM rooms"
                 + " WHERE name = $1").execute(Tuple.of(room)).map(rs -> {
                     for (Row r : rs) {
                         return Optional.of(new RoomInfo(room, r.getLong(0), r.getLong(1), r.getString(2),
-                                new JsonObject(r.getString(3))));
+                                r.getJsonObject(3)));
                     }
                     return Optional.<RoomInfo>empty();
                 }));

@@ -122,7 +122,7 @@ final class SqliteWriter implements Runnable {
             conn.commit();
         } catch (SQLException | RuntimeException e) {
             discardConnection();
-            StoreException failure = Failures.wrap("storing " + appends + " messages", e);
+            StoreException failure = Failures.wrap(Failures.storing(appends), e);
             health.failed(failure.kind(), failure.getMessage());
             metrics.failed(failure.kind(), appends);
             queue.done(appends);

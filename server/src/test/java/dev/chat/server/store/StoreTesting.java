@@ -63,4 +63,17 @@ final class StoreTesting {
     static StoredMessage msg(String room, long seq) {
         return new StoredMessage(room, seq, "alice", room + " message " + seq, 1_767_225_600_000L + seq, false, null);
     }
+
+    /** Every stored seq of the room, read page by page. */
+    static java.util.List<Long> allSeqs(Vertx vertx, MessageStore store, String room) throws Exception {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        while (true) {
+            long after = out.isEmpty() ? 0 : out.get(out.size() - 1);
+            java.util.List<StoredMessage> page = on(vertx, () -> store.after(room, after, MessageStore.MAX_READ));
+            if (page.isEmpty()) {
+                return out;
+            }
+            page.forEach(m -> out.add(m.seq()));
+        }
+    }
 }
