@@ -1,14 +1,14 @@
 package dev.chat.server.store;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 
 /**
  * Completes the store's futures on the Vert.x context of whoever asked, from the store's

@@ -27,9 +27,15 @@ final class HealthTracker {
         return health.ok();
     }
 
-    synchronized void succeeded() {
-        StoreHealth h = health;
-        if (!h.ok()) {
+    void succeeded() {
+        if (health.ok()) {
+            return; // the common case: no lock
+        }
+        synchronized (this) {
+            StoreHealth h = health;
+            if (h.ok()) {
+                return;
+            }
             long now = System.currentTimeMillis();
             LOG.info("store {}: writes succeed again after {} ms degraded", store, now - h.sinceMs());
             health = new StoreHealth(store, true, h.lastError(), h.lastErrorKind(), h.lastErrorAtMs(), now);

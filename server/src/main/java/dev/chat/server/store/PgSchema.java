@@ -45,6 +45,16 @@ final class PgSchema {
     private static String reason(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String msg = Failures.oneLine(e);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof java.net.UnknownHostException) {
+            return "unknown host " + root.getMessage();
+        }
+        if (root instanceof java.net.SocketTimeoutException) {
+            return "no answer within " + CONNECT_TIMEOUT_S + " s";
+        }
         if (state.equals("28P01") || state.equals("28000")) {
             return "authentication failed (" + msg + ")";
         }

@@ -2,7 +2,6 @@ package dev.chat.server.store;
 
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -129,10 +128,5 @@ final class WriteQueue {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Waits for the next write (for the writer's idle maintenance). */
-    static long millis(long ms) {
-        return TimeUnit.MILLISECONDS.toNanos(ms);
     }
 }

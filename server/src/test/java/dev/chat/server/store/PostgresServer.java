@@ -103,9 +103,11 @@ final class PostgresServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             try (Stream<Path> all = Files.walk(root)) {
                 for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {

@@ -40,8 +40,14 @@ final class Tmpfs implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        String out = run(List.of("umount", dir.toString()));
+    public void close() throws IOException {
+        String out;
+        try {
+            out = run(List.of("umount", dir.toString()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while unmounting " + dir, e);
+        }
         if (out != null) {
             throw new IOException("umount " + dir + ": " + out.trim());
         }
