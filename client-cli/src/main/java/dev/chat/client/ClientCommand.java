@@ -294,8 +294,8 @@ public final class ClientCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("user.home"), ".chat_history");
         return new ClientConfig(targets, nick != null ? nick : DefaultNick.forCurrentUser(), nick != null,
                 List.copyOf(roomSet), trace, json, send, follow, udpPort, parsed.hasMatchedOption("--udp-port"),
-                beaconInterval, connectTimeout, null, history, logDir, !noBell, false)
-                .withTls(tlsRequested() ? tlsSettings : null);
+                beaconInterval, connectTimeout, null, history, logDir, !noBell, false,
+                tlsRequested() ? tlsSettings : null);
     }
 
     /** Whether a TLS option was given ({@code --tls}, {@code --tls-fingerprint}, {@code --tls-ca}). */
