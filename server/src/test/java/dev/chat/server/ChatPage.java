@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoSuchWindowException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -34,9 +35,14 @@ final class ChatPage {
 
     /** Brings this tab to the front for the next commands. */
     ChatPage focus() {
-        if (!driver.getWindowHandle().equals(tab)) {
-            driver.switchTo().window(tab);
+        try {
+            if (driver.getWindowHandle().equals(tab)) {
+                return this;
+            }
+        } catch (NoSuchWindowException closed) {
+            // the current tab was closed: switch anyway
         }
+        driver.switchTo().window(tab);
         return this;
     }
 

@@ -59,7 +59,6 @@ final class WsBridgeFixture implements AutoCloseable {
         ChatServer server = await(ChatServer.start(config));
         WsBridgeFixture f = new WsBridgeFixture(config, server);
         f.http = await(f.vertx.createHttpServer().requestHandler(f.router()).listen(0, "127.0.0.1"));
-        await(f.api.connect());
         return f;
     }
 
@@ -193,7 +192,7 @@ final class WsBridgeFixture implements AutoCloseable {
     void restartServer() throws Exception {
         await(server.stop());
         server = await(ChatServer.start(config));
-        await(api.switchTo(server));
+        api.switchTo(server);
     }
 
     static <T> T await(Future<T> f) throws Exception {

@@ -53,6 +53,7 @@ final class WsBridgeNetworkApi {
     private final HttpClient httpClient;
     private volatile ChatServer server;
     private NetSocket observer;
+    private Future<Void> connecting;
     private final Map<String, Promise<JsonObject>> waiting = new HashMap<>();
     private long nextId;
     private final Map<String, Ring> rings = new HashMap<>();
@@ -88,7 +89,15 @@ final class WsBridgeNetworkApi {
 
     // ---- the observer session ----
 
-    Future<Void> connect() {
+    /** The observer session, connected (again) if it is not. */
+    private synchronized Future<Void> ensureConnected() {
+        if (connecting == null || connecting.failed() || (connecting.succeeded() && observer == null)) {
+            connecting = connect();
+        }
+        return connecting;
+    }
+
+    private Future<Void> connect() {
         return net.connect(server.tcpPort(), "127.0.0.1").compose(socket -> {
             synchronized (this) {
                 observer = socket;
@@ -105,20 +114,24 @@ final class WsBridgeNetworkApi {
             long keepAlive = vertx.setPeriodic(10_000, t -> socket.write(frame(new JsonObject().put("type", "ping"))));
             socket.closeHandler(v -> {
                 vertx.cancelTimer(keepAlive);
+                synchronized (this) {
+                    if (observer == socket) {
+                        observer = null;
+                    }
+                }
                 failWaiting("the chat server closed the observer's connection");
             });
-            return request(new JsonObject().put("type", "hello").put("nick", NICK)).mapEmpty();
+            return send(new JsonObject().put("type", "hello").put("nick", NICK)).mapEmpty();
         });
     }
 
-    Future<Void> switchTo(ChatServer next) {
-        synchronized (this) {
-            server = next;
-            if (observer != null) {
-                observer.close();
-            }
+    synchronized void switchTo(ChatServer next) {
+        server = next;
+        if (observer != null) {
+            observer.close();
+            observer = null;
         }
-        return connect();
+        connecting = null;
     }
 
     private void onFrame(NetSocket socket, byte[] payload) {
@@ -146,7 +159,11 @@ final class WsBridgeNetworkApi {
         }
     }
 
-    private synchronized Future<JsonObject> request(JsonObject m) {
+    private Future<JsonObject> request(JsonObject m) {
+        return ensureConnected().compose(v -> send(m));
+    }
+
+    private synchronized Future<JsonObject> send(JsonObject m) {
         if (observer == null) {
             return Future.failedFuture("not connected");
         }
