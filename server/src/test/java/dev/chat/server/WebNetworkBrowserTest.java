@@ -1,0 +1,230 @@
+package dev.chat.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.Frames;
+import dev.chat.server.config.ServerConfig;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The network page in headless Chromium: LAN peers from real UDP beacons (one misses every fifth
+ * {@code seq}, so 20 % loss), the rooms and their owner, one room's frames with their length
+ * headers. Then the screenshots of both pages (docs/images with {@code -Dchat.web.screenshots=DIR},
+ * else target/screenshots).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class WebNetworkBrowserTest {
+    private static WsBridgeFixture bridge;
+    private static ChromeDriver browser;
+    private static DatagramSocket udp;
+    private static Thread beacons;
+    private static volatile boolean beaconing = true;
+    private static ChatPage alice;
+    private static ChatPage network;
+    private static TestClient carol;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Chromium.require();
+        bridge = WsBridgeFixture.start(ServerConfig.forTests().toBuilder().name("lan-1").rateLimit(0).build());
+        browser = Chromium.start(Files.createTempDirectory("chat-web-chrome"), 1360, 900);
+        udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        beacons = new Thread(WebNetworkBrowserTest::beacon, "test-beacons");
+        beacons.setDaemon(true);
+        beacons.start();
+        alice = ChatPage.open(browser, bridge.url("127.0.0.1", "")).login("alice", "wire");
+        browser.switchTo().newWindow(WindowType.TAB);
+        network = ChatPage.open(browser, bridge.url("127.0.0.1", "network"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        beaconing = false;
+        if (beacons != null) {
+            beacons.join(5000);
+        }
+        if (udp != null) {
+            udp.close();
+        }
+        if (carol != null) {
+            carol.close();
+        }
+        if (browser != null) {
+            browser.quit();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+    }
+
+    /**
+     * Two LAN peers beaconing to the server's UDP port every 100 ms: dave skips every fifth seq
+     * (what the server counts as loss), erin skips none but stamps her beacons with a jittery clock.
+     */
+    private static void beacon() {
+        long seq = 0;
+        while (beaconing) {
+            seq++;
+            long now = System.currentTimeMillis();
+            try {
+                int port = bridge.server().udpPort();
+                if (seq % 5 != 0) {
+                    send(port, "dave", seq, now);
+                }
+                send(port, "erin", seq, now - ThreadLocalRandom.current().nextInt(0, 25));
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                // the server is restarting or the socket closed: the next round tries again
+            }
+        }
+    }
+
+    private static void send(int port, String nick, long seq, long ts) throws Exception {
+        String json = "{\"type\":\"beacon\",\"role\":\"client\",\"nick\":\"" + nick + "\",\"status\":\"online\",\"seq\":" + seq
+                + ",\"ts\":" + ts + ",\"interval_ms\":1000}";
+        byte[] frame = Frames.frame(json.getBytes(StandardCharsets.UTF_8));
+        udp.send(new DatagramPacket(frame, frame.length, InetAddress.getLoopbackAddress(), port));
+    }
+
+    private static double percent(String cell) {
+        return Double.parseDouble(cell.replace("%", "").trim());
+    }
+
+    @Test
+    @Order(1)
+    void theNetworkPageShowsPeersWithTheirLossTheRoomOwnersAndTheFramesOnTheWire() throws Exception {
+        network.await("dave's loss near 20 %", d -> {
+            List<WebElement> cells = d.findElements(By.cssSelector("#peers tr[data-nick='dave'] td.loss"));
+            if (cells.isEmpty() || !cells.get(0).getText().endsWith("%")) {
+                return false;
+            }
+            double loss = percent(cells.get(0).getText());
+            return loss >= 15 && loss <= 25;
+        });
+        assertThat(percent(network.driver.findElement(By.cssSelector("#peers tr[data-nick='erin'] td.loss")).getText())).isZero();
+        network.await("the loss chart drawn", d -> !d.findElements(By.cssSelector("#loss-chart canvas")).isEmpty());
+
+        network.await("#wire with its owner", d -> !d.findElements(By.cssSelector("#rooms tr[data-room='wire']")).isEmpty());
+        String owner = network.driver.findElement(By.cssSelector("#rooms tr[data-room='wire'] .node-chip")).getText();
+        assertThat(owner).isEqualTo("lan-1");
+        assertThat(network.element("nodes").getText()).contains("lan-1", bridge.server().nodeId(), "this page");
+
+        new Select(network.element("wire-room")).selectByValue("wire");
+        alice.type("hello, wire ☃");
+        network.await("alice's say and its message on the wire", d -> {
+            String all = d.findElement(By.id("frames")).getText();
+            return all.contains("\"type\":\"say\"") && all.contains("\"type\":\"message\"") && all.contains("hello, wire ☃");
+        });
+        @SuppressWarnings("unchecked")
+        List<Map<String, String>> frames = (List<Map<String, String>>) network.script(
+                "return [...document.querySelectorAll('#frames li.frame')].map(li => ({dir: li.querySelector('.dir-in, .dir-out').textContent,"
+                        + " hdr: li.querySelector('.hdr').textContent, payload: li.querySelector('.payload').textContent}))");
+        assertThat(frames).isNotEmpty();
+        for (Map<String, String> f : frames) {
+            int length = f.get("payload").getBytes(StandardCharsets.UTF_8).length;
+            String hex = String.format(Locale.ROOT, "%02x %02x %02x %02x", length >>> 24, (length >>> 16) & 255, (length >>> 8) & 255, length & 255);
+            assertThat(f.get("hdr")).as("length header of %s", f.get("payload")).isEqualTo(hex);
+        }
+        assertThat(frames).anySatisfy(f -> {
+            assertThat(f.get("dir")).isEqualTo(">>");
+            assertThat(f.get("payload")).contains("\"type\":\"say\"", "hello, wire ☃");
+        });
+        assertThat(frames).anySatisfy(f -> {
+            assertThat(f.get("dir")).isEqualTo("<<");
+            assertThat(f.get("payload")).startsWith("{\"type\":\"message\",\"room\":\"wire\",\"from\":\"alice\",\"text\":\"hello, wire ☃\"");
+        });
+        network.await("messages per second measured", d -> !d.findElement(By.id("t-messages")).getText().equals("–"));
+        assertThat(Integer.parseInt(network.element("t-connections").getText())).as("alice and the fixture's observer").isGreaterThanOrEqualTo(2);
+        assertThat(Chromium.consoleErrors(browser)).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void screenshotsOfBothPages() throws Exception {
+        Path dir = Path.of(System.getProperty("chat.web.screenshots", "target/screenshots"));
+        Files.createDirectories(dir);
+        // a conversation worth looking at: the terminal user, a second browser user, a mention, an unread room
+        carol = TestClient.registered(bridge.server().tcpPort(), "carol"); // registered now: nobody answers its pings
+        carol.send(new ClientMessage.Join(null, "wire"));
+        carol.send(new ClientMessage.Join(null, "ops"));
+        carol.drainInBackground();
+        alice.join("ops").join("wire");
+        browser.switchTo().newWindow(WindowType.TAB);
+        ChatPage bob = ChatPage.open(browser, bridge.url("localhost", "")).login("bob", "wire");
+        bob.type("beacons from the lab switch show about 20% loss, see the network page");
+        carol.send(new ClientMessage.Say(null, "wire", "deploy of v1.4 is done, all green"));
+        alice.awaitText("deploy of v1.4 is done, all green");
+        alice.type("nice! latency looks fine from here");
+        carol.send(new ClientMessage.Say(null, "wire", "alice, can you run ./chat impair on the lab link?"));
+        alice.awaitText("alice, can you run ./chat impair on the lab link?");
+        alice.type("on it: --loss 0.2 --jitter 30ms");
+        carol.send(new ClientMessage.Say(null, "ops", "alice: the 14:00 window is yours"));
+        alice.await("an unread mention in #ops", d -> !d.findElements(By.cssSelector("#room-list .badge.mention")).isEmpty());
+        for (int i = 0; i < 30; i++) {
+            carol.send(new ClientMessage.Say(null, "ops", "load " + i)); // something on the rate chart
+        }
+
+        alice.focus();
+        browser.manage().window().setSize(new Dimension(1280, 760));
+        alice.await("the last line shown", d -> alice.texts().contains("on it: --loss 0.2 --jitter 30ms"));
+        shoot(dir.resolve("web-chat.png"));
+        dark(true);
+        shoot(dir.resolve("web-chat-dark.png"));
+        dark(false);
+        browser.manage().window().setSize(new Dimension(390, 760));
+        alice.await("phone layout", d -> d.findElement(By.id("menu-toggle")).isDisplayed());
+        shoot(dir.resolve("web-chat-phone.png"));
+
+        network.focus();
+        browser.manage().window().setSize(new Dimension(1360, 1900));
+        network.await("charts with data", d -> d.findElements(By.cssSelector("#rate-chart canvas, #loss-chart canvas, #jitter-chart canvas")).size() == 3
+                && d.findElements(By.cssSelector("#frames li.frame")).size() >= 3);
+        new Select(network.element("wire-room")).selectByValue("wire");
+        network.await("wire frames", d -> d.findElements(By.cssSelector("#frames li.frame")).size() >= 3);
+        shoot(dir.resolve("web-network.png"));
+        dark(true);
+        shoot(dir.resolve("web-network-dark.png"));
+        dark(false);
+        assertThat(Chromium.consoleErrors(browser)).isEmpty();
+        for (String name : List.of("web-chat.png", "web-chat-dark.png", "web-chat-phone.png", "web-network.png", "web-network-dark.png")) {
+            assertThat(Files.size(dir.resolve(name))).as(name).isGreaterThan(10_000);
+        }
+    }
+
+    private static void dark(boolean on) {
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", on ? "dark" : "light"))));
+    }
+
+    private static void shoot(Path file) throws Exception {
+        Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
+    }
+}
