@@ -66,7 +66,7 @@ done
 ulimit -n 20000 2>/dev/null || true
 # the launcher builds what is stale (only the modules it runs)
 ./chat server --help >/dev/null 2>&1 || die "./chat server does not run"
-./chat bench --help >/dev/null 2>&1 || die "./chat bench does not run"
+CHAT_JAVA_OPTS= ./chat bench --help >/dev/null 2>&1 || die "./chat bench does not run"
 
 work=$(mktemp -d /tmp/bench-anchors.XXXXXX)
 out=${KEEP:-$work}
@@ -223,7 +223,8 @@ for run in $(seq 1 "$RUNS"); do
             echo "bench-anchors: run $run, $name, $sc (load average $load)" >&2
             set +e
             # shellcheck disable=SC2046
-            line=$(prio taskset -c 0 ./chat bench "$kind" $(scenario_args "$sc") "${proto_args[@]}" \
+            # CHAT_JAVA_OPTS is for the server only (the launcher would pass it to the generator too)
+            line=$(CHAT_JAVA_OPTS= prio taskset -c 0 ./chat bench "$kind" $(scenario_args "$sc") "${proto_args[@]}" \
                 --server "$target" --server-pid "$server_pid" 2>>"$out/generator.log" | tail -1)
             code=$?
             set -e

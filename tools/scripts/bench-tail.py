@@ -162,8 +162,9 @@ def main():
         gen = [os.path.join(ROOT, "chat"), "bench", "fanout", "--clients", a.clients, "--senders", a.senders,
                "--room-size", a.room_size, "--rate", a.rate, "--server", "127.0.0.1:" + port,
                "--server-pid", str(pid)]
+        gen_env = {k: v for k, v in os.environ.items() if k != "CHAT_JAVA_OPTS"}  # the launcher passes it to bench too
         run = lambda args: subprocess.run(prio(["taskset", "-c", "0"] + gen + args, a.priority),
-                                          capture_output=True, text=True, cwd=ROOT)
+                                          capture_output=True, text=True, cwd=ROOT, env=gen_env)
         if a.prewarm > 0:
             run(["--duration", f"{a.prewarm}s", "--warmup", "1s"])
         for i in range(a.runs):
@@ -178,7 +179,7 @@ def main():
             try:
                 j = json.loads(r.stdout.strip().splitlines()[-1])
             except (IndexError, ValueError):
-                print(json.dumps({"label": a.label, "run": i + 1, "failed": r.stderr[-400:]}))
+                print(json.dumps({"label": a.label, "run": i + 1, "failed": (r.stdout + r.stderr)[-600:], "exit": r.returncode}))
                 continue
             pauses, sps = log_stats(gclog, up0, up1)
             lat = j["latency_us"]
