@@ -14,7 +14,9 @@ prints for each run, next to the generator's latency percentiles:
   - the generator's own send lag (how late it sent) and CPU.
 
 Usage: tools/scripts/bench-tail.py [--rate 5065] [--runs 2] [--prewarm 20] [--duration 10]
-       [--label NAME] [--priority] [--jfr FILE]   (environment: CHAT_JAVA_OPTS, SERVER_JAR)
+       [--label NAME] [--priority] [--jfr FILE]
+Environment: CHAT_JAVA_OPTS (server JVM options), SERVER_JAR (a patched build instead of ./chat
+server), SERVER_ARGS (more server options, e.g. --history 1).
 Loopback only; the server is stopped and its temp files removed at the end.
 """
 import argparse
@@ -47,7 +49,7 @@ def threads(pid):
                 s = f.read()
             name = s[s.index("(") + 1:s.rindex(")")]
             fields = s[s.rindex(")") + 2:].split()
-            ticks = int(fields[11]) + int(fields[12])
+            ticks = (int(fields[11]), int(fields[12]))  # user, system
             vol = invol = 0
             with open(f"/proc/{pid}/task/{tid}/status") as f:
                 for line in f:
@@ -74,11 +76,17 @@ def kind(name):
 def diff(before, after, secs):
     cpu = {}
     switches = 0
+    user = system = 0
     for tid, (name, ticks, vol, invol) in after.items():
-        b = before.get(tid, (name, 0, 0, 0))
-        cpu[kind(name)] = cpu.get(kind(name), 0) + (ticks - b[1])
+        b = before.get(tid, (name, (0, 0), 0, 0))
+        cpu[kind(name)] = cpu.get(kind(name), 0) + (ticks[0] - b[1][0]) + (ticks[1] - b[1][1])
+        user += ticks[0] - b[1][0]
+        system += ticks[1] - b[1][1]
         switches += (vol - b[2]) + (invol - b[3])
-    return {k: round(100.0 * v / HZ / secs, 1) for k, v in sorted(cpu.items())}, switches
+    out = {k: round(100.0 * v / HZ / secs, 1) for k, v in sorted(cpu.items())}
+    out["user"] = round(100.0 * user / HZ / secs, 1)
+    out["system"] = round(100.0 * system / HZ / secs, 1)
+    return out, switches
 
 
 PAUSE = re.compile(r"^\[(\d+\.\d+)s\].*\[gc\s*\] GC\(\d+\) Pause.* (\d+\.\d+)ms$")
@@ -124,7 +132,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--label", default=os.environ.get("CHAT_JAVA_OPTS", "default") or "default")
     ap.add_argument("--priority", action="store_true", help="autogroup nice -20 / nice -15 for server and generator")
-    ap.add_argument("--jfr", help="record JFR (profile settings) over the measured runs into this file")
+    ap.add_argument("--jfr", help="record JFR over the first measured run (from 8 s into it, duration - 2 s) into this file")
+    ap.add_argument("--jfr-settings", default="profile", help="a .jfc file (jfr configure ...) or profile")
     a = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="bench-tail.")
@@ -132,10 +141,10 @@ def main():
     opts = os.environ.get("CHAT_JAVA_OPTS", "")
     opts += f" -Xlog:gc,safepoint:file={gclog}:uptime,level,tags"
     if a.jfr:
-        opts += f" -XX:StartFlightRecording=settings=profile,filename={a.jfr},delay={a.prewarm + 5}s"
+        opts += f" -XX:StartFlightRecording=settings={a.jfr_settings},filename={a.jfr},delay={a.prewarm + 8}s,duration={a.duration - 2}s"
     env = dict(os.environ, CHAT_JAVA_OPTS=opts.strip())
     server_args = ["--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0",
-                   "--rate-limit", "0", "--no-announce"]
+                   "--rate-limit", "0", "--no-announce"] + os.environ.get("SERVER_ARGS", "").split()
     if os.environ.get("SERVER_JAR"):
         # a patched build, started with the launcher's flags (see ./chat)
         cmd = ["java", "-XX:+UseG1GC", "-Djava.net.preferIPv4Stack=true", "-Dvertx.disableDnsResolver=true",
