@@ -205,7 +205,8 @@ scenario_args() {
     case "$1" in
         fanout) echo "--clients 1000 --senders 10 --room-size 1000 --window 16 --duration $DURATION --warmup $WARMUP" ;;
         paced*) echo "--clients 100 --senders 10 --room-size 100 --rate ${1#paced} --duration $DURATION --warmup $WARMUP" ;;
-        idle) echo "--clients 10000 --room-size 100 --prime 100 --settle 10s --no-gc" ;;
+        # 8 set-ups at once: ngIRCd listens with a backlog of 10 and resets connections beyond it
+        idle) echo "--clients 10000 --room-size 100 --prime 100 --settle 10s --no-gc --setup-in-flight 8" ;;
         *) die "unknown scenario '$1'" ;;
     esac
 }

@@ -47,6 +47,11 @@ final class CommonOptions {
                     + " ({nick} is replaced by its nick), e.g. \"OPER bench secret\". Repeatable.")
     List<String> ircSetup;
 
+    @Option(names = "--setup-in-flight", defaultValue = "128", paramLabel = "N",
+            description = "Clients connecting, registering and joining at once, per generator thread, 1..1024"
+                    + " (default: ${DEFAULT-VALUE}); lower it for a server with a short accept backlog.")
+    int setupInFlight;
+
     @Option(names = "--setup-timeout", defaultValue = "120s", converter = DurationOption.class,
             description = "Time allowed to connect, register and join every client (default: ${DEFAULT-VALUE}).")
     Duration setupTimeout;
@@ -78,6 +83,9 @@ final class CommonOptions {
     List<ServerAddress> targets(CommandLine cl) {
         if (threads < 1 || threads > MAX_THREADS) {
             throw new CommandLine.ParameterException(cl, "--threads must be 1.." + MAX_THREADS);
+        }
+        if (setupInFlight < 1 || setupInFlight > 1024) {
+            throw new CommandLine.ParameterException(cl, "--setup-in-flight must be 1..1024");
         }
         if (setupTimeout.isNegative() || setupTimeout.isZero() || setupTimeout.toHours() > 1) {
             throw new CommandLine.ParameterException(cl, "--setup-timeout must be more than 0 and at most 1h");

@@ -110,6 +110,7 @@ final class FanoutCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         try {
+            run.setupInFlight(common.setupInFlight);
             run.start();
             long setupStart = System.nanoTime();
             run.release(clients);

@@ -81,6 +81,7 @@ final class IdleCommand implements Callable<Integer> {
         long setupNanos;
         Snapshot s;
         try {
+            run.setupInFlight(common.setupInFlight);
             run.start();
             if (prime > 0) {
                 run.release(prime);

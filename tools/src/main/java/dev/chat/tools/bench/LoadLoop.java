@@ -20,8 +20,6 @@ import org.HdrHistogram.Histogram;
  * buffers. Every method runs on the loop's thread, except those that say otherwise.
  */
 final class LoadLoop {
-    /** Set-ups (connect, register, join) in progress at once, per loop: keeps the server's accept backlog short. */
-    private static final int SETUP_IN_FLIGHT = 128;
     /** A carried partial frame larger than this: the server is not speaking the protocol. */
     private static final int MAX_CARRY = JsonWire.MAX_FRAME + 8;
     private static final long HIGHEST_LATENCY = 60_000_000_000L;
@@ -190,7 +188,7 @@ final class LoadLoop {
 
     private void openMore() {
         int release = control.release;
-        while (!control.stop && setupInFlight < SETUP_IN_FLIGHT && nextToOpen < conns.length
+        while (!control.stop && setupInFlight < control.setupInFlight && nextToOpen < conns.length
                 && conns[nextToOpen].spec.index() < release) {
             open(conns[nextToOpen++]);
         }

@@ -51,6 +51,11 @@ final class LoadRun implements AutoCloseable {
         }
     }
 
+    /** Set-ups in progress at once per loop (default 128): a server with a short accept backlog needs fewer. */
+    void setupInFlight(int n) {
+        control.setupInFlight = n;
+    }
+
     /** epoll or nio. */
     String transportName() {
         return transport.name();
