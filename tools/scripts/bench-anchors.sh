@@ -205,8 +205,7 @@ scenario_args() {
     case "$1" in
         fanout) echo "--clients 1000 --senders 10 --room-size 1000 --window 16 --duration $DURATION --warmup $WARMUP" ;;
         paced*) echo "--clients 100 --senders 10 --room-size 100 --rate ${1#paced} --duration $DURATION --warmup $WARMUP" ;;
-        # 8 set-ups at once: ngIRCd listens with a backlog of 10 and resets connections beyond it
-        idle) echo "--clients 10000 --room-size 100 --prime 100 --settle 10s --no-gc --setup-in-flight 8" ;;
+        idle) echo "--clients 10000 --room-size 100 --prime 100 --settle 10s --no-gc" ;;
         *) die "unknown scenario '$1'" ;;
     esac
 }
@@ -225,7 +224,11 @@ for run in $(seq 1 "$RUNS"); do
             set +e
             # shellcheck disable=SC2046
             # CHAT_JAVA_OPTS is for the server only (the launcher would pass it to the generator too)
+            # set-ups in flight: ngIRCd listens with a backlog of 10 (more at once are reset);
+            # InspIRCd completes registrations once a second, so it needs many at once
+            setup=128; [ "$name" = ngircd ] && setup=8
             line=$(CHAT_JAVA_OPTS= prio taskset -c 0 ./chat bench "$kind" $(scenario_args "$sc") "${proto_args[@]}" \
+                --setup-in-flight "$setup" \
                 --server "$target" --server-pid "$server_pid" 2>>"$out/generator.log" | tail -1)
             code=$?
             set -e
