@@ -24,7 +24,7 @@ final class CommonOptions {
     boolean allowRemote;
 
     @Option(names = "--threads", defaultValue = "1",
-            description = "Selector threads of the generator, 1.." + MAX_THREADS + " (default: ${DEFAULT-VALUE}).")
+            description = "Event-loop threads of the generator (clients are spread over them), 1.." + MAX_THREADS + " (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--protocol", defaultValue = "framed", paramLabel = "framed|irc|ws",

@@ -50,7 +50,8 @@ final class FanoutCommand implements Callable<Integer> {
         @Option(names = "--rate", description = "Messages per second over all senders, paced.")
         Double rate;
 
-        @Option(names = "--window", description = "Unanswered says per sender (ids and the ok), for maximum throughput.")
+        @Option(names = "--window", description = "Unanswered says per sender, for maximum throughput (framed, ws: until"
+                + " the ok; irc: until a chosen member of the room on the same thread received it).")
         Integer window;
     }
 
