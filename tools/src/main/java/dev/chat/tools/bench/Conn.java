@@ -1,10 +1,9 @@
 package dev.chat.tools.bench;
 
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 
-/** One simulated client's connection state; touched only by the load loop that owns it. */
+/** One simulated client's connection state; touched only by the load loop (event loop) that owns it. */
 final class Conn {
     static final int NEW = 0;
     static final int CONNECTING = 1;
@@ -14,29 +13,29 @@ final class Conn {
     static final int CLOSED = 5;
 
     final ClientSpec spec;
-    /** Only for senders: the reusable say frame. */
-    final SayFrame say;
+    /** Only for senders: the reusable say. */
+    SayFrame say;
     /** Sender index as written in its texts (6 digits). */
     final long senderTag;
 
-    SocketChannel channel;
-    SelectionKey key;
+    Channel channel;
     int state = NEW;
 
-    /** Bytes of an incomplete frame, kept until the rest arrives. */
-    byte[] carry;
-    int carryLength;
-    /** Bytes still to skip of a frame too large to keep (only its head was looked at). */
-    int skip;
-    /** Bytes the socket did not take yet (write mode), or null. */
-    ByteBuffer out;
+    /** Bytes of an incomplete frame or line, kept until the rest arrives; null when there are none. */
+    ByteBuf carry;
 
     long nextId;
     long inFlight;
+    /** Queued writes not flushed yet (window refills during a read). */
+    boolean flushPending;
+    /**
+     * Senders over IRC only: the member of the same room on the same loop whose receipt of this
+     * sender's message counts as its answer (IRC servers answer nothing to PRIVMSG).
+     */
+    Conn witness;
 
-    Conn(ClientSpec spec, int textLength) {
+    Conn(ClientSpec spec) {
         this.spec = spec;
-        this.say = spec.sender() ? new SayFrame(spec.room(), spec.index(), textLength) : null;
         this.senderTag = spec.index() % 1_000_000;
     }
 }

@@ -50,7 +50,8 @@ final class FanoutCommand implements Callable<Integer> {
         @Option(names = "--rate", description = "Messages per second over all senders, paced.")
         Double rate;
 
-        @Option(names = "--window", description = "Unanswered says per sender (ids and the ok), for maximum throughput.")
+        @Option(names = "--window", description = "Unanswered says per sender, for maximum throughput (framed, ws: until"
+                + " the ok; irc: until a chosen member of the room on the same thread received it).")
         Integer window;
     }
 
@@ -79,7 +80,8 @@ final class FanoutCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<ServerAddress> servers = common.targets(spec.commandLine());
-        validate();
+        Protocol protocol = common.protocol(spec.commandLine());
+        validate(protocol);
         CpuClock serverCpu = null;
         if (serverPid != null) {
             try {
@@ -92,8 +94,8 @@ final class FanoutCommand implements Callable<Integer> {
         long[] cpu = new long[4]; // own and server CPU time at the start and the end of the measurement
         Topology topology = Topology.rooms(Topology.newRunId(), clients, roomSize, senders, servers);
         boolean windowed = pace.window != null;
-        err.printf("chat bench fanout: run %s, %d clients in %d rooms of %d, %d senders, %s, %s warm-up + %s measured, on %s%n",
-                topology.runId, clients, topology.rooms, roomSize, senders,
+        err.printf("chat bench fanout: run %s, %s, %d clients in %d rooms of %d, %d senders, %s, %s warm-up + %s measured, on %s%n",
+                topology.runId, protocol.label(), clients, topology.rooms, roomSize, senders,
                 windowed ? "window " + pace.window : "rate " + Report.count(pace.rate) + " msg/s",
                 seconds(warmup), seconds(duration), servers);
         err.flush();
@@ -101,9 +103,15 @@ final class FanoutCommand implements Callable<Integer> {
         long setupNanos;
         long measuredWall;
         Schedule schedule;
-        LoadRun run = new LoadRun(topology, common.threads, windowed ? pace.window : 0,
-                windowed ? 0 : pace.rate, textSize, progress);
+        LoadRun run;
         try {
+            run = new LoadRun(topology, protocol, common.threads, windowed ? pace.window : 0,
+                    windowed ? 0 : pace.rate, textSize, progress);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            run.setupInFlight(common.setupInFlight);
             run.start();
             long setupStart = System.nanoTime();
             run.release(clients);
@@ -121,7 +129,7 @@ final class FanoutCommand implements Callable<Integer> {
             cpu[2] = ownCpu.nanos();
             cpu[3] = serverCpu == null ? -1 : serverCpu.nanos();
             measuredWall = System.nanoTime() - measureStart;
-            run.awaitUntil("drain", () -> drained(run.totals()), System.nanoTime() + drain.toNanos());
+            run.awaitUntil("drain", () -> drained(run.totals(), protocol), System.nanoTime() + drain.toNanos());
         } catch (BenchFailure f) {
             run.close();
             err.println("chat bench fanout: " + f.getMessage());
@@ -131,13 +139,16 @@ final class FanoutCommand implements Callable<Integer> {
         run.close();
         Snapshot s = run.totals();
         Histogram latency = run.latencies();
+        Histogram lag = run.sendLag();
         double secs = duration.toNanos() / 1e9;
         long loss = s.expectedInWindow() - s.deliveredInWindow();
-        long echoesMissing = s.sentInWindow() - s.echoesInWindow();
+        long echoesMissing = protocol.echoes() ? s.sentInWindow() - s.echoesInWindow() : 0;
         boolean ok = loss == 0 && echoesMissing == 0 && s.errors() == 0 && s.inFlight() == 0;
         new Report()
                 .put("scenario", "fanout")
                 .put("run_id", topology.runId)
+                .put("protocol", protocol.label())
+                .put("transport", run.transportName())
                 .put("servers", servers.stream().map(ServerAddress::toString).toList())
                 .put("clients", clients)
                 .put("rooms", topology.rooms)
@@ -163,6 +174,7 @@ final class FanoutCommand implements Callable<Integer> {
                 .put("errors", s.errors())
                 .put("first_error", s.firstError())
                 .latency(latency)
+                .put("send_lag_us", windowed ? null : Report.percentiles(lag))
                 .put("generator_cpu_percent", CpuClock.percent(cpu[0], cpu[2], measuredWall))
                 .put("server_cpu_percent", serverCpu == null ? null : CpuClock.percent(cpu[1], cpu[3], measuredWall))
                 .put("ok", ok)
@@ -170,13 +182,13 @@ final class FanoutCommand implements Callable<Integer> {
         return ok ? 0 : BenchFailure.FAILED;
     }
 
-    /** Every measured message reached every other member and its sender, and every say was answered. */
-    private static boolean drained(Snapshot s) {
+    /** Every measured message reached every other member (and its sender, where it echoes), and every say was answered. */
+    private static boolean drained(Snapshot s, Protocol protocol) {
         return s.sendingDone() && s.inFlight() == 0 && s.deliveredInWindow() >= s.expectedInWindow()
-                && s.echoesInWindow() >= s.sentInWindow();
+                && (!protocol.echoes() || s.echoesInWindow() >= s.sentInWindow());
     }
 
-    private void validate() {
+    private void validate(Protocol protocol) {
         CommandLine cl = spec.commandLine();
         if (clients < 2 || clients > MAX_CLIENTS) {
             throw new CommandLine.ParameterException(cl, "--clients must be 2.." + MAX_CLIENTS);
@@ -209,6 +221,10 @@ final class FanoutCommand implements Callable<Integer> {
         }
         if (textSize < SayFrame.MIN_TEXT || textSize > 4000) {
             throw new CommandLine.ParameterException(cl, "--text-size must be " + SayFrame.MIN_TEXT + "..4000");
+        }
+        if (protocol.kind() == Protocol.Kind.IRC && textSize > SayFrame.MAX_IRC_TEXT) {
+            throw new CommandLine.ParameterException(cl, "--text-size over IRC must be at most " + SayFrame.MAX_IRC_TEXT
+                    + " (a line is at most 512 bytes)");
         }
     }
 

@@ -45,6 +45,11 @@ final class IdleCommand implements Callable<Integer> {
             description = "Quiet time before each memory reading (default: ${DEFAULT-VALUE}).")
     Duration settle;
 
+    @Option(names = "--no-gc",
+            description = "Read the RSS as it is, without asking the JVM for a full GC first (and without the live heap):"
+                    + " memory as users run the server. Needed for servers that are not JVMs.")
+    boolean noGc;
+
     @Option(names = "--hold", defaultValue = "0s", converter = DurationOption.class,
             description = "Keep the connections open this long after measuring (default: ${DEFAULT-VALUE}).")
     Duration hold;
@@ -54,11 +59,12 @@ final class IdleCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<ServerAddress> servers = common.targets(spec.commandLine());
+        Protocol protocol = common.protocol(spec.commandLine());
         validate();
         ServerMemory memory = null;
         if (serverPid != null) {
             try {
-                memory = new ServerMemory(serverPid);
+                memory = new ServerMemory(serverPid, !noGc);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -69,12 +75,13 @@ final class IdleCommand implements Callable<Integer> {
         err.flush();
         int all = prime + clients;
         Progress progress = new Progress(err, all);
-        LoadRun run = new LoadRun(topology, common.threads, 0, 0, SayFrame.MIN_TEXT, progress);
+        LoadRun run = new LoadRun(topology, protocol, common.threads, 0, 0, SayFrame.MIN_TEXT, progress);
         ServerMemory.Reading before = null;
         ServerMemory.Reading after = null;
         long setupNanos;
         Snapshot s;
         try {
+            run.setupInFlight(common.setupInFlight);
             run.start();
             if (prime > 0) {
                 run.release(prime);
@@ -105,6 +112,7 @@ final class IdleCommand implements Callable<Integer> {
         Report r = new Report()
                 .put("scenario", "idle")
                 .put("run_id", topology.runId)
+                .put("protocol", protocol.label())
                 .put("servers", servers.stream().map(ServerAddress::toString).toList())
                 .put("clients", clients)
                 .put("primed", prime)
@@ -114,7 +122,8 @@ final class IdleCommand implements Callable<Integer> {
                 .put("connections_per_s", Report.round1(clients / (setupNanos / 1e9)))
                 .put("server_pid", serverPid);
         if (memory != null) {
-            r.put("gc", before.gcDone() && after.gcDone() ? "jcmd GC.run before each reading" : memory.gcProblem())
+            r.put("gc", noGc ? "none (RSS as it is)"
+                            : before.gcDone() && after.gcDone() ? "jcmd GC.run before each reading" : memory.gcProblem())
                     .put("rss_before_bytes", before.rss())
                     .put("rss_after_bytes", after.rss())
                     .put("rss_per_connection_bytes", Math.round((after.rss() - before.rss()) / (double) clients))

@@ -1,5 +1,6 @@
 package dev.chat.tools.bench;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -32,37 +33,37 @@ final class Inbound {
     }
 
     /** The payload's kind, from its first bytes; {@link #DECODE} if it does not look like ours. */
-    static int classify(ByteBuffer b, int p, int len) {
-        if (len < TYPE_AT + 4 || b.getLong(p) != TYPE_PREFIX || b.get(p + 8) != '"') {
+    static int classify(ByteBuf b, int p, int len) {
+        if (len < TYPE_AT + 4 || b.getLong(p) != TYPE_PREFIX || b.getByte(p + 8) != '"') {
             return DECODE;
         }
         int t = p + TYPE_AT;
-        byte c0 = b.get(t);
-        byte c1 = b.get(t + 1);
+        byte c0 = b.getByte(t);
+        byte c1 = b.getByte(t + 1);
         switch (c0) {
             case 'm':
                 if (len < TYPE_AT + 8) {
                     return DECODE;
                 }
-                if (c1 == 'e' && b.get(t + 2) == 's' && b.get(t + 7) == '"') {
+                if (c1 == 'e' && b.getByte(t + 2) == 's' && b.getByte(t + 7) == '"') {
                     return MESSAGE;
                 }
-                return c1 == 'e' && b.get(t + 2) == 'm' && b.get(t + 6) == '"' ? MEMBER : DECODE;
+                return c1 == 'e' && b.getByte(t + 2) == 'm' && b.getByte(t + 6) == '"' ? MEMBER : DECODE;
             case 'o':
-                return c1 == 'k' && b.get(t + 2) == '"' ? OK : DECODE;
+                return c1 == 'k' && b.getByte(t + 2) == '"' ? OK : DECODE;
             case 'p':
-                if (c1 == 'i' && b.get(t + 4) == '"') {
+                if (c1 == 'i' && b.getByte(t + 4) == '"') {
                     return PING;
                 }
-                return c1 == 'o' && b.get(t + 4) == '"' ? PONG : DECODE;
+                return c1 == 'o' && b.getByte(t + 4) == '"' ? PONG : DECODE;
             default:
                 return DECODE;
         }
     }
 
     /** Whether the payload at {@code p} (at least 10 bytes) starts {@code {"type":"} and then {@code first}. */
-    static boolean typeStartsWith(ByteBuffer b, int p, byte first) {
-        return b.getLong(p) == TYPE_PREFIX && b.get(p + 8) == '"' && b.get(p + TYPE_AT) == first;
+    static boolean typeStartsWith(ByteBuf b, int p, byte first) {
+        return b.getLong(p) == TYPE_PREFIX && b.getByte(p + 8) == '"' && b.getByte(p + TYPE_AT) == first;
     }
 
     /**
@@ -78,14 +79,14 @@ final class Inbound {
      * Finds the marker byte of a bench text: first at {@code expected} (payload-relative), else
      * by scanning. Returns the absolute index, or -1 if the message is not one of ours.
      */
-    static int findMarker(ByteBuffer b, int p, int len, int expected) {
+    static int findMarker(ByteBuf b, int p, int len, int expected) {
         int end = p + len;
         int q = p + expected;
-        if (q + SayFrame.MIN_TEXT <= end && b.getLong(q - 8) == TEXT_KEY && b.get(q) == SayFrame.MARKER) {
+        if (q + SayFrame.MIN_TEXT <= end && b.getLong(q - 8) == TEXT_KEY && b.getByte(q) == SayFrame.MARKER) {
             return q;
         }
         for (int i = p + TYPE_AT; i + 8 + SayFrame.MIN_TEXT <= end; i++) {
-            if (b.get(i) == '"' && b.getLong(i) == TEXT_KEY && b.get(i + 8) == SayFrame.MARKER) {
+            if (b.getByte(i) == '"' && b.getLong(i) == TEXT_KEY && b.getByte(i + 8) == SayFrame.MARKER) {
                 return i + 8;
             }
         }
@@ -93,10 +94,10 @@ final class Inbound {
     }
 
     /** Reads {@code n} decimal digits at {@code at}; -1 if one is not a digit. */
-    static long digits(ByteBuffer b, int at, int n) {
+    static long digits(ByteBuf b, int at, int n) {
         long v = 0;
         for (int i = at; i < at + n; i++) {
-            int d = b.get(i) - '0';
+            int d = b.getByte(i) - '0';
             if (d < 0 || d > 9) {
                 return -1;
             }

@@ -1,63 +1,59 @@
 package dev.chat.tools.bench;
 
-import dev.chat.protocol.ClientMessage;
-import dev.chat.protocol.ErrorCode;
-import dev.chat.protocol.MessageCodec;
-import dev.chat.protocol.Pong;
-import dev.chat.protocol.ProtocolException;
-import dev.chat.protocol.ServerMessage;
-import java.io.IOException;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * One selector thread driving a share of the clients: non-blocking connect, {@code hello},
- * {@code join}, then sending (paced or windowed) and receiving. The receive path is the hot
- * one: every readable socket is read into one shared direct buffer, frames are cut by their
- * length header and told apart by a few bytes ({@link Inbound}); only rare frames are decoded.
- * A partial frame at the end of a read is copied to the connection's small carry array and
- * put back in front of the next read, so 10,000 idle connections cost no buffers.
+ * One generator thread (a Netty event loop) driving a share of the clients: connect, register
+ * and join, then sending (paced or windowed) and receiving. The receive path is the hot one:
+ * what a socket read delivers is cut into frames or lines by the protocol's {@link Wire}, told
+ * apart by a few bytes, and only rare messages are decoded; a partial frame at the end of a
+ * read is copied to the connection's small carry buffer, so 10,000 idle connections cost no
+ * buffers. Every method runs on the loop's thread, except those that say otherwise.
  */
-final class LoadLoop implements Runnable {
-    private static final int READ_BUFFER = 256 * 1024;
-    /** Frames up to this size are carried across reads; larger ones are classified by their head and skipped. */
-    private static final int CARRY_LIMIT = 128 * 1024;
-    /** Set-ups (connect, hello, join) in progress at once, per loop: keeps the server's accept backlog short. */
-    private static final int SETUP_IN_FLIGHT = 128;
-    /** Bytes waiting to be written on one connection before it counts as an error. */
-    private static final int MAX_PENDING_OUT = 1 << 20;
-    /** Reads of one socket per readiness event: fair between sockets. */
-    private static final int READS_PER_EVENT = 4;
+final class LoadLoop {
+    /** A carried partial frame larger than this: the server is not speaking the protocol. */
+    private static final int MAX_CARRY = JsonWire.MAX_FRAME + 8;
     private static final long HIGHEST_LATENCY = 60_000_000_000L;
     private static final long SECOND = 1_000_000_000L;
-    private static final long PUBLISH_EVERY = 1_000_000L;
-    private static final byte[] PONG = MessageCodec.encodeFrame(new Pong(null));
+    private static final long PUBLISH_EVERY = 2_000_000L;
 
-    private final RunControl control;
+    final RunControl control;
+    final EventLoop loop;
+    final int textOffset;
+    private final Wire wire;
+    private final Protocol protocol;
+    private final Bootstrap bootstrap;
+    private final Transport transport;
     private final Conn[] conns;
     private final Conn[] senders;
+    /** This loop's senders by their index (the tag in their texts), for witnesses. */
+    private final Conn[] senderByTag;
     private final int window;
     private final double intervalNs;
-    private final int textOffset;
-    private final Selector selector;
-    private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER);
 
     private final Histogram total = new Histogram(HIGHEST_LATENCY, 3);
     private final Histogram interval = new Histogram(HIGHEST_LATENCY, 3);
     private final Histogram outside = new Histogram(HIGHEST_LATENCY, 3);
+    /** Paced sending: how late each measured say left the generator after it was due. */
+    private final Histogram sendLag = new Histogram(HIGHEST_LATENCY, 3);
+    private final List<Conn> toFlush = new ArrayList<>();
 
     private int nextToOpen;
     private int setupInFlight;
     private Schedule schedule;
     private long nextMessage;
-    private long nextRotate = SECOND;
-    private long lastPublish;
     private long intervalP99;
+    private ScheduledFuture<?> sendTimer;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
     private long ready;
     private long sent;
@@ -69,7 +65,7 @@ final class LoadLoop implements Runnable {
     private long deliveredInWindow;
     private long echoes;
     private long echoesInWindow;
-    private long frames;
+    long frames;
     private long bytesIn;
     private long errors;
     private String firstError;
@@ -81,94 +77,118 @@ final class LoadLoop implements Runnable {
      * @param clients this loop's clients, in set-up order
      * @param window with windowed sending, says each sender keeps unanswered; 0 for paced sending
      * @param rate with paced sending, this loop's messages per second over all its senders
-     * @param textLength characters of each message text
      */
-    LoadLoop(RunControl control, List<ClientSpec> clients, int window, double rate, int textLength) throws IOException {
+    LoadLoop(RunControl control, EventLoop loop, Transport transport, List<ClientSpec> clients, int window,
+             double rate) {
         this.control = control;
+        this.loop = loop;
+        this.transport = transport;
+        this.bootstrap = transport.bootstrap(loop);
+        this.protocol = transport.protocol();
+        this.wire = transport.wire();
         this.conns = new Conn[clients.size()];
         int nSenders = 0;
+        int maxIndex = 0;
         for (int i = 0; i < conns.length; i++) {
-            conns[i] = new Conn(clients.get(i), textLength);
-            if (conns[i].spec.sender()) {
-                nSenders++;
-            }
+            conns[i] = new Conn(clients.get(i));
+            maxIndex = Math.max(maxIndex, clients.get(i).index());
+            nSenders += conns[i].spec.sender() ? 1 : 0;
         }
         this.senders = new Conn[nSenders];
+        this.senderByTag = new Conn[nSenders == 0 ? 0 : maxIndex + 1];
         int s = 0;
         for (Conn c : conns) {
             if (c.spec.sender()) {
                 senders[s++] = c;
+                senderByTag[c.spec.index()] = c;
             }
+        }
+        if (!protocol.answersSays()) {
+            chooseWitnesses();
         }
         this.window = window;
         this.intervalNs = rate > 0 ? 1e9 / rate : 0;
         this.textOffset = clients.isEmpty() ? 0
                 : Inbound.textOffset(clients.get(0).room().length(), clients.get(0).nick().length());
-        this.selector = Selector.open();
     }
 
-    /** The latest published counters (at most about a millisecond old while running; exact once ended). */
+    /** Each sender's witness: another member of its room on this loop, preferably one that does not send. */
+    private void chooseWitnesses() {
+        for (Conn s : senders) {
+            for (Conn c : conns) {
+                if (c != s && c.spec.room().equals(s.spec.room()) && (s.witness == null || s.witness.spec.sender())) {
+                    s.witness = c;
+                    if (!c.spec.sender()) {
+                        break;
+                    }
+                }
+            }
+            if (s.witness == null) {
+                throw new IllegalArgumentException("over IRC every sender needs another member of its room on the same"
+                        + " generator thread: use bigger rooms or fewer --threads");
+            }
+        }
+    }
+
+    /** Starts the loop's timers (any thread). */
+    void start() {
+        loop.execute(() -> {
+            timers.add(loop.scheduleAtFixedRate(this::publish, PUBLISH_EVERY, PUBLISH_EVERY, TimeUnit.NANOSECONDS));
+            timers.add(loop.scheduleAtFixedRate(this::rotate, SECOND, SECOND, TimeUnit.NANOSECONDS));
+        });
+    }
+
+    /** The latest published counters (a few milliseconds old while running; exact once stopped). */
     Snapshot snapshot() {
         return published;
     }
 
-    /** Latencies of the measured deliveries; read it only after the thread ended. */
+    /** Latencies of the measured deliveries; read it only after {@link #stop}. */
     Histogram latencies() {
         return total;
     }
 
-    /** Interrupts a select so that the loop sees a change of {@link RunControl} at once. */
-    void wakeup() {
-        selector.wakeup();
+    /** How late measured paced says left; read it only after {@link #stop}. */
+    Histogram sendLag() {
+        return sendLag;
     }
 
-    @Override
-    public void run() {
-        try {
-            while (!control.stop) {
-                long now = control.now();
-                openMore();
-                schedule = control.schedule;
-                long waitNs = 10_000_000L;
-                if (schedule != null && !sendingDone) {
-                    waitNs = send(now);
-                }
-                if (waitNs < 1_000_000L) {
-                    selector.selectNow(this::onKey);
-                } else {
-                    selector.select(this::onKey, waitNs / 1_000_000L);
-                }
-                now = control.now();
-                if (now >= nextRotate) {
-                    rotate(now);
-                }
-                if (now - lastPublish >= PUBLISH_EVERY || (schedule != null && sendingDone)) {
-                    lastPublish = now;
-                    publish();
-                }
+    /** Lets more clients connect (any thread): those whose index is below {@link RunControl#release}. */
+    void release() {
+        loop.execute(this::openMore);
+    }
+
+    /** Starts sending on this schedule (any thread). */
+    void startSending(Schedule s) {
+        loop.execute(() -> {
+            schedule = s;
+            sendDue();
+        });
+    }
+
+    /** Closes every connection and publishes the final counters (any thread); completes when done. */
+    Future<?> stop() {
+        return loop.submit(() -> {
+            for (ScheduledFuture<?> t : timers) {
+                t.cancel(false);
             }
-        } catch (IOException | RuntimeException e) {
-            control.fail(BenchFailure.FAILED, "load loop failed: " + e);
-        } finally {
+            if (sendTimer != null) {
+                sendTimer.cancel(false);
+            }
+            for (Conn c : conns) {
+                close(c);
+            }
             total.add(interval);
             interval.reset();
             publish();
-            for (Conn c : conns) {
-                closeQuietly(c);
-            }
-            try {
-                selector.close();
-            } catch (IOException e) {
-                // closing: nothing left to do with it
-            }
-        }
+        });
     }
 
     // ---- set-up
 
     private void openMore() {
         int release = control.release;
-        while (setupInFlight < SETUP_IN_FLIGHT && nextToOpen < conns.length
+        while (!control.stop && setupInFlight < control.setupInFlight && nextToOpen < conns.length
                 && conns[nextToOpen].spec.index() < release) {
             open(conns[nextToOpen++]);
         }
@@ -177,252 +197,191 @@ final class LoadLoop implements Runnable {
     private void open(Conn c) {
         setupInFlight++;
         c.state = Conn.CONNECTING;
-        try {
-            SocketChannel ch = SocketChannel.open();
-            c.channel = ch;
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            boolean connected = ch.connect(c.spec.server().socket());
-            c.key = ch.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
-            if (connected) {
-                onConnected(c);
+        ChannelFuture f = bootstrap.clone().handler(transport.initializer(this, c)).connect(c.spec.server().socket());
+        c.channel = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess() && !control.stop) {
+                c.state = Conn.CLOSED;
+                control.fail(BenchFailure.CONNECT, "could not connect to " + c.spec.server() + ": "
+                        + done.cause().getMessage());
             }
-        } catch (IOException e) {
-            c.state = Conn.CLOSED;
-            closeQuietly(c);
-            control.fail(BenchFailure.CONNECT, "could not connect to " + c.spec.server() + ": " + e.getMessage());
+        });
+    }
+
+    /** The connection (and its TLS or WebSocket handshake) is up. */
+    void connected(Conn c) {
+        if (c.state == Conn.CONNECTING) {
+            wire.start(this, c);
         }
     }
 
-    private void finishConnect(Conn c) {
-        try {
-            if (c.channel.finishConnect()) {
-                c.key.interestOps(SelectionKey.OP_READ);
-                onConnected(c);
-            }
-        } catch (IOException e) {
-            c.state = Conn.CLOSED;
-            closeQuietly(c);
-            control.fail(BenchFailure.CONNECT, "could not connect to " + c.spec.server() + ": " + e.getMessage());
-        }
+    /** Registered and joined. */
+    void ready(Conn c) {
+        c.state = Conn.READY;
+        ready++;
+        setupInFlight--;
+        openMore();
     }
 
-    private void onConnected(Conn c) {
-        c.state = Conn.HELLO_SENT;
-        write(c, ByteBuffer.wrap(MessageCodec.encodeFrame(new ClientMessage.Hello(null, c.spec.nick()))));
+    /** Set-up failed: the run cannot go on. */
+    void setupFailed(Conn c, boolean serverFull, String what) {
+        control.fail(serverFull ? BenchFailure.CONNECT : BenchFailure.FAILED, "set-up failed: " + what);
     }
 
     // ---- sending
 
-    /** Sends what is due; returns nanoseconds until the next message is due. */
-    private long send(long now) {
+    /** Sends what is due and schedules itself for the next message. */
+    private void sendDue() {
+        sendTimer = null;
         Schedule s = schedule;
+        if (s == null || sendingDone || control.stop) {
+            return;
+        }
+        long now = control.now();
         if (senders.length == 0) {
             sendingDone = true;
-            return Long.MAX_VALUE;
+            return;
         }
         if (window > 0) {
             if (now >= s.measureUntil()) {
                 sendingDone = true;
-                return Long.MAX_VALUE;
+                return;
             }
             for (Conn c : senders) {
-                while (c.inFlight < window && c.state == Conn.READY) {
-                    say(c, now, s);
-                }
+                refill(c, now);
             }
-            return 5_000_000L; // an ok wakes the select anyway
+            flushPending();
+            // nothing else to do until the window's end; answers refill the windows
+            sendTimer = loop.schedule(this::sendDue, s.measureUntil() - now, TimeUnit.NANOSECONDS);
+            return;
         }
         for (;;) {
             long due = s.start() + (long) (nextMessage * intervalNs);
             if (due >= s.measureUntil()) {
                 sendingDone = true;
-                return Long.MAX_VALUE;
+                flushPending();
+                return;
             }
             if (due > now) {
-                return due - now;
+                flushPending();
+                sendTimer = loop.schedule(this::sendDue, due - now, TimeUnit.NANOSECONDS);
+                return;
             }
             Conn c = senders[(int) (nextMessage % senders.length)];
             nextMessage++;
             if (c.state == Conn.READY) {
                 // stamped with the time it was due, not sent: a late generator shows as latency
+                if (s.measured(due)) {
+                    sendLag.recordValue(Math.min(Math.max(now - due, 0), HIGHEST_LATENCY));
+                }
                 say(c, due, s);
             }
         }
     }
 
+    /** Windowed sending: fills the sender's window while the measurement lasts. */
+    private void refill(Conn c, long now) {
+        Schedule s = schedule;
+        if (window == 0 || s == null || sendingDone) {
+            return;
+        }
+        if (now >= s.measureUntil()) {
+            sendingDone = true;
+            return;
+        }
+        while (c.inFlight < window && c.state == Conn.READY) {
+            say(c, now, s);
+        }
+    }
+
     private void say(Conn c, long stamp, Schedule s) {
+        if (!c.channel.isWritable()) {
+            lost(c, "the server does not read: " + (c.channel.unsafe().outboundBuffer() == null ? "?"
+                    : c.channel.unsafe().outboundBuffer().totalPendingWriteBytes()) + " bytes waiting to be sent");
+            return;
+        }
         c.inFlight++;
         sent++;
         if (s.measured(stamp)) {
             sentInWindow++;
             expectedInWindow += c.spec.roomSize() - 1;
         }
-        write(c, c.say.fill(stamp, ++c.nextId));
+        c.channel.write(wire.say(this, c, stamp, ++c.nextId), c.channel.voidPromise());
+        if (!c.flushPending) {
+            c.flushPending = true;
+            toFlush.add(c);
+        }
     }
 
-    private void write(Conn c, ByteBuffer frame) {
+    /** Writes and flushes a set-up or control message now. */
+    void write(Conn c, Object msg) {
         if (c.state == Conn.CLOSED) {
+            io.netty.util.ReferenceCountUtil.release(msg);
             return;
         }
-        if (c.out == null || c.out.position() == 0) {
-            try {
-                c.channel.write(frame);
-            } catch (IOException e) {
-                lost(c, "write failed: " + e.getMessage());
-                return;
-            }
-            if (!frame.hasRemaining()) {
-                return;
-            }
-        }
-        if (c.out == null) {
-            c.out = ByteBuffer.allocate(Math.max(4096, frame.remaining()));
-        }
-        if (c.out.remaining() < frame.remaining()) {
-            int need = c.out.position() + frame.remaining();
-            if (need > MAX_PENDING_OUT) {
-                lost(c, "the server does not read: " + need + " bytes waiting to be sent");
-                return;
-            }
-            ByteBuffer bigger = ByteBuffer.allocate(Math.min(MAX_PENDING_OUT, Math.max(need, 2 * c.out.capacity())));
-            c.out.flip();
-            bigger.put(c.out);
-            c.out = bigger;
-        }
-        c.out.put(frame);
-        c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
+        c.channel.writeAndFlush(msg, c.channel.voidPromise());
     }
 
-    private void flushOut(Conn c) {
-        c.out.flip();
-        try {
-            c.channel.write(c.out);
-        } catch (IOException e) {
-            c.out.clear();
-            lost(c, "write failed: " + e.getMessage());
-            return;
+    /** Flushes the connections that had says queued (after a read, or a round of sending). */
+    void flushPending() {
+        for (int i = 0; i < toFlush.size(); i++) {
+            Conn c = toFlush.get(i);
+            c.flushPending = false;
+            if (c.state != Conn.CLOSED) {
+                c.channel.flush();
+            }
         }
-        c.out.compact();
-        if (c.out.position() == 0) {
-            c.key.interestOps(SelectionKey.OP_READ);
-        }
+        toFlush.clear();
     }
 
     // ---- receiving
 
-    private void onKey(SelectionKey key) {
-        Conn c = (Conn) key.attachment();
-        if (key.isValid() && key.isConnectable()) {
-            finishConnect(c);
+    /** Bytes read from a stream connection (TCP or TLS): complete units go to the wire, the rest is carried. */
+    void stream(Conn c, ByteBuf in, long now) {
+        bytesIn += in.readableBytes();
+        ByteBuf b = in;
+        if (c.carry != null) {
+            c.carry.writeBytes(in);
+            in.release();
+            b = c.carry;
         }
-        if (key.isValid() && key.isWritable()) {
-            flushOut(c);
-        }
-        if (key.isValid() && key.isReadable()) {
-            read(c);
-        }
-    }
-
-    private void read(Conn c) {
-        ByteBuffer b = in;
-        for (int round = 0; round < READS_PER_EVENT; round++) {
-            b.clear();
-            if (c.carryLength > 0) {
-                b.put(c.carry, 0, c.carryLength);
-                c.carryLength = 0;
-            }
-            int n;
-            try {
-                n = c.channel.read(b);
-            } catch (IOException e) {
-                lost(c, "read failed: " + e.getMessage());
-                return;
-            }
-            if (n < 0) {
-                lost(c, "closed by the server");
-                return;
-            }
-            bytesIn += n;
-            int end = b.position();
-            scan(c, b, end, control.now());
-            if (end < b.capacity() || c.state == Conn.CLOSED) {
-                return; // the socket is (most likely) drained
-            }
-        }
-    }
-
-    private void scan(Conn c, ByteBuffer b, int end, long now) {
-        int p = 0;
-        if (c.skip > 0) {
-            p = Math.min(c.skip, end);
-            c.skip -= p;
-        }
-        while (end - p >= 4) {
-            int len = b.getInt(p);
-            if (len <= 0) {
-                lost(c, "the server sent a frame of length " + Integer.toUnsignedString(len));
-                return;
-            }
-            int available = end - p - 4;
-            if (available < len) {
-                if (len > CARRY_LIMIT && available >= 64) {
-                    // too large to keep: only its type matters (a long member list, say)
-                    frames++;
-                    onLargeFrame(c, b, p + 4);
-                    c.skip = len - available;
-                    p = end;
+        try {
+            wire.read(this, c, b, now);
+        } finally {
+            if (c.state == Conn.CLOSED || !b.isReadable()) {
+                b.release();
+                c.carry = null;
+            } else if (b == c.carry) {
+                b.discardSomeReadBytes();
+                if (b.readableBytes() > MAX_CARRY) {
+                    b.release();
+                    c.carry = null;
+                    lost(c, "sent a frame or line of more than " + MAX_CARRY + " bytes");
                 }
-                break;
-            }
-            frames++;
-            onFrame(c, b, p + 4, len, now);
-            if (c.state == Conn.CLOSED) {
-                return;
-            }
-            p += 4 + len;
-        }
-        int rest = end - p;
-        if (rest > 0) {
-            if (c.carry == null || c.carry.length < rest) {
-                c.carry = new byte[Math.max(256, Integer.highestOneBit(rest - 1) << 1)];
-            }
-            b.get(p, c.carry, 0, rest);
-            c.carryLength = rest;
-        }
-    }
-
-    private void onFrame(Conn c, ByteBuffer b, int p, int len, long now) {
-        switch (Inbound.classify(b, p, len)) {
-            case Inbound.MESSAGE -> onMessage(c, b, p, len, now);
-            case Inbound.MEMBER, Inbound.PONG -> { }
-            case Inbound.OK -> {
-                if (c.inFlight > 0) {
-                    c.inFlight--;
-                    acked++;
-                }
-            }
-            case Inbound.PING -> write(c, ByteBuffer.wrap(PONG));
-            default -> {
-                byte[] payload = new byte[len];
-                b.get(p, payload);
-                decoded(c, payload);
+            } else {
+                c.carry = c.channel.alloc().heapBuffer(Math.max(256, b.readableBytes()));
+                c.carry.writeBytes(b);
+                b.release();
             }
         }
     }
 
-    private void onMessage(Conn c, ByteBuffer b, int p, int len, long now) {
-        int q = Inbound.findMarker(b, p, len, textOffset);
-        if (q < 0) {
-            return; // not a bench message: someone else talks in the room
-        }
+    /** One whole message (WebSocket); the caller releases it. */
+    void message(Conn c, ByteBuf in, long now) {
+        bytesIn += in.readableBytes();
+        wire.read(this, c, in, now);
+    }
+
+    /** A bench message's text, whose marker byte is at {@code q}, reached member {@code c}. */
+    void delivery(Conn c, ByteBuf b, int q, long now) {
         long stamp = Inbound.digits(b, q + 1, 19);
         if (stamp < 0) {
             return;
         }
+        long tag = Inbound.digits(b, q + 20, 6);
         Schedule s = schedule;
         boolean measured = s != null && s.measured(stamp);
-        if (c.say != null && Inbound.digits(b, q + 20, 6) == c.senderTag) {
+        if (c.say != null && tag == c.senderTag) {
             echoes++;
             if (measured) {
                 echoesInWindow++;
@@ -437,76 +396,51 @@ final class LoadLoop implements Runnable {
         } else {
             outside.recordValue(latency);
         }
-    }
-
-    /** The head of a frame too large to carry: joined (a big room's member list) is the one that matters. */
-    private void onLargeFrame(Conn c, ByteBuffer b, int p) {
-        if (Inbound.typeStartsWith(b, p, (byte) 'j') && c.state == Conn.JOIN_SENT) {
-            joined(c);
+        if (tag >= 0 && tag < senderByTag.length) {
+            Conn sender = senderByTag[(int) tag];
+            if (sender != null && sender.witness == c) {
+                answered(sender, false);
+            }
         }
     }
 
-    /** Rare frames: decoded in full. */
-    private void decoded(Conn c, byte[] payload) {
-        ServerMessage m;
-        try {
-            m = MessageCodec.decodeServer(payload);
-        } catch (ProtocolException e) {
-            error(c, "undecodable frame from the server: " + e.getMessage());
+    /** A say of {@code c} was answered ({@code ok}, an error, or its witness received it). */
+    void answered(Conn c, boolean error) {
+        if (c.inFlight <= 0) {
             return;
         }
-        if (m instanceof ServerMessage.Welcome) {
-            if (c.state == Conn.HELLO_SENT) {
-                c.state = Conn.JOIN_SENT;
-                write(c, ByteBuffer.wrap(MessageCodec.encodeFrame(new ClientMessage.Join(null, c.spec.room()))));
-            }
-        } else if (m instanceof ServerMessage.Joined) {
-            if (c.state == Conn.JOIN_SENT) {
-                joined(c);
-            }
-        } else if (m instanceof ServerMessage.Error e) {
-            onError(c, e);
-        } else if (m instanceof ServerMessage.Bye bye) {
-            if (!control.stop) {
-                error(c, "the server said bye to " + c.spec.nick() + ": " + bye.reason());
-            }
-        } else if (m instanceof dev.chat.protocol.Ping) {
-            write(c, ByteBuffer.wrap(PONG));
-        }
-        // anything else (member lists, foreign messages) is only counted as a frame
-    }
-
-    private void joined(Conn c) {
-        c.state = Conn.READY;
-        ready++;
-        setupInFlight--;
-    }
-
-    private void onError(Conn c, ServerMessage.Error e) {
-        String what = c.spec.nick() + " got error " + e.code() + ": " + e.message();
-        if (c.state != Conn.READY) {
-            control.fail(ErrorCode.SERVER_FULL.equals(e.code()) ? BenchFailure.CONNECT : BenchFailure.FAILED,
-                    "set-up failed: " + what);
-            return;
-        }
-        if (e.id() != null && c.inFlight > 0) {
-            c.inFlight--;
+        c.inFlight--;
+        if (error) {
             sayErrors++;
+        } else {
+            acked++;
         }
-        error(c, what);
+        if (window > 0) {
+            refill(c, control.now());
+        }
     }
 
-    private void error(Conn c, String what) {
+    /** An error after set-up: counted, and the first one kept for the report. */
+    void error(Conn c, String what) {
+        if (control.stop) {
+            return;
+        }
         errors++;
         if (firstError == null) {
             firstError = what;
         }
     }
 
-    private void lost(Conn c, String reason) {
+    /** The connection is gone (closed, reset, or given up by us). */
+    void lost(Conn c, String reason) {
         int was = c.state;
+        if (was == Conn.CLOSED) {
+            return;
+        }
         c.state = Conn.CLOSED;
-        closeQuietly(c);
+        if (c.channel != null) {
+            c.channel.close();
+        }
         if (control.stop) {
             return;
         }
@@ -518,25 +452,25 @@ final class LoadLoop implements Runnable {
         }
     }
 
-    private static void closeQuietly(Conn c) {
+    private void close(Conn c) {
+        c.state = Conn.CLOSED;
         if (c.channel != null) {
-            try {
-                c.channel.close();
-            } catch (IOException e) {
-                // already broken: nothing to do
-            }
+            c.channel.close();
+        }
+        if (c.carry != null) {
+            c.carry.release();
+            c.carry = null;
         }
     }
 
     // ---- accounting
 
-    private void rotate(long now) {
+    private void rotate() {
         Histogram h = interval.getTotalCount() > 0 ? interval : outside;
         intervalP99 = h.getTotalCount() > 0 ? h.getValueAtPercentile(99.0) : 0;
         total.add(interval);
         interval.reset();
         outside.reset();
-        nextRotate = now + SECOND;
     }
 
     private void publish() {

@@ -1,7 +1,5 @@
 package dev.chat.tools.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,25 +7,31 @@ import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * A set of {@link LoadLoop} threads sharing the clients of a {@link Topology} (client {@code i}
- * goes to loop {@code i % threads}), and what the coordinating thread does with them: release
- * clients for set-up, start the senders, watch the counters, stop.
+ * A set of {@link LoadLoop}s (one per generator thread, each a Netty event loop) sharing the
+ * clients of a {@link Topology} (client {@code i} goes to loop {@code i % threads}), and what the
+ * coordinating thread does with them: release clients for set-up, start the senders, watch the
+ * counters, stop.
  */
 final class LoadRun implements AutoCloseable {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final RunControl control = new RunControl();
     private final List<LoadLoop> loops = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final Transport transport;
     private final Progress progress;
+    private boolean closed;
 
     /**
      * @param window says each sender keeps unanswered (windowed sending), or 0
      * @param rate messages per second over all senders (paced sending), or 0
+     * @throws IllegalArgumentException the topology does not fit the protocol (see {@link LoadLoop})
      */
-    LoadRun(Topology topology, int threadCount, int window, double rate, int textLength, Progress progress) {
+    LoadRun(Topology topology, Protocol protocol, int threadCount, int window, double rate, int textLength,
+            Progress progress) {
         this.progress = progress;
+        this.transport = new Transport(protocol, threadCount, textLength);
         int totalSenders = topology.senders();
+        List<io.netty.channel.EventLoop> eventLoops = transport.loops();
         try {
             for (int t = 0; t < threadCount; t++) {
                 List<ClientSpec> mine = new ArrayList<>();
@@ -39,20 +43,26 @@ final class LoadRun implements AutoCloseable {
                     }
                 }
                 double share = totalSenders == 0 ? 0 : rate * senders / totalSenders;
-                loops.add(new LoadLoop(control, mine, window, share, textLength));
+                loops.add(new LoadLoop(control, eventLoops.get(t), transport, mine, window, share));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector", e);
-        }
-        for (int t = 0; t < loops.size(); t++) {
-            Thread th = new Thread(loops.get(t), "bench-loop-" + t);
-            th.setDaemon(true);
-            threads.add(th);
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
         }
     }
 
+    /** Set-ups in progress at once per loop (default 128): a server with a short accept backlog needs fewer. */
+    void setupInFlight(int n) {
+        control.setupInFlight = n;
+    }
+
+    /** epoll or nio. */
+    String transportName() {
+        return transport.name();
+    }
+
     void start() {
-        threads.forEach(Thread::start);
+        loops.forEach(LoadLoop::start);
     }
 
     RunControl control() {
@@ -71,13 +81,13 @@ final class LoadRun implements AutoCloseable {
     /** Lets clients with an index below {@code upTo} connect and set up. */
     void release(int upTo) {
         control.release = upTo;
-        loops.forEach(LoadLoop::wakeup);
+        loops.forEach(LoadLoop::release);
     }
 
     /** Starts the senders. */
     void startSending(Schedule schedule) {
         control.schedule = schedule;
-        loops.forEach(LoadLoop::wakeup);
+        loops.forEach(l -> l.startSending(schedule));
     }
 
     /**
@@ -130,29 +140,37 @@ final class LoadRun implements AutoCloseable {
 
     /** Latencies of all measured deliveries; call after {@link #close}. */
     Histogram latencies() {
+        return merged(LoadLoop::latencies);
+    }
+
+    /** How late the measured paced says left the generator; call after {@link #close}. */
+    Histogram sendLag() {
+        return merged(LoadLoop::sendLag);
+    }
+
+    private Histogram merged(java.util.function.Function<LoadLoop, Histogram> which) {
         Histogram all = null;
         for (LoadLoop l : loops) {
             if (all == null) {
-                all = l.latencies().copy();
+                all = which.apply(l).copy();
             } else {
-                all.add(l.latencies());
+                all.add(which.apply(l));
             }
         }
         return all;
     }
 
-    /** Stops the loops (they close every connection) and waits for them. */
+    /** Stops the loops (they close every connection and publish their last counters), then the threads. */
     @Override
     public void close() {
-        control.stop = true;
-        loops.forEach(LoadLoop::wakeup);
-        for (Thread t : threads) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        if (closed) {
+            return;
         }
+        closed = true;
+        control.stop = true;
+        for (LoadLoop l : loops) {
+            l.stop().awaitUninterruptibly(30, TimeUnit.SECONDS);
+        }
+        transport.close();
     }
 }

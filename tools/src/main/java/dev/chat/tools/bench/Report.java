@@ -37,6 +37,19 @@ final class Report {
         return this;
     }
 
+    /** p50, p99, p99.9 and max in microseconds, or null if the histogram is empty. */
+    static Map<String, Object> percentiles(Histogram h) {
+        if (h == null || h.getTotalCount() == 0) {
+            return null;
+        }
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("p50", micros(h.getValueAtPercentile(50)));
+        l.put("p99", micros(h.getValueAtPercentile(99)));
+        l.put("p999", micros(h.getValueAtPercentile(99.9)));
+        l.put("max", micros(h.getMaxValue()));
+        return l;
+    }
+
     String json() {
         try {
             return JSON.writeValueAsString(fields);

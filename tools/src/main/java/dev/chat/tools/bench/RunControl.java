@@ -14,6 +14,8 @@ final class RunControl {
     volatile int release;
     /** Null until the senders may start. */
     volatile Schedule schedule;
+    /** Set-ups (connect, register, join) in progress at once, per loop. */
+    volatile int setupInFlight = 128;
     /** Set once: the loops close their connections and end. */
     volatile boolean stop;
 

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a local server process's memory: resident set size from {@code /proc/PID/status}
- * ({@code VmRSS}), after asking the JVM for a full GC with {@code jcmd PID GC.run}; and the live
+ * ({@code VmRSS}), as it is or after asking the JVM for a full GC with {@code jcmd PID GC.run}; and the live
  * heap from {@code jcmd PID GC.class_histogram} (which collects first). Without jcmd (or for a
  * process that is not a JVM) the RSS is read without a GC and the heap is unknown.
  */
@@ -17,11 +17,17 @@ final class ServerMemory {
     private final long pid;
     private final Path status;
     private final String jcmd;
+    private final boolean forceGc;
     private String gcProblem;
 
-    /** @throws IllegalArgumentException no such process */
-    ServerMemory(long pid) {
+    /**
+     * @param forceGc run a full GC (jcmd) before each reading and read the live heap; false: the
+     *        RSS as it is
+     * @throws IllegalArgumentException no such process
+     */
+    ServerMemory(long pid, boolean forceGc) {
         this.pid = pid;
+        this.forceGc = forceGc;
         this.status = Path.of("/proc", Long.toString(pid), "status");
         if (pid <= 0 || !Files.isReadable(status)) {
             throw new IllegalArgumentException("no process " + pid + " to read the memory of");
@@ -32,6 +38,9 @@ final class ServerMemory {
 
     /** One reading: GC, then RSS, then live heap (-1 where unknown). */
     Reading read() {
+        if (!forceGc) {
+            return new Reading(rss(), -1, false);
+        }
         boolean gc = run("GC.run") != null;
         long rss = rss();
         long heap = -1;

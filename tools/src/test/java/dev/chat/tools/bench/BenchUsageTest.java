@@ -47,6 +47,18 @@ class BenchUsageTest {
     }
 
     @Test
+    void protocolOptionsAreChecked() {
+        assertUsage(BenchRunner.run("bench", "idle", "--clients", "10", "--protocol", "xmpp"),
+                "--protocol must be framed, irc or ws");
+        assertUsage(BenchRunner.run("bench", "idle", "--clients", "10", "--irc-setup", "OPER a b"),
+                "--irc-setup needs --protocol irc");
+        assertUsage(BenchRunner.run("bench", "idle", "--clients", "10", "--protocol", "ws", "--ws-path", "ws"),
+                "--ws-path must start with /");
+        assertUsage(BenchRunner.run("bench", "idle", "--clients", "10", "--setup-in-flight", "0"),
+                "--setup-in-flight must be 1..1024");
+    }
+
+    @Test
     void badDurationIsAUsageError() {
         assertUsage(BenchRunner.run("bench", "idle", "--clients", "10", "--hold", "soon"), "not a duration");
     }

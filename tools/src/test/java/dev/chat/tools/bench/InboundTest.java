@@ -7,6 +7,8 @@ import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.Ping;
 import dev.chat.protocol.Pong;
 import dev.chat.protocol.ServerMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,10 +23,10 @@ class InboundTest {
     private static final String NICK = Topology.nick("ab12", 42);
 
     /** Payload bytes placed at an offset in a direct buffer, as the loop sees them. */
-    private static ByteBuffer at(int offset, byte[] payload) {
-        ByteBuffer b = ByteBuffer.allocateDirect(offset + payload.length + 16);
-        b.position(offset);
-        b.put(payload);
+    private static ByteBuf at(int offset, byte[] payload) {
+        ByteBuf b = Unpooled.directBuffer(offset + payload.length + 16);
+        b.writerIndex(offset);
+        b.writeBytes(payload);
         return b;
     }
 
@@ -35,7 +37,7 @@ class InboundTest {
     @Test
     void findsTheStampOfARoomMessageAtItsFixedOffset() {
         byte[] p = MessageCodec.encode(ServerMessage.ChatMessage.inRoom(ROOM, NICK, text(123456789L, 42), 1L, 7L));
-        ByteBuffer b = at(5, p);
+        ByteBuf b = at(5, p);
         assertThat(Inbound.classify(b, 5, p.length)).isEqualTo(Inbound.MESSAGE);
         int expected = Inbound.textOffset(ROOM.length(), NICK.length());
         assertThat((char) p[expected]).isEqualTo('b');
@@ -48,7 +50,7 @@ class InboundTest {
     @Test
     void scansForTheStampWhenNamesHaveOtherLengths() {
         byte[] p = MessageCodec.encode(ServerMessage.ChatMessage.inRoom("x", "somebody-else", text(99L, 1), 1L, 1L));
-        ByteBuffer b = at(0, p);
+        ByteBuf b = at(0, p);
         int q = Inbound.findMarker(b, 0, p.length, Inbound.textOffset(ROOM.length(), NICK.length()));
         assertThat(q).isPositive();
         assertThat(Inbound.digits(b, q + 1, 19)).isEqualTo(99L);
