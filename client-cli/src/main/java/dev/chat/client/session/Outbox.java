@@ -33,6 +33,9 @@ import java.util.function.Predicate;
  * flight at a time, so a refused one cannot be overtaken by the next (the server's rate is the
  * bottleneck then, not the round trip). Only the burst in flight when the first refusal comes
  * can be reordered, and only if the server's bucket refills in the middle of it.
+ * {@code unavailable} refusals (the server did not apply the message: a cluster failing over,
+ * a store that cannot write) are handled the same way, one message at a time until the next
+ * {@code ok}, for up to {@link #UNAVAILABLE_RETRY_MS}; then the refusal is reported.
  *
  * <p>Thread-safe. {@code transport} must not block (a {@code Connection} queues).
  */
@@ -45,6 +48,12 @@ public final class Outbox {
     }
 
     private static final long MAX_PAUSE_MS = 5000;
+    /**
+     * How long a message refused with {@code unavailable} is offered again before the refusal is
+     * reported. The server answers {@code unavailable} only for what it did not apply (a cluster
+     * failing over, a store that cannot write), so sending it again cannot store it twice.
+     */
+    static final long UNAVAILABLE_RETRY_MS = 60_000;
 
     private static final class Item {
         final long order;         // submission order: resends keep their place
@@ -53,6 +62,7 @@ public final class Outbox {
         final boolean action;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         boolean echoSeen;
+        long unavailableSince = -1; // System.nanoTime() of its first unavailable, or -1
 
         Item(long order, String room, String text, boolean action) {
             this.order = order;
@@ -73,6 +83,8 @@ public final class Outbox {
     private int rateLimits;       // consecutive refusals, for the pause length
     private boolean pumpScheduled;
     private boolean careful;      // rate limited once: one message at a time from now on
+    private boolean recovering;   // refused as unavailable: one message at a time until an ok
+    private int unavailables;     // consecutive unavailable refusals, for the pause length
     private long submitted;
 
     /**
@@ -130,6 +142,8 @@ public final class Outbox {
             return false;
         }
         rateLimits = 0;
+        unavailables = 0;
+        recovering = false;
         finish(item, null);
         pump();
         return true;
@@ -148,6 +162,14 @@ public final class Outbox {
             rateLimits++;
             long pause = Math.min(MAX_PAUSE_MS, 250L << Math.min(rateLimits - 1, 10));
             pausedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause);
+            schedulePump(pause);
+        } else if (ErrorCode.UNAVAILABLE.equals(error.code()) && retryUnavailable(item)) {
+            item.echoSeen = false;
+            waiting.add(item);
+            recovering = true;
+            unavailables++;
+            long pause = Math.min(MAX_PAUSE_MS, 250L << Math.min(unavailables - 1, 10));
+            pausedUntil = Math.max(pausedUntil, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause));
             schedulePump(pause);
         } else {
             finish(item, new ServerError(error));
@@ -218,6 +240,15 @@ public final class Outbox {
         notifyAll();
     }
 
+    /** Whether an {@code unavailable} refusal of this message is still within its retry time. */
+    private boolean retryUnavailable(Item item) {
+        long now = System.nanoTime();
+        if (item.unavailableSince < 0) {
+            item.unavailableSince = now;
+        }
+        return now - item.unavailableSince < TimeUnit.MILLISECONDS.toNanos(UNAVAILABLE_RETRY_MS);
+    }
+
     private void finish(Item item, Throwable error) {
         if (error == null) {
             item.done.complete(null);
@@ -236,7 +267,7 @@ public final class Outbox {
             schedulePump(TimeUnit.NANOSECONDS.toMillis(pausedUntil - now) + 1);
             return;
         }
-        int limit = careful ? 1 : window;
+        int limit = careful || recovering ? 1 : window;
         while (!waiting.isEmpty() && inFlight.size() < limit) {
             Item item = waiting.poll();
             long id = ids.getAsLong();

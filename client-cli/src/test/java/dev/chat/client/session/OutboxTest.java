@@ -92,6 +92,40 @@ class OutboxTest {
     }
 
     @Test
+    void unavailableMessagesGoAgainInOrderOneAtATimeUntilAnOk() throws Exception {
+        Outbox o = new Outbox(8, ids::incrementAndGet, timer);
+        o.onResumed(this::record);
+        CompletableFuture<Void> a = o.submit("r", "a");
+        CompletableFuture<Void> b = o.submit("r", "b");
+        Object idA = sent.get(0).id();
+        Object idB = sent.get(1).id();
+        // a cluster failing over: both refused, neither applied
+        o.onError(idA, new ServerMessage.Error(idA, ErrorCode.UNAVAILABLE, "not applied"));
+        o.onError(idB, new ServerMessage.Error(idB, ErrorCode.UNAVAILABLE, "not applied"));
+        assertThat(a).isNotDone();
+        assertThat(b).isNotDone();
+        awaitSent(3);
+        assertThat(lastSent().text()).as("the oldest goes first, alone").isEqualTo("a");
+        o.onOk(lastSent().id());
+        assertThat(a).isCompleted();
+        awaitSent(4);
+        assertThat(lastSent().text()).isEqualTo("b");
+        o.onOk(lastSent().id());
+        assertThat(b).isCompleted();
+        assertThat(o.size()).isZero();
+    }
+
+    private void awaitSent(int n) throws InterruptedException {
+        synchronized (sent) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (sent.size() < n && System.nanoTime() < deadline) {
+                sent.wait(100);
+            }
+            assertThat(sent).as("messages sent").hasSize(n);
+        }
+    }
+
+    @Test
     void afterAnOutageEchoedMessagesAreDoneAndTheRestAreResentInOrder() {
         Outbox o = new Outbox(8, ids::incrementAndGet, timer);
         o.onResumed(this::record);
