@@ -74,17 +74,17 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     int maxRoomMembers;
     @Option(names = "--max-rooms", defaultValue = "${env:CHAT_MAX_ROOMS:-" + ServerConfig.DEFAULT_MAX_ROOMS + "}", description = "Rooms kept with their history; then the least recently used empty one goes (default: ${DEFAULT-VALUE}).")
     int maxRooms;
-    @Option(names = "--data-dir", defaultValue = "${env:CHAT_DATA_DIR:-" + ServerConfig.DEFAULT_DATA_DIR + "}", description = "This node's files: the SQLite store (chat.db), created if missing; one server per directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "${env:CHAT_DATA_DIR:-" + ServerConfig.DEFAULT_DATA_DIR + "}", description = "This node's files: the SQLite store (chat.db), created if missing; one server per directory, so servers on one machine each need their own (default: ${DEFAULT-VALUE}).")
     Path dataDir;
-    @Option(names = "--store", defaultValue = "${env:CHAT_STORE:-" + ServerConfig.DEFAULT_STORE + "}", description = "Where rooms and history live: sqlite (a file in --data-dir), postgresql://user:password@host:port/db, or memory (lost when the server stops) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", defaultValue = "${env:CHAT_STORE:-" + ServerConfig.DEFAULT_STORE + "}", description = "Where rooms and history live: sqlite (a file in --data-dir), postgresql://user:password@host:port/db, or memory (lost when the server stops). With --cluster the store is opened but not used yet: history stays in memory on every node (default: ${DEFAULT-VALUE}).")
     String store;
     @Option(names = "--durability", defaultValue = "${env:CHAT_DURABILITY:-" + ServerConfig.DEFAULT_DURABILITY_TEXT + "}", converter = DurabilityConverter.class, description = "What an acknowledged message survives: process (a crash or kill -9 of the server) or fsync (also a power cut) (default: ${DEFAULT-VALUE}).")
     Durability durability;
     @Option(names = {"--history-max-per-room", "--history"}, defaultValue = "${env:CHAT_HISTORY_MAX_PER_ROOM:-${env:CHAT_HISTORY:-" + ServerConfig.DEFAULT_HISTORY_LIMIT + "}}", description = "Messages kept per room; older ones are pruned (--history is the old name) (default: ${DEFAULT-VALUE}).")
     int historyMaxPerRoom;
-    @Option(names = "--history-max-age", defaultValue = "${env:CHAT_HISTORY_MAX_AGE:-" + ServerConfig.DEFAULT_HISTORY_MAX_AGE_TEXT + "}", converter = MaxAgeConverter.class, description = "Messages older than this are pruned: 30d, 12h, 90m, or off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--history-max-age", defaultValue = "${env:CHAT_HISTORY_MAX_AGE:-" + ServerConfig.DEFAULT_HISTORY_MAX_AGE_TEXT + "}", converter = MaxAgeConverter.class, description = "Messages older than this are pruned: 30d, 12h, 90m, or off; not applied with --cluster yet (default: ${DEFAULT-VALUE}).")
     Duration historyMaxAge;
-    @Option(names = "--history-memory", defaultValue = "${env:CHAT_HISTORY_MEMORY:-" + ServerConfig.DEFAULT_HISTORY_MEMORY_TEXT + "}", converter = MemoryConverter.class, description = "Bytes of history kept in memory (the rest is read from the store; with --store memory it is dropped): e.g. 64m, or auto = a quarter of the heap (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--history-memory", defaultValue = "${env:CHAT_HISTORY_MEMORY:-" + ServerConfig.DEFAULT_HISTORY_MEMORY_TEXT + "}", converter = MemoryConverter.class, description = "Bytes of history kept in memory (the rest is read from the store; with --store memory it is dropped): e.g. 64m, or auto = a quarter of the heap; not applied with --cluster yet (default: ${DEFAULT-VALUE}).")
     long historyMemory;
     @Option(names = "--beacon-interval", defaultValue = "${env:CHAT_BEACON_INTERVAL:-" + ServerConfig.DEFAULT_BEACON_INTERVAL_TEXT + "}", converter = DurationConverter.class, description = "How often the server announces itself (default: ${DEFAULT-VALUE}).")
     Duration beaconInterval;
