@@ -79,6 +79,7 @@ class TutorialIT {
             "(>>|<<) (tcp|udp) ([0-9a-f]{2}) ([0-9a-f]{2}) ([0-9a-f]{2}) ([0-9a-f]{2}) (\\{.*\\})( (to|from) \\S+)?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private Path dataRoot; // the servers' data directories, created at the first server
     private final Path root = Path.of(System.getProperty("chat.root", "..")).toAbsolutePath().normalize();
     private final Map<String, Block> blocks = new LinkedHashMap<>();
     private final Map<Integer, Integer> ports = new LinkedHashMap<>();
@@ -243,8 +244,16 @@ class TutorialIT {
         return p;
     }
 
-    private String rewrite(String text) {
-        return READER_PORT.matcher(text).replaceAll(r -> Integer.toString(port(Integer.parseInt(r.group(1)))));
+    /** Ports as above, and the servers' {@code --data-dir data/NAME} in a fresh directory, not the checkout. */
+    private String rewrite(String text) throws IOException {
+        String out = READER_PORT.matcher(text).replaceAll(r -> Integer.toString(port(Integer.parseInt(r.group(1)))));
+        if (out.contains("--data-dir data/")) {
+            if (dataRoot == null) {
+                dataRoot = Files.createTempDirectory("tutorial-data-");
+            }
+            out = out.replace("--data-dir data/", "--data-dir " + dataRoot + "/");
+        }
+        return out;
     }
 
     private Block block(String name, String kind) {

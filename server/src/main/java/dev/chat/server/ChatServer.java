@@ -10,10 +10,14 @@ import dev.chat.server.core.Transport;
 import dev.chat.server.http.HttpVerticle;
 import dev.chat.server.metrics.ActivityLog;
 import dev.chat.server.metrics.ServerMetrics;
+import dev.chat.server.metrics.StoreMetricsView;
 import dev.chat.server.net.TcpTransport;
 import dev.chat.server.net.VertxNetty;
 import dev.chat.server.presence.BeaconVerticle;
 import dev.chat.server.rooms.HubVerticle;
+import dev.chat.server.store.MessageStore;
+import dev.chat.server.store.StoreCounters;
+import dev.chat.server.store.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,15 +31,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running server node: a Vert.x instance with the hub, one {@link ChatLoop} per event loop
- * (each listening with every registered {@link Transport}), the UDP beacon listener and the HTTP
- * endpoint deployed. {@link #start} completes once every listener is bound; {@link #stop} goes
- * through Vert.x's close sequence (every connection gets {@code bye}).
+ * One running server node: a Vert.x instance with the node's store open ({@code --store}), the
+ * UDP beacon listener, the hub, one {@link ChatLoop} per event loop (each listening with every
+ * registered {@link Transport}) and the HTTP endpoint deployed, in that order: the store is open
+ * before any chat listener, and the hub knows the bound UDP port ({@code welcome.udp_port})
+ * before any client can say {@code hello}. {@link #start} completes once every listener is bound
+ * and announcements started; {@link #stop} stops the verticles (every connection gets
+ * {@code bye}), then closes the store (committing what it accepted), then Vert.x.
  */
 public final class ChatServer {
     private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
@@ -49,6 +58,9 @@ public final class ChatServer {
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
     private final AtomicInteger udpPort = new AtomicInteger();
     private final AtomicInteger httpPort = new AtomicInteger();
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private final StoreCounters storeCounters = new StoreCounters();
+    private volatile MessageStore store;
     private volatile String announcements = "";
 
     private ChatServer(Vertx vertx, ServerConfig config, String nodeId, List<Transport> transports) {
@@ -81,28 +93,57 @@ public final class ChatServer {
         if (config.cluster()) {
             return ClusterBootstrap.start(config, vertxOptions()).compose(node -> {
                 ChatServer server = new ChatServer(node.vertx(), config, node.nodeId(), transports);
-                return launch(server, node.hubVerticle(config, server.metrics, server.lanes));
+                // the cluster's hub keeps its rooms in memory until it persists them through server.store()
+                return launch(server, bound -> node.hubVerticle(bound, server.metrics, server.lanes));
             });
         }
         Vertx vertx = Vertx.vertx(vertxOptions());
         String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         ChatServer server = new ChatServer(vertx, config, nodeId, transports);
-        return launch(server, new HubVerticle(config, nodeId, server.lanes));
+        return launch(server, bound -> new HubVerticle(bound, nodeId, server.lanes, server.store, server.metrics));
     }
 
-    private static Future<ChatServer> launch(ChatServer server, VerticleBase hub) {
+    /**
+     * Opens the store, then deploys everything.
+     *
+     * @param hub makes the hub verticle from the configuration with the bound UDP port (its
+     *     {@code udpPort()} is the actual port: what {@code welcome.udp_port} says)
+     */
+    private static Future<ChatServer> launch(ChatServer server, Function<ServerConfig, VerticleBase> hub) {
         Promise<ChatServer> result = Promise.promise();
-        server.deploy(hub).onComplete(ar -> {
+        server.openStore().compose(v -> server.deploy(hub)).onComplete(ar -> {
             if (ar.succeeded()) {
                 result.complete(server);
                 return;
             }
             // close from outside Vert.x: a close awaited on an event loop would never complete
-            Thread abort = new Thread(() -> server.vertx.close().toCompletionStage()
+            Thread abort = new Thread(() -> server.closeStore().transform(x -> server.vertx.close()).toCompletionStage()
                     .whenComplete((v, e) -> result.fail(ar.cause())), "chat-abort");
             abort.start();
         });
         return result.future();
+    }
+
+    /**
+     * Opens (creates, checks, migrates) the store {@code --store} names. Fails with a
+     * {@link dev.chat.server.store.StoreStartException} saying what is wrong with the data
+     * directory, the database file or the PostgreSQL server: exit status 2.
+     */
+    private Future<Void> openStore() {
+        return Stores.open(vertx, config.storeConfig(), storeCounters).map(s -> {
+            store = s;
+            metrics.section(new StoreMetricsView(storeCounters, s));
+            LOG.info("history: {}, at most {} messages per room{}, {} MiB in memory", s.describe(),
+                    config.historyLimit(), config.historyMaxAge().isZero() ? ""
+                            : ", none older than " + dev.chat.protocol.Durations.format(config.historyMaxAge()),
+                    config.historyMemoryBytes() >> 20);
+            return null;
+        });
+    }
+
+    private Future<Void> closeStore() {
+        MessageStore s = store;
+        return s == null ? Future.succeededFuture() : s.close();
     }
 
     /**
@@ -129,7 +170,7 @@ public final class ChatServer {
         }
     }
 
-    private Future<Void> deploy(VerticleBase hub) {
+    private Future<Void> deploy(Function<ServerConfig, VerticleBase> hub) {
         // a failure no handler caught: logged once with its stack, never silent
         vertx.exceptionHandler(e -> LOG.error("unhandled failure on an event loop", e));
         logTransport();
@@ -139,27 +180,37 @@ public final class ChatServer {
         metrics.gauge("chat_jvm_threads", "Live JVM threads: compare with chat_connections.",
                 ManagementFactory.getThreadMXBean()::getThreadCount);
         AtomicInteger nextLoop = new AtomicInteger();
-        BeaconVerticle[] beacon = new BeaconVerticle[1];
-        return vertx.deployVerticle(hub)
-                .compose(id -> vertx.deployVerticle(
+        BeaconVerticle beacon = new BeaconVerticle(config, metrics, nodeId, udpPort::set);
+        return deployed(vertx.deployVerticle(beacon))
+                .compose(id -> deployed(vertx.deployVerticle(hub.apply(config.toBuilder().udpPort(udpPort.get()).build()))))
+                .compose(id -> deployed(vertx.deployVerticle(
                         () -> new ChatLoop(config, metrics, nextLoop.getAndIncrement(), lanes, transports, formats,
                                 (t, port) -> ports.put(t.name(), port)),
-                        new DeploymentOptions().setInstances(config.tcpInstances())))
-                .compose(id -> {
-                    beacon[0] = new BeaconVerticle(config, metrics, nodeId, tcpPort(), udpPort::set);
-                    return vertx.deployVerticle(beacon[0]);
-                })
-                .compose(id -> vertx.deployVerticle(new HttpVerticle(config, metrics, nodeId, httpPort::set)))
-                .onSuccess(id -> {
-                    announcements = beacon[0].announcements();
+                        new DeploymentOptions().setInstances(config.tcpInstances()))))
+                .compose(id -> deployed(vertx.deployVerticle(new HttpVerticle(config, metrics, nodeId, httpPort::set,
+                        this::store))))
+                .compose(id -> beacon.announce(tcpPort()))
+                .onSuccess(v -> {
+                    announcements = beacon.announcements();
                     new ActivityLog(metrics).start(vertx);
-                })
-                .mapEmpty();
+                });
     }
 
-    /** Stops the node through Vert.x's close sequence: connections get {@code bye}, then everything closes. */
+    private Future<String> deployed(Future<String> deployment) {
+        return deployment.onSuccess(deployments::add);
+    }
+
+    /**
+     * Stops the node: undeploys the verticles (each listener stops accepting and every connection
+     * gets {@code bye}; the hub settles what it can), closes the store (which commits every message
+     * it accepted), then closes Vert.x.
+     */
     public Future<Void> stop() {
-        return vertx.close();
+        List<Future<Void>> undeployed = new ArrayList<>();
+        for (String id : deployments) {
+            undeployed.add(vertx.undeploy(id));
+        }
+        return Future.join(undeployed).transform(x -> closeStore()).transform(x -> vertx.close());
     }
 
     /** The line printed on stdout once every listener is bound. */
@@ -220,6 +271,15 @@ public final class ChatServer {
 
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * The node's store ({@code --store}), open from before the first listener is bound until
+     * {@link #stop} closes it; null before it is open. Where a hub backend keeps the rooms'
+     * messages and numbering ({@link MessageStore}).
+     */
+    public MessageStore store() {
+        return store;
     }
 
     public ServerConfig config() {

@@ -4,6 +4,9 @@ import dev.chat.protocol.Durations;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.config.Sizes;
 import dev.chat.server.core.ListenException;
+import dev.chat.server.store.Durability;
+import dev.chat.server.store.StoreConfig;
+import dev.chat.server.store.StoreStartException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +25,15 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./chat server}: parses the options (each also from a {@code CHAT_*} environment
  * variable), starts a node, prints the {@code READY} line on stdout and serves until SIGTERM.
- * Exit codes: 0 after a graceful stop, 1 if the node cannot start, 2 for bad options and for a
- * listener that cannot bind (the message names the option, address and port).
+ * Exit codes: 0 after a graceful stop, 1 if the node cannot start, 2 for bad options, for a
+ * listener that cannot bind (the message names the option, address and port) and for a store
+ * that cannot be opened (the message names the data directory, database file or URL and what is
+ * wrong with it).
  */
 @Command(name = "chat server", mixinStandardHelpOptions = true, sortOptions = false,
         version = "chat server 0.1.0",
-        description = "Runs one chat server node: framed JSON over TCP, UDP presence, HTTP /health and /metrics.",
+        description = "Runs one chat server node: framed JSON over TCP, UDP presence, HTTP /health and /metrics;"
+                + " rooms and history in a store (SQLite by default).",
         footer = "%nEvery option can also be set by an environment variable: CHAT_ + the option in upper snake case"
                 + " (e.g. CHAT_TCP_PORT=7420).%nDurations: 500ms, 30s, 2m. Sizes: 65536, 64k, 1m.")
 public final class ServerMain implements java.util.concurrent.Callable<Integer> {
@@ -68,8 +74,18 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     int maxRoomMembers;
     @Option(names = "--max-rooms", defaultValue = "${env:CHAT_MAX_ROOMS:-" + ServerConfig.DEFAULT_MAX_ROOMS + "}", description = "Rooms kept with their history; then the least recently used empty one goes (default: ${DEFAULT-VALUE}).")
     int maxRooms;
-    @Option(names = "--history", defaultValue = "${env:CHAT_HISTORY:-" + ServerConfig.DEFAULT_HISTORY_LIMIT + "}", description = "Messages kept per room (default: ${DEFAULT-VALUE}).")
-    int history;
+    @Option(names = "--data-dir", defaultValue = "${env:CHAT_DATA_DIR:-" + ServerConfig.DEFAULT_DATA_DIR + "}", description = "This node's files: the SQLite store (chat.db), created if missing; one server per directory, so servers on one machine each need their own (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+    @Option(names = "--store", defaultValue = "${env:CHAT_STORE:-" + ServerConfig.DEFAULT_STORE + "}", description = "Where rooms and history live: sqlite (a file in --data-dir), postgresql://user:password@host:port/db, or memory (lost when the server stops). With --cluster the store is opened but not used yet: history stays in memory on every node (default: ${DEFAULT-VALUE}).")
+    String store;
+    @Option(names = "--durability", defaultValue = "${env:CHAT_DURABILITY:-" + ServerConfig.DEFAULT_DURABILITY_TEXT + "}", converter = DurabilityConverter.class, description = "What an acknowledged message survives: process (a crash or kill -9 of the server) or fsync (also a power cut) (default: ${DEFAULT-VALUE}).")
+    Durability durability;
+    @Option(names = {"--history-max-per-room", "--history"}, defaultValue = "${env:CHAT_HISTORY_MAX_PER_ROOM:-${env:CHAT_HISTORY:-" + ServerConfig.DEFAULT_HISTORY_LIMIT + "}}", description = "Messages kept per room; older ones are pruned (--history is the old name) (default: ${DEFAULT-VALUE}).")
+    int historyMaxPerRoom;
+    @Option(names = "--history-max-age", defaultValue = "${env:CHAT_HISTORY_MAX_AGE:-" + ServerConfig.DEFAULT_HISTORY_MAX_AGE_TEXT + "}", converter = MaxAgeConverter.class, description = "Messages older than this are pruned: 30d, 12h, 90m, or off; not applied with --cluster yet (default: ${DEFAULT-VALUE}).")
+    Duration historyMaxAge;
+    @Option(names = "--history-memory", defaultValue = "${env:CHAT_HISTORY_MEMORY:-" + ServerConfig.DEFAULT_HISTORY_MEMORY_TEXT + "}", converter = MemoryConverter.class, description = "Bytes of history kept in memory (the rest is read from the store; with --store memory it is dropped): e.g. 64m, or auto = a quarter of the heap; not applied with --cluster yet (default: ${DEFAULT-VALUE}).")
+    long historyMemory;
     @Option(names = "--beacon-interval", defaultValue = "${env:CHAT_BEACON_INTERVAL:-" + ServerConfig.DEFAULT_BEACON_INTERVAL_TEXT + "}", converter = DurationConverter.class, description = "How often the server announces itself (default: ${DEFAULT-VALUE}).")
     Duration beaconInterval;
     @Option(names = "--no-announce", defaultValue = "${env:CHAT_NO_ANNOUNCE:-false}", description = "Do not announce this server on the LAN.")
@@ -133,11 +149,13 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
                 .tcpInstances(tcpInstances).maxConnections(maxConnections)
                 .rateLimit(rateLimit).rateBurst(rateBurst).maxBacklog(maxBacklog)
                 .maxRoomsPerSession(maxRoomsPerSession).maxRoomMembers(maxRoomMembers).maxRooms(maxRooms)
-                .historyLimit(history).beaconInterval(beaconInterval).announce(!noAnnounce)
+                .historyLimit(historyMaxPerRoom).beaconInterval(beaconInterval).announce(!noAnnounce)
                 .announceInterface(blankToNull(announceInterface)).announceBroadcast(blankToNull(announceBroadcast))
                 .maxPeers(maxPeers).cluster(cluster)
                 .clusterMembers(clusterMembers == null ? List.of() : clean(clusterMembers))
                 .clusterHost(blankToNull(clusterHost)).clusterPort(clusterPort).busPort(busPort)
+                .dataDir(dataDir).store(store.trim()).durability(durability).historyMaxAge(historyMaxAge)
+                .historyMemory(historyMemory)
                 .build();
     }
 
@@ -167,6 +185,11 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
             if (cause instanceof ListenException) {
                 System.err.println("chat server: " + oneLine(cause.getMessage()));
                 return 2; // a port or address to change: like a bad option
+            }
+            StoreStartException store = storeFailure(cause);
+            if (store != null) {
+                System.err.println("chat server: " + oneLine(store.getMessage()));
+                return 2; // a data directory, database file or URL to fix
             }
             System.err.println("chat server: could not start: " + oneLine(String.valueOf(cause.getMessage())));
             return 1;
@@ -213,6 +236,16 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "chat-shutdown"));
     }
 
+    /** The store's refusal to start, if that is what stopped the start. */
+    private static StoreStartException storeFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof StoreStartException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     private static String hostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
@@ -249,6 +282,45 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         public Duration convert(String value) {
             try {
                 return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** picocli converter for process / fsync. */
+    static final class DurabilityConverter implements CommandLine.ITypeConverter<Durability> {
+        @Override
+        public Durability convert(String value) {
+            try {
+                return Durability.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** picocli converter for 30d / 12h / off. */
+    static final class MaxAgeConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return StoreConfig.parseMaxAge(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** picocli converter for auto (0) / 64m / 2g. */
+    static final class MemoryConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if (value.trim().equalsIgnoreCase(ServerConfig.DEFAULT_HISTORY_MEMORY_TEXT)) {
+                return ServerConfig.DEFAULT_HISTORY_MEMORY;
+            }
+            try {
+                return Sizes.parseLong(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

@@ -174,7 +174,8 @@ class ChatFlowTest {
             alice.nextOf(Member.class);
             bob.send(new Quit(null, "bye"));
             assertThat(bob.awaitClose(ChatClient.TIMEOUT)).isTrue();
-            assertThat(alice.nextOf(Member.class)).isEqualTo(new Member("r", "bob", "quit", null));
+            assertThat(alice.nextOf(Member.class)).as("the quit's reason is passed on")
+                    .isEqualTo(new Member("r", "bob", "quit", null, "bye"));
 
             ChatClient carol = ChatClient.registered(fx.port(), "carol");
             carol.request(id -> new Join(id, "r"));

@@ -27,6 +27,10 @@ class ServerProcessTest {
     static final Pattern READY = Pattern.compile(
             "READY tcp=(\\S+):(\\d+) udp=(\\S+):(\\d+) http=(\\S+):(\\d+) node=(\\S+)");
 
+    /** Each started server gets a data directory of its own in here. */
+    @org.junit.jupiter.api.io.TempDir
+    static Path dataDirs;
+
     private static Process start(Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.net.preferIPv4Stack=true", "-Dvertx.disableDnsResolver=true",
@@ -34,6 +38,7 @@ class ServerProcessTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
+        pb.environment().put("CHAT_DATA_DIR", Files.createTempDirectory(dataDirs, "data").toString());
         pb.environment().putAll(env);
         return pb.start();
     }

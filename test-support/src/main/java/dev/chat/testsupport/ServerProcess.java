@@ -22,6 +22,13 @@ import java.util.regex.Pattern;
  * chosen by the OS ({@code --tcp-port 0} ...), ready once its {@code READY} line is on stdout
  * (which must carry nothing else). Stderr is kept (and written to a log file if one is given).
  * {@link #close()} sends SIGTERM and waits for the graceful stop.
+ *
+ * <p>Unless the options name a {@code --data-dir} or a {@code --store}, the server gets a data
+ * directory of its own (a new temporary directory, deleted by {@link #close()}), so that servers
+ * of concurrent tests never share one (a second server refuses a directory in use).
+ *
+ * <p>The server module's own tests run before its jar is built: there the system property
+ * {@code chat.server.main} names the main class, and the server runs from the test class path.
  */
 public final class ServerProcess implements AutoCloseable {
     public static final Pattern READY = Pattern.compile(
@@ -37,6 +44,8 @@ public final class ServerProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    /** The data directory this object made for the server, deleted on close; null if the options named one. */
+    private Path ownDataDir;
     private final CompletableFuture<Matcher> ready = new CompletableFuture<>();
     private final List<String> extraStdout = new ArrayList<>();
     private final StringBuilder stderr = new StringBuilder();
@@ -84,8 +93,13 @@ public final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM);
-        cmd.addAll(List.of("-jar", jar().toString(),
-                "--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0"));
+        cmd.addAll(serverCommand());
+        cmd.addAll(List.of("--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0"));
+        Path dataDir = null;
+        if (options.stream().noneMatch(o -> o.startsWith("--data-dir") || o.startsWith("--store"))) {
+            dataDir = Files.createTempDirectory("chat-data-");
+            cmd.addAll(List.of("--data-dir", dataDir.toString()));
+        }
         cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
@@ -95,7 +109,18 @@ public final class ServerProcess implements AutoCloseable {
         }
         Process p = pb.start();
         p.getOutputStream().close();
-        return new ServerProcess(name, p, log);
+        ServerProcess sp = new ServerProcess(name, p, log);
+        sp.ownDataDir = dataDir;
+        return sp;
+    }
+
+    /** {@code -jar} the server jar, or the main class on this class path ({@code chat.server.main}). */
+    private static List<String> serverCommand() {
+        String main = System.getProperty("chat.server.main");
+        if (main != null && !main.isBlank()) {
+            return List.of("-cp", System.getProperty("java.class.path"), main);
+        }
+        return List.of("-jar", jar().toString());
     }
 
     /** Waits for the READY line; fails with the server's stderr if it exits first. */
@@ -104,6 +129,10 @@ public final class ServerProcess implements AutoCloseable {
             ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            if (ownDataDir != null) {
+                deleteTree(ownDataDir);
+            }
             throw new IllegalStateException(name + " did not start: " + stderr(), e);
         }
         return this;
@@ -161,7 +190,12 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM, then waits up to 15 s for the exit (then kills). */
+    /** The process's exit status once it exits (waits up to {@code timeout}); -1 if it still runs. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** SIGTERM, then waits up to 15 s for the exit (then kills); deletes the data directory it made. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -170,6 +204,19 @@ public final class ServerProcess implements AutoCloseable {
                 process.destroyForcibly();
                 process.waitFor(15, TimeUnit.SECONDS);
             }
+        }
+        if (ownDataDir != null) {
+            deleteTree(ownDataDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // a temporary directory: the OS cleans it up eventually
         }
     }
 

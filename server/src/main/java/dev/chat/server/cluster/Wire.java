@@ -26,7 +26,8 @@ import java.util.List;
  * peers                            this node's presence table   {peers: [...]}
  * </pre>
  *
- * Event kinds ({@code k}): {@code msg} (text ts seq rid), {@code join}, {@code part}, {@code quit},
+ * Event kinds ({@code k}): {@code msg} (text ts seq rid; {@code action} when true), {@code join},
+ * {@code part}, {@code quit} ({@link #REASON} is reserved for their reason: not sent yet),
  * {@code nick} (old), {@code drop} (the room, empty, is forgotten with its history); every event
  * names the member (for {@code drop}: the session that asked) by {@code node}, {@code session},
  * {@code nick}.
@@ -77,6 +78,10 @@ final class Wire {
     static final String ROOMS = "rooms";
     static final String FRAME = "frame";
     static final String RID = "rid";
+    /** A message that is an action ({@code /me}): present and true, or absent. */
+    static final String ACTION = "action";
+    /** The reason of a {@code part} or {@code quit}, when the member gave one. */
+    static final String REASON = "reason";
     static final String RIDS = "rids";
     static final String HELD = "held";
     /** Milliseconds the receiver has to act on a request, from its arrival (absent: no limit). */
@@ -120,13 +125,15 @@ final class Wire {
         return new JsonObject().put(R, RETRY);
     }
 
-    /** A stored room message as {@code {seq, ts, from, text}}. */
+    /** A stored room message as {@code {seq, ts, from, text, action?}}. */
     static JsonObject message(ChatMessage m) {
-        return new JsonObject().put(SEQ, m.seq()).put(TS, m.ts()).put(FROM, m.from()).put(TEXT, m.text());
+        JsonObject j = new JsonObject().put(SEQ, m.seq()).put(TS, m.ts()).put(FROM, m.from()).put(TEXT, m.text());
+        return m.action() ? j.put(ACTION, true) : j;
     }
 
     static ChatMessage message(String room, JsonObject j) {
-        return ChatMessage.inRoom(room, j.getString(FROM), j.getString(TEXT), j.getLong(TS), j.getLong(SEQ));
+        return ChatMessage.inRoom(room, j.getString(FROM), j.getString(TEXT), j.getBoolean(ACTION, false),
+                j.getLong(TS), j.getLong(SEQ));
     }
 
     static List<String> strings(JsonArray a) {

@@ -2,6 +2,9 @@ package dev.chat.server.config;
 
 import dev.chat.protocol.Durations;
 import dev.chat.protocol.Frames;
+import dev.chat.server.store.Durability;
+import dev.chat.server.store.StoreConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -30,8 +33,9 @@ import java.util.Objects;
  * @param maxBacklog bytes queued for one slow reader before it is closed as {@code slow_consumer}
  * @param maxRoomsPerSession rooms one connection may be in
  * @param maxRoomMembers members one room may have
- * @param maxRooms rooms kept (with their history); the least recently used empty one is dropped beyond it
- * @param historyLimit messages kept per room
+ * @param maxRooms rooms kept in memory; beyond it the least recently used empty one is dropped from
+ *        memory (its history and numbering stay in the store)
+ * @param historyLimit messages kept per room ({@code --history-max-per-room}, alias {@code --history})
  * @param beaconInterval how often the server announces itself over UDP
  * @param announce whether to announce at all
  * @param announceInterface network interface for announcements when {@code host} is a wildcard
@@ -42,6 +46,13 @@ import java.util.Objects;
  * @param clusterHost address advertised to other nodes, or null to derive it
  * @param clusterPort this node's Hazelcast port
  * @param busPort this node's event-bus port; 0 = any free port
+ * @param dataDir the node's own files: the SQLite store, the TLS self-signed certificate
+ * @param store where rooms and history are kept: {@code sqlite}, {@code memory} or
+ *        {@code postgresql://user:password@host:port/db}
+ * @param durability what an acknowledged message has survived ({@code process} or {@code fsync})
+ * @param historyMaxAge messages older than this are pruned; {@link Duration#ZERO}: no age limit
+ * @param historyMemory bytes of history the node may keep in memory (its cache, or with
+ *        {@code --store memory} the history itself); 0 = {@link #historyMemoryBytes() a quarter of the heap}
  */
 public record ServerConfig(
         String host, int tcpPort, int udpPort, int httpPort, String name, int maxFrame,
@@ -51,7 +62,8 @@ public record ServerConfig(
         int maxRooms, int historyLimit,
         Duration beaconInterval, boolean announce, String announceInterface, String announceBroadcast,
         int maxPeers,
-        boolean cluster, List<String> clusterMembers, String clusterHost, int clusterPort, int busPort) {
+        boolean cluster, List<String> clusterMembers, String clusterHost, int clusterPort, int busPort,
+        Path dataDir, String store, Durability durability, Duration historyMaxAge, long historyMemory) {
 
     // Defaults. Durations and sizes are also kept as the text the command line shows (picocli
     // annotations need compile-time constants); the values are parsed from that text.
@@ -81,7 +93,19 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_ROOMS_PER_SESSION = 100;
     public static final int DEFAULT_MAX_ROOM_MEMBERS = 10_000;
     public static final int DEFAULT_MAX_ROOMS = 10_000;
-    public static final int DEFAULT_HISTORY_LIMIT = 10_000;
+    public static final int DEFAULT_HISTORY_LIMIT = StoreConfig.DEFAULT_HISTORY_MAX_PER_ROOM;
+    /** The node's own files (the SQLite store, the TLS certificate); {@code CHAT_DATA_DIR}. */
+    public static final String DEFAULT_DATA_DIR = StoreConfig.DEFAULT_DATA_DIR;
+    public static final String DEFAULT_STORE = StoreConfig.DEFAULT_STORE;
+    public static final String DEFAULT_DURABILITY_TEXT = "process";
+    public static final Durability DEFAULT_DURABILITY = Durability.parse(DEFAULT_DURABILITY_TEXT);
+    public static final String DEFAULT_HISTORY_MAX_AGE_TEXT = "off";
+    public static final Duration DEFAULT_HISTORY_MAX_AGE = StoreConfig.parseMaxAge(DEFAULT_HISTORY_MAX_AGE_TEXT);
+    /** {@code --history-memory auto}: a quarter of the heap ({@link #historyMemoryBytes()}). */
+    public static final String DEFAULT_HISTORY_MEMORY_TEXT = "auto";
+    public static final long DEFAULT_HISTORY_MEMORY = 0;
+    /** The least {@code --history-memory} takes. */
+    public static final long MIN_HISTORY_MEMORY = 64 * 1024;
     public static final String DEFAULT_BEACON_INTERVAL_TEXT = "2s";
     public static final Duration DEFAULT_BEACON_INTERVAL = Durations.parse(DEFAULT_BEACON_INTERVAL_TEXT);
     public static final int DEFAULT_MAX_PEERS = 10_000;
@@ -111,7 +135,7 @@ public record ServerConfig(
         requirePositive(maxRoomsPerSession, "--max-rooms-per-session");
         requirePositive(maxRoomMembers, "--max-room-members");
         requirePositive(maxRooms, "--max-rooms");
-        requirePositive(historyLimit, "--history");
+        requirePositive(historyLimit, "--history-max-per-room");
         requirePositive(maxPeers, "--max-peers");
         if (rateLimit < 0 || rateBurst < 1) {
             throw new IllegalArgumentException("--rate-limit must be >= 0 and --rate-burst >= 1");
@@ -126,6 +150,38 @@ public record ServerConfig(
                 requireMember(member);
             }
         }
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(historyMaxAge, "historyMaxAge");
+        if (historyMemory != 0 && historyMemory < MIN_HISTORY_MEMORY) {
+            throw new IllegalArgumentException("--history-memory must be auto or at least 64k: " + historyMemory);
+        }
+        try { // checks --store (a PostgreSQL URL that does not parse) and the history bounds
+            storeConfig(store, dataDir, durability, historyLimit, historyMaxAge, historyMemory);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new IllegalArgumentException(m.startsWith("store ") ? "--" + m : "--store: " + m, e);
+        }
+    }
+
+    /**
+     * The history the node may keep in memory, bytes: {@code --history-memory}, or with
+     * {@code auto} a quarter of the JVM's maximum heap.
+     */
+    public long historyMemoryBytes() {
+        return historyMemory > 0 ? historyMemory : Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /** The store's configuration: {@code --store}, {@code --data-dir}, {@code --durability} and the history bounds. */
+    public StoreConfig storeConfig() {
+        return storeConfig(store, dataDir, durability, historyLimit, historyMaxAge, historyMemoryBytes());
+    }
+
+    private static StoreConfig storeConfig(String store, Path dataDir, Durability durability, int perRoom,
+                                           Duration maxAge, long memory) {
+        return StoreConfig.defaults().withStore(store).withDataDir(dataDir).withDurability(durability)
+                .withHistoryMaxPerRoom(perRoom).withHistoryMaxAge(maxAge).withMemoryMaxBytes(memory);
     }
 
     /** Every default; {@code name} is {@link #DEFAULT_NAME} and there is one event loop per core. */
@@ -133,9 +189,13 @@ public record ServerConfig(
         return new Builder();
     }
 
-    /** Defaults for everything, on loopback with free ports and two event loops: what tests start from. */
+    /**
+     * Defaults for everything, on loopback with free ports, two event loops and the memory store
+     * (no data directory: tests in one JVM do not share one): what tests start from.
+     */
     public static ServerConfig forTests() {
-        return builder().host("127.0.0.1").tcpPort(0).udpPort(0).httpPort(0).name("test").tcpInstances(2).build();
+        return builder().host("127.0.0.1").tcpPort(0).udpPort(0).httpPort(0).name("test").tcpInstances(2)
+                .store(StoreConfig.MEMORY).build();
     }
 
     public Builder toBuilder() {
@@ -210,6 +270,11 @@ public record ServerConfig(
         private String clusterHost;
         private int clusterPort = DEFAULT_CLUSTER_PORT;
         private int busPort = DEFAULT_BUS_PORT;
+        private Path dataDir = Path.of(DEFAULT_DATA_DIR);
+        private String store = DEFAULT_STORE;
+        private Durability durability = DEFAULT_DURABILITY;
+        private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
+        private long historyMemory = DEFAULT_HISTORY_MEMORY;
 
         Builder() {
         }
@@ -224,7 +289,8 @@ public record ServerConfig(
             beaconInterval = c.beaconInterval; announce = c.announce; announceInterface = c.announceInterface;
             announceBroadcast = c.announceBroadcast; maxPeers = c.maxPeers; cluster = c.cluster;
             clusterMembers = c.clusterMembers; clusterHost = c.clusterHost; clusterPort = c.clusterPort;
-            busPort = c.busPort;
+            busPort = c.busPort; dataDir = c.dataDir; store = c.store; durability = c.durability;
+            historyMaxAge = c.historyMaxAge; historyMemory = c.historyMemory;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -257,6 +323,13 @@ public record ServerConfig(
         public Builder clusterHost(String v) { clusterHost = v; return this; }
         public Builder clusterPort(int v) { clusterPort = v; return this; }
         public Builder busPort(int v) { busPort = v; return this; }
+        public Builder dataDir(Path v) { dataDir = v; return this; }
+        public Builder store(String v) { store = v; return this; }
+        public Builder durability(Durability v) { durability = v; return this; }
+        /** {@link Duration#ZERO}: no age limit. */
+        public Builder historyMaxAge(Duration v) { historyMaxAge = v; return this; }
+        /** Bytes; 0: a quarter of the heap. */
+        public Builder historyMemory(long v) { historyMemory = v; return this; }
 
         /** @throws IllegalArgumentException naming the option whose value is out of range */
         public ServerConfig build() {
@@ -265,7 +338,7 @@ public record ServerConfig(
                     frameTimeout, requestTimeout, loops, maxConnections, rateLimit, rateBurst, maxBacklog,
                     maxRoomsPerSession, maxRoomMembers, maxRooms, historyLimit, beaconInterval, announce,
                     announceInterface, announceBroadcast, maxPeers, cluster, clusterMembers, clusterHost,
-                    clusterPort, busPort);
+                    clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory);
         }
     }
 }

@@ -231,7 +231,7 @@ public final class ChatLoop extends VerticleBase {
         }
         s.dropHeld();
         if (s.helloSent() && !stopping) {
-            vertx.eventBus().send(Addresses.HUB, new Disconnected(s, s.closeReason()), dev.chat.server.bus.LocalCodec.LOCAL);
+            vertx.eventBus().send(Addresses.HUB, new Disconnected(s, s.closeReason(), s.quitReason()), dev.chat.server.bus.LocalCodec.LOCAL);
         }
         LOG.debug("close {}: {}", s, s.closeReason() == null ? "closed by peer" : s.closeReason());
     }

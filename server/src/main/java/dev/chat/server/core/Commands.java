@@ -68,7 +68,8 @@ final class Commands {
             s.send(new Pong(m.id()));
             return;
         }
-        if (m instanceof ClientMessage.Quit) {
+        if (m instanceof ClientMessage.Quit q) {
+            s.quitReason(q.reason());
             loop.close(s, "quit", null);
             return;
         }

@@ -96,7 +96,15 @@ public final class Hub {
 
     /** The session's connection closed: after its pending requests, it quits its rooms and frees its nick. */
     public void disconnected(Recipient who) {
-        submit(who, () -> leave(who));
+        disconnected(who, null);
+    }
+
+    /**
+     * As {@link #disconnected(Recipient)}; the members of its rooms get {@code quit} events with
+     * {@code quitReason}, the reason of the session's {@code quit} (null: none).
+     */
+    public void disconnected(Recipient who, String quitReason) {
+        submit(who, () -> leave(who, quitReason));
     }
 
     /**
@@ -105,7 +113,7 @@ public final class Hub {
      */
     public Future<Void> evict(Recipient who) {
         Promise<Void> done = Promise.promise();
-        submit(who, () -> leave(who).onComplete(ar -> done.complete()));
+        submit(who, () -> leave(who, null).onComplete(ar -> done.complete()));
         return done.future();
     }
 
@@ -238,7 +246,7 @@ public final class Hub {
             byNick.put(key, me);
             backend.registered(me);
             return Future.succeededFuture(new ServerMessage.Welcome(h.id(), h.nick(), config.name(), nodeId,
-                    Frames.PROTOCOL_VERSION, config.heartbeat().toMillis(), config.maxFrame()));
+                    Frames.PROTOCOL_VERSION, config.heartbeat().toMillis(), config.maxFrame(), config.udpPort()));
         });
     }
 
@@ -246,7 +254,7 @@ public final class Hub {
         if (!me.in(s.room())) {
             return Future.succeededFuture(Refusal.NOT_IN_ROOM_TO_SAY.to(s, s.room()));
         }
-        return backend.say(me, s.room(), s.text(), deadline).map(v -> new ServerMessage.Ok(s.id()));
+        return backend.say(me, s.room(), s.text(), s.action(), deadline).map(v -> new ServerMessage.Ok(s.id()));
     }
 
     private Future<ServerMessage> join(Participant me, Join j, long deadline) {
@@ -274,17 +282,18 @@ public final class Hub {
         if (!me.leaving(p.room())) {
             return Future.succeededFuture(Refusal.NOT_IN_ROOM.to(p, p.room()));
         }
-        return backend.part(me, p.room(), deadline).map(v -> new ServerMessage.Parted(p.id(), p.room()));
+        return backend.part(me, p.room(), p.reason(), deadline).map(v -> new ServerMessage.Parted(p.id(), p.room()));
     }
 
     private Future<ServerMessage> dm(Participant me, Dm d, long deadline) {
         String key = Names.nickKey(d.to());
         Participant to = byNick.get(key);
         if (to != null) {
-            outbox.sendTo(to.who(), ChatMessage.direct(to.nick(), me.nick(), d.text(), clock.getAsLong()), true);
+            outbox.sendTo(to.who(), ChatMessage.direct(to.nick(), me.nick(), d.text(), d.action(), clock.getAsLong()),
+                    true);
             return Future.succeededFuture(new ServerMessage.Ok(d.id()));
         }
-        return backend.dmElsewhere(me, key, d.to(), d.text(), deadline).map(v -> new ServerMessage.Ok(d.id()));
+        return backend.dmElsewhere(me, key, d.to(), d.text(), d.action(), deadline).map(v -> new ServerMessage.Ok(d.id()));
     }
 
     private Future<ServerMessage> nick(Participant me, Nick n, long deadline) {
@@ -336,12 +345,12 @@ public final class Hub {
         }
     }
 
-    private Future<Void> leave(Recipient who) {
+    private Future<Void> leave(Recipient who, String quitReason) {
         Participant me = bySession.remove(who);
         if (me == null) {
             return Future.succeededFuture();
         }
         byNick.remove(Names.nickKey(me.nick()));
-        return backend.leave(me);
+        return backend.leave(me, quitReason);
     }
 }

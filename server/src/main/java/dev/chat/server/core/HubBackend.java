@@ -44,16 +44,40 @@ public interface HubBackend {
     io.vertx.core.Future<Void> part(Participant me, String room, long deadline);
 
     /**
+     * Removes a member from a room; the members' {@code part} event carries the member's
+     * {@code reason} (null: none). A backend that does not carry reasons inherits this default,
+     * which drops it.
+     */
+    default io.vertx.core.Future<Void> part(Participant me, String room, String reason, long deadline) {
+        return part(me, room, deadline);
+    }
+
+    /**
      * Numbers the message, stores it in the room's history and fans it out to every member; completes
      * once it is stored (what {@code ok} promises). {@link Hub} has checked the session is a member.
      */
     io.vertx.core.Future<Void> say(Participant me, String room, String text, long deadline);
 
     /**
+     * As {@link #say(Participant, String, String, long)}, for an action ({@code /me waves}) when
+     * {@code action}: the flag is stored with the message and delivered in its {@code message}. A
+     * backend that does not carry actions inherits this default, which drops the flag.
+     */
+    default io.vertx.core.Future<Void> say(Participant me, String room, String text, boolean action, long deadline) {
+        return say(me, room, text, deadline);
+    }
+
+    /**
      * A direct message to a nick that no session of this node holds.
      * Refusal: {@link Refusal#NO_SUCH_USER}, unavailable ones.
      */
     io.vertx.core.Future<Void> dmElsewhere(Participant me, String toKey, String toNick, String text, long deadline);
+
+    /** As {@link #dmElsewhere(Participant, String, String, String, long)} with the {@code action} flag (default: dropped). */
+    default io.vertx.core.Future<Void> dmElsewhere(Participant me, String toKey, String toNick, String text,
+                                                   boolean action, long deadline) {
+        return dmElsewhere(me, toKey, toNick, text, deadline);
+    }
 
     /** The session's nick changed (to {@link Participant#nick()}): its rooms' members get a {@code nick} event. */
     void renamed(Participant me, String oldNick);
@@ -72,4 +96,13 @@ public interface HubBackend {
      * the future completes once the nick is free.
      */
     io.vertx.core.Future<Void> leave(Participant me);
+
+    /**
+     * As {@link #leave(Participant)}; the members' {@code quit} events carry the {@code reason}
+     * of the session's {@code quit} (null: none, as after a dropped connection). A backend that
+     * does not carry reasons inherits this default, which drops it.
+     */
+    default io.vertx.core.Future<Void> leave(Participant me, String reason) {
+        return leave(me);
+    }
 }

@@ -41,7 +41,7 @@ public final class HubEndpoint {
             reply.onComplete(ar -> msg.reply(ar.succeeded() ? ar.result() : Refusal.INTERNAL.to(call.message()),
                     LocalCodec.LOCAL));
         } else if (body instanceof Disconnected d) {
-            hub.disconnected(d.who());
+            hub.disconnected(d.who(), d.quitReason());
         } else {
             LOG.error("unexpected hub message {}", body);
         }

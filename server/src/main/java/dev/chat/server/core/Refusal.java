@@ -34,6 +34,15 @@ public enum Refusal {
     OWNER_UNREACHABLE(ErrorCode.UNAVAILABLE, "the room's owner cannot be reached; try again"),
     ROOM_BUSY(ErrorCode.UNAVAILABLE, "the room is busy; try again"),
     PRESENCE_UNAVAILABLE(ErrorCode.UNAVAILABLE, "presence is not available"),
+    /** The store failed to commit the message: not acknowledged, delivered to nobody (docs/STORAGE.md). */
+    NOT_STORED(ErrorCode.UNAVAILABLE, "the message could not be stored (%s); it was not delivered, try again"),
+    /** The store did not confirm the commit before the request's deadline: its outcome is unknown. */
+    STORE_SLOW(ErrorCode.UNAVAILABLE, "the message store did not confirm in time; the message may still be stored"
+            + " and shown"),
+    /** A read from the store (history, a room's numbering) failed. */
+    STORE_UNREADABLE(ErrorCode.UNAVAILABLE, "the message store cannot be read now (%s); try again"),
+    /** PostgreSQL text cannot hold U+0000. */
+    NOT_STORABLE(ErrorCode.INVALID, "this server's database cannot store the character U+0000 in a text"),
     INTERNAL(ErrorCode.INTERNAL, "the server failed on this request (it is logged); try again");
 
     private final String code;

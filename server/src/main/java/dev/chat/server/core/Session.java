@@ -11,6 +11,8 @@ import java.util.ArrayDeque;
  * {@link Recipient}. Loop thread only; kept small, since an idle server may hold 10,000 of them.
  */
 public final class Session implements Recipient {
+    /** The most code points of a {@code quit} reason passed on to the other members (as for {@code part}). */
+    public static final int MAX_QUIT_REASON = 400;
     private final long id;
     private final int lane;
     private final Connection connection;
@@ -31,6 +33,7 @@ public final class Session implements Recipient {
     private ArrayDeque<Object> held;
     private boolean closing;
     private String closeReason;
+    private String quitReason;
     /** This session's place in its loop's {@link SessionTable}, -1 when not in one. */
     int slot = -1;
 
@@ -95,6 +98,19 @@ public final class Session implements Recipient {
     /** Why it closes, or null (then the peer closed it). */
     public String closeReason() {
         return closeReason;
+    }
+
+    /** The reason the client gave in its {@code quit}, cut to {@link #MAX_QUIT_REASON} code points; null if none. */
+    public String quitReason() {
+        return quitReason;
+    }
+
+    /** The client said {@code quit}, with this reason (null: none); only the first quit counts. */
+    void quitReason(String reason) {
+        if (quitReason == null && reason != null && !closing) {
+            quitReason = reason.codePointCount(0, reason.length()) <= MAX_QUIT_REASON ? reason
+                    : reason.substring(0, reason.offsetByCodePoints(0, MAX_QUIT_REASON));
+        }
     }
 
     /** Sends one message to this client alone, unless it is closing. */

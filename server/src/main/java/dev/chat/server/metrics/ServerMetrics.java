@@ -1,10 +1,13 @@
 package dev.chat.server.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -38,6 +41,9 @@ public final class ServerMetrics {
     private final Map<String, String> gaugeHelp = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> counters = new ConcurrentHashMap<>();
     private final Map<String, String> counterHelp = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> longGauges = new ConcurrentHashMap<>();
+    private final Map<String, String> longGaugeHelp = new ConcurrentHashMap<>();
+    private final List<Consumer<StringBuilder>> sections = new CopyOnWriteArrayList<>();
 
     /** Counts one {@code error} frame sent, by its code (a fixed, small set). */
     public void error(String code) {
@@ -77,6 +83,20 @@ public final class ServerMetrics {
         counterHelp.put(name, help);
     }
 
+    /** Registers a gauge whose value may exceed an int (bytes), read at scrape time from any thread. */
+    public void bytesGauge(String name, String help, LongSupplier value) {
+        longGauges.put(name, value);
+        longGaugeHelp.put(name, help);
+    }
+
+    /**
+     * Registers a block of metrics rendered by its owner at scrape time (histograms, labelled
+     * counters: e.g. {@link StoreMetricsView}); it appends complete Prometheus text lines.
+     */
+    public void section(Consumer<StringBuilder> renderer) {
+        sections.add(renderer);
+    }
+
     /** The Prometheus text exposition (version 0.0.4). */
     public String render() {
         StringBuilder b = new StringBuilder(2048);
@@ -113,16 +133,22 @@ public final class ServerMetrics {
         for (Map.Entry<String, IntSupplier> e : new TreeMap<>(gauges).entrySet()) {
             gauge(b, e.getKey(), gaugeHelp.get(e.getKey()), e.getValue().getAsInt());
         }
+        for (Map.Entry<String, LongSupplier> e : new TreeMap<>(longGauges).entrySet()) {
+            gauge(b, e.getKey(), longGaugeHelp.get(e.getKey()), e.getValue().getAsLong());
+        }
+        for (Consumer<StringBuilder> section : sections) {
+            section.accept(b);
+        }
         return b.toString();
     }
 
-    private static void counter(StringBuilder b, String name, String help, long v) {
+    static void counter(StringBuilder b, String name, String help, long v) {
         b.append("# HELP ").append(name).append(' ').append(help).append('\n')
                 .append("# TYPE ").append(name).append(" counter\n")
                 .append(name).append(' ').append(v).append('\n');
     }
 
-    private static void gauge(StringBuilder b, String name, String help, long v) {
+    static void gauge(StringBuilder b, String name, String help, long v) {
         b.append("# HELP ").append(name).append(' ').append(help).append('\n')
                 .append("# TYPE ").append(name).append(" gauge\n")
                 .append(name).append(' ').append(v).append('\n');

@@ -58,7 +58,8 @@ public final class BeaconVerticle extends VerticleBase {
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final String nodeId;
-    private final int tcpPort;
+    private int tcpPort;
+    private int boundUdpPort;
     private final IntConsumer boundPort;
     private final String announcedName;
 
@@ -81,16 +82,17 @@ public final class BeaconVerticle extends VerticleBase {
     private long eventTokensAt;
 
     /**
+     * Binds the UDP port when deployed; announces the server only once {@link #announce(int)} is
+     * called (the chat port is bound after this one, so that the hub knows the UDP port before
+     * any client can say {@code hello}).
+     *
      * @param nodeId this node's id, announced as {@code node}
-     * @param tcpPort the bound chat port, announced as {@code tcp_port}
      * @param boundPort told the actual UDP port once listening
      */
-    public BeaconVerticle(ServerConfig config, ServerMetrics metrics, String nodeId, int tcpPort,
-                          IntConsumer boundPort) {
+    public BeaconVerticle(ServerConfig config, ServerMetrics metrics, String nodeId, IntConsumer boundPort) {
         this.config = config;
         this.metrics = metrics;
         this.nodeId = nodeId;
-        this.tcpPort = tcpPort;
         this.boundPort = boundPort;
         String name = config.name().isEmpty() ? nodeId : config.name();
         if (name.length() > MAX_NAME) {
@@ -124,11 +126,25 @@ public final class BeaconVerticle extends VerticleBase {
         socket.handler(this::onDatagram);
         return socket.listen(config.udpPort(), config.host())
                 .recover(e -> Future.failedFuture(new ListenException("--udp-port", config.host(), config.udpPort(), e)))
-                .compose(s -> {
-                    int port = s.localAddress().port();
-                    boundPort.accept(port);
-                    return startAnnouncing(config.udpPort() != 0 ? config.udpPort() : port);
+                .map(s -> {
+                    boundUdpPort = s.localAddress().port();
+                    boundPort.accept(boundUdpPort);
+                    return null;
                 });
+    }
+
+    /**
+     * Starts announcing the server (unless {@code --no-announce}) with its bound chat port, on
+     * this verticle's context; completes once it knows where announcements go
+     * ({@link #announcements()}).
+     */
+    public Future<Void> announce(int chatPort) {
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> {
+            tcpPort = chatPort;
+            startAnnouncing(config.udpPort() != 0 ? config.udpPort() : boundUdpPort).onComplete(done);
+        });
+        return done.future();
     }
 
     /** Says goodbye to the LAN, then closes both sockets. */

@@ -7,30 +7,49 @@ import dev.chat.server.core.Hub;
 import dev.chat.server.core.HubEndpoint;
 import dev.chat.server.core.Lanes;
 import dev.chat.server.core.Outbox;
+import dev.chat.server.metrics.ServerMetrics;
+import dev.chat.server.store.MessageStore;
+import dev.chat.server.store.StoreConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
 /**
  * The single-node hub: the one context in which the chat's shared state changes, a {@link Hub}
- * over {@link LocalRooms}. Loops reach it at {@link Addresses#HUB}; it fans out to them at
- * {@link Addresses#loop(int)}.
+ * over {@link LocalRooms}, which keeps the rooms' messages in the node's store. Loops reach it at
+ * {@link Addresses#HUB}; it fans out to them at {@link Addresses#loop(int)}.
  */
 public final class HubVerticle extends VerticleBase {
+    /** How often a {@code say} whose commit outlasts its deadline is looked for. */
+    static final long EXPIRE_EVERY_MS = 100;
+
     private final ServerConfig config;
     private final String nodeId;
     private final Lanes lanes;
+    private final MessageStore store;
+    private final ServerMetrics metrics;
 
-    public HubVerticle(ServerConfig config, String nodeId, Lanes lanes) {
+    /**
+     * @param store the node's store, open; the hub does not close it
+     */
+    public HubVerticle(ServerConfig config, String nodeId, Lanes lanes, MessageStore store, ServerMetrics metrics) {
         this.config = config;
         this.nodeId = nodeId;
         this.lanes = lanes;
+        this.store = store;
+        this.metrics = metrics;
     }
 
     @Override
     public Future<?> start() {
         Outbox outbox = outbox(vertx, lanes);
-        LocalRooms rooms = new LocalRooms(config, lanes, new InMemoryHistory(config.historyLimit()), outbox,
-                System::currentTimeMillis);
+        long cache = config.storeConfig().kind() == StoreConfig.Kind.MEMORY ? 0 : config.historyMemoryBytes();
+        LocalRooms rooms = new LocalRooms(config, lanes, store, cache, outbox, System::currentTimeMillis);
+        metrics.bytesGauge("chat_history_memory_bytes",
+                "Bytes of room history held in memory (the cache in front of the store, or the memory store itself).",
+                () -> rooms.cachedBytes() + store.heldBytes());
+        metrics.bytesGauge("chat_history_memory_limit_bytes", "--history-memory: what the history in memory may take.",
+                config::historyMemoryBytes);
+        vertx.setPeriodic(EXPIRE_EVERY_MS, t -> rooms.expire(System.nanoTime()));
         Hub hub = new Hub(config, nodeId, rooms, outbox, System::currentTimeMillis);
         return HubEndpoint.register(vertx, config, hub);
     }

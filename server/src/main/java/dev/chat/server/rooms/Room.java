@@ -2,25 +2,55 @@ package dev.chat.server.rooms;
 
 import dev.chat.server.core.Participant;
 import dev.chat.server.core.Recipient;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One room's live state on a single node: members in join order and the last assigned
- * {@code seq}. Owned by the hub. The per-lane recipient arrays used for fan-out are built once
- * after each membership change and shared by every message until the next one.
+ * One room's live state on a single node: members in join order, the last assigned {@code seq},
+ * the last one delivered, and the messages numbered but not yet settled by the store, in
+ * {@code seq} order. Owned by the hub. The per-lane recipient arrays used for fan-out are built
+ * once after each membership change and shared by every message until the next one.
  */
 final class Room {
     final String name;
+    /** The last {@code seq} given to a message (stored, waiting, or failed). */
     long lastSeq;
+    /** The last {@code seq} delivered: every stored message up to it is in the history (what {@code joined} says). */
+    long shownSeq;
+    /** Messages waiting for the store, oldest first; null when none ever waited. */
+    private ArrayDeque<Pending> pending;
     /** Compared by identity: one {@link Participant} per session (no boxed id per member). */
     private final Set<Participant> members = new LinkedHashSet<>();
     private Recipient[][] byLane; // null when membership changed since the last fan-out
 
-    Room(String name) {
+    Room(String name, long lastSeq) {
         this.name = name;
+        this.lastSeq = lastSeq;
+        this.shownSeq = lastSeq;
+    }
+
+    void waiting(Pending p) {
+        if (pending == null) {
+            pending = new ArrayDeque<>();
+        }
+        pending.addLast(p);
+    }
+
+    /** The oldest message waiting for the store, or null. */
+    Pending firstWaiting() {
+        return pending == null ? null : pending.peekFirst();
+    }
+
+    void dropFirstWaiting() {
+        pending.pollFirst();
+    }
+
+    /** Whether messages of the room wait for the store (the room must stay in memory until they are settled). */
+    boolean hasWaiting() {
+        return pending != null && !pending.isEmpty();
     }
 
     boolean contains(Participant m) {

@@ -2,60 +2,65 @@ package dev.chat.server.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Rooms and history in memory only, as before the durable stores: the last
- * {@code historyMaxPerRoom} messages of each room in a ring, gone when the process ends. For
- * tests and demos. Futures complete at once, on the caller's thread. Thread-safe (one lock).
+ * Rooms and history in memory only, as before the durable stores, gone when the process ends:
+ * the last {@code historyMaxPerRoom} messages of each room, and no more than
+ * {@link StoreConfig#memoryBound()} bytes in all (a {@link BoundedHistory}: beyond it the oldest
+ * messages of the least recently used rooms are dropped for good). What it keeps about a room
+ * besides its messages (numbering, topic) counts too; when that alone outgrows the budget, the
+ * least recently used rooms without messages are forgotten, numbering and all. For tests and
+ * demos. Futures complete at once, on the caller's thread. Thread-safe (one lock).
  */
 final class MemoryStore implements MessageStore {
+    /** Bytes counted for what is kept about a room besides its messages, plus its name's characters. */
+    static final int ROOM_BYTES = 160;
+
     private final StoreConfig config;
     private final HealthTracker health;
-    private final Map<String, RoomData> rooms = new HashMap<>();
+    private final long bound;
+    private final BoundedHistory history;
+    /** Access-ordered: the eldest is the least recently used room. */
+    private final LinkedHashMap<String, RoomData> rooms = new LinkedHashMap<>(64, 0.75f, true);
+    private long roomBytes;
 
     MemoryStore(StoreConfig config) {
         this.config = config;
         this.health = new HealthTracker(config.describe());
+        this.bound = config.memoryBound();
+        this.history = new BoundedHistory(config.historyMaxPerRoom(), bound);
     }
 
     @Override
     public synchronized Future<Void> append(StoredMessage m) {
-        RoomData r = rooms.computeIfAbsent(m.room(), n -> new RoomData(config.historyMaxPerRoom()));
-        if (r.ring.size == 0 || m.seq() > r.ring.get(r.ring.size - 1).seq()) {
-            r.ring.add(m); // an older seq is a retried append of a message kept already, or pruned
-        }
+        RoomData r = roomData(m.room());
         r.lastSeq = Math.max(r.lastSeq, m.seq());
-        pruneByAge(r);
+        history.add(m); // an older seq is a retried append of a message kept already, or dropped
+        pruneByAge(m.room());
+        bound();
         return Future.succeededFuture();
     }
 
     @Override
     public synchronized Future<List<StoredMessage>> latest(String room, int limit) {
         int n = SqliteStore.cap(limit);
-        RoomData r = rooms.get(room);
-        if (r == null) {
-            return Future.succeededFuture(List.of());
-        }
-        pruneByAge(r);
-        int k = Math.min(n, r.ring.size);
-        return Future.succeededFuture(r.ring.slice(r.ring.size - k, k));
+        pruneByAge(room);
+        touch(room);
+        return Future.succeededFuture(history.latest(room, n));
     }
 
     @Override
     public synchronized Future<List<StoredMessage>> after(String room, long afterSeq, int limit) {
         int n = SqliteStore.cap(limit);
-        RoomData r = rooms.get(room);
-        if (r == null) {
-            return Future.succeededFuture(List.of());
-        }
-        pruneByAge(r);
-        int from = r.ring.firstAbove(afterSeq);
-        return Future.succeededFuture(r.ring.slice(from, Math.min(n, r.ring.size - from)));
+        pruneByAge(room);
+        touch(room);
+        return Future.succeededFuture(history.after(room, afterSeq, n));
     }
 
     @Override
@@ -73,12 +78,10 @@ final class MemoryStore implements MessageStore {
 
     @Override
     public synchronized Future<Optional<StoredMessage>> byRequestId(String room, String requestId) {
-        RoomData r = rooms.get(room);
-        if (r != null) {
-            for (int i = r.ring.size - 1; i >= 0; i--) {
-                if (requestId.equals(r.ring.get(i).requestId())) {
-                    return Future.succeededFuture(Optional.of(r.ring.get(i)));
-                }
+        List<StoredMessage> all = history.latest(room, Integer.MAX_VALUE);
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (requestId.equals(all.get(i).requestId())) {
+                return Future.succeededFuture(Optional.of(all.get(i)));
             }
         }
         return Future.succeededFuture(Optional.empty());
@@ -93,15 +96,23 @@ final class MemoryStore implements MessageStore {
 
     @Override
     public synchronized Future<Void> saveRoom(String room, String topic, JsonObject attrs) {
-        RoomData r = rooms.computeIfAbsent(room, n -> new RoomData(config.historyMaxPerRoom()));
+        RoomData r = roomData(room);
+        roomBytes -= r.bytes();
         r.topic = topic;
         r.attrs = attrs == null ? new JsonObject() : attrs.copy();
+        r.attrsChars = r.attrs.encode().length();
+        roomBytes += r.bytes();
+        bound();
         return Future.succeededFuture();
     }
 
     @Override
     public synchronized Future<Void> deleteRoom(String room) {
-        rooms.remove(room);
+        RoomData r = rooms.remove(room);
+        if (r != null) {
+            roomBytes -= r.bytes();
+        }
+        history.remove(room);
         return Future.succeededFuture();
     }
 
@@ -116,98 +127,72 @@ final class MemoryStore implements MessageStore {
     }
 
     @Override
+    public long heldBytes() {
+        return history.bytes() + roomBytes;
+    }
+
+    @Override
     public String describe() {
         return config.describe();
     }
 
     @Override
     public synchronized Future<Void> close() {
+        for (String name : List.copyOf(rooms.keySet())) {
+            history.remove(name);
+        }
         rooms.clear();
+        roomBytes = 0;
         return Future.succeededFuture();
     }
 
-    private void pruneByAge(RoomData r) {
-        if (config.pruneByAge()) {
-            long cutoff = System.currentTimeMillis() - config.historyMaxAge().toMillis();
-            while (r.ring.size > 0 && r.ring.get(0).ts() < cutoff) {
-                r.ring.dropOldest();
+    private RoomData roomData(String name) {
+        RoomData r = rooms.get(name);
+        if (r == null) {
+            r = new RoomData(name);
+            rooms.put(name, r);
+            roomBytes += r.bytes();
+        }
+        return r;
+    }
+
+    private void touch(String name) {
+        rooms.get(name);
+    }
+
+    /** Messages first, then, if what is kept about rooms alone is too much, rooms without messages. */
+    private void bound() {
+        history.maxBytes(Math.max(0, bound - roomBytes));
+        Iterator<RoomData> it = rooms.values().iterator();
+        while (roomBytes + history.bytes() > bound && it.hasNext()) {
+            RoomData r = it.next();
+            if (!history.holds(r.name) && rooms.size() > 1) {
+                it.remove();
+                roomBytes -= r.bytes();
             }
+        }
+    }
+
+    private void pruneByAge(String room) {
+        if (config.pruneByAge()) {
+            history.dropOlderThan(room, System.currentTimeMillis() - config.historyMaxAge().toMillis());
         }
     }
 
     private static final class RoomData {
-        final Ring ring;
+        final String name;
         final long created = System.currentTimeMillis();
         long lastSeq;
         String topic;
         JsonObject attrs = new JsonObject();
+        int attrsChars;
 
-        RoomData(int max) {
-            ring = new Ring(Math.min(max, 64), max);
-        }
-    }
-
-    /** A growable ring: starts small so that quiet rooms cost little, never exceeds {@code max}. */
-    private static final class Ring {
-        private StoredMessage[] items;
-        private final int max;
-        private int head; // index of the oldest
-        int size;
-
-        Ring(int initial, int max) {
-            this.items = new StoredMessage[initial];
-            this.max = max;
+        RoomData(String name) {
+            this.name = name;
         }
 
-        void add(StoredMessage m) {
-            if (size == items.length && items.length < max) {
-                StoredMessage[] bigger = new StoredMessage[Math.min(max, items.length * 2)];
-                for (int i = 0; i < size; i++) {
-                    bigger[i] = get(i);
-                }
-                items = bigger;
-                head = 0;
-            }
-            if (size == items.length) {
-                items[head] = m; // full at max: overwrite the oldest
-                head = (head + 1) % items.length;
-            } else {
-                items[(head + size) % items.length] = m;
-                size++;
-            }
-        }
-
-        void dropOldest() {
-            items[head] = null;
-            head = (head + 1) % items.length;
-            size--;
-        }
-
-        StoredMessage get(int i) {
-            return items[(head + i) % items.length];
-        }
-
-        /** Index of the first message with a seq above {@code seq} (seqs increase along the ring). */
-        int firstAbove(long seq) {
-            int lo = 0;
-            int hi = size;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (get(mid).seq() <= seq) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
-        }
-
-        List<StoredMessage> slice(int from, int n) {
-            List<StoredMessage> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                out.add(get(from + i));
-            }
-            return out;
+        long bytes() {
+            return ROOM_BYTES + 2L * (name.length() + (topic == null ? 0 : topic.length()) + attrsChars);
         }
     }
 }

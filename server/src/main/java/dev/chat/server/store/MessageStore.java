@@ -70,6 +70,14 @@ public interface MessageStore {
     /** Appends waiting for their commit, including the one being committed. Any thread. */
     int queueDepth();
 
+    /**
+     * Bytes of messages this store holds in the process's memory: the memory store's whole
+     * content ({@link BoundedHistory}); 0 for the stores on disk. Any thread.
+     */
+    default long heldBytes() {
+        return 0;
+    }
+
     /** What and where, without secrets ({@link StoreConfig#describe()}). */
     String describe();
 

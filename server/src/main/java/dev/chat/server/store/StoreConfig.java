@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
  * @param historyMaxAge messages older than this are pruned; {@link Duration#ZERO}: kept whatever their age
  * @param maxQueuedBytes appends waiting for their commit, in bytes ({@link StoredMessage}'s
  *     weight); beyond it an append fails at once ({@link StoreErrorKind#QUEUE_FULL})
+ * @param memoryMaxBytes what the memory store may hold, bytes ({@link BoundedHistory}): beyond it
+ *     the oldest messages of the least recently used rooms are dropped; 0: a quarter of the heap.
+ *     Unused by the other stores
  */
 public record StoreConfig(String store, Path dataDir, Durability durability, int historyMaxPerRoom,
-                          Duration historyMaxAge, int maxQueuedBytes) {
+                          Duration historyMaxAge, int maxQueuedBytes, long memoryMaxBytes) {
 
     public static final String MEMORY = "memory";
     public static final String SQLITE = "sqlite";
@@ -36,6 +39,8 @@ public record StoreConfig(String store, Path dataDir, Durability durability, int
     /** Off: messages are pruned by count only. */
     public static final Duration DEFAULT_HISTORY_MAX_AGE = Duration.ZERO;
     public static final int DEFAULT_MAX_QUEUED_BYTES = 32 << 20;
+    /** A quarter of the heap. */
+    public static final long DEFAULT_MEMORY_MAX_BYTES = 0;
     /** The SQLite database inside the data directory. */
     public static final String DATABASE_FILE = "chat.db";
     /** Held locked by the server that uses the data directory. */
@@ -65,36 +70,48 @@ public record StoreConfig(String store, Path dataDir, Durability durability, int
         if (maxQueuedBytes < 4096) {
             throw new IllegalArgumentException("max queued bytes must be at least 4096, not " + maxQueuedBytes);
         }
+        if (memoryMaxBytes < 0) {
+            throw new IllegalArgumentException("memory max bytes must not be negative, not " + memoryMaxBytes);
+        }
     }
 
     /** Every default: SQLite in {@value #DEFAULT_DATA_DIR}. */
     public static StoreConfig defaults() {
         return new StoreConfig(DEFAULT_STORE, Path.of(DEFAULT_DATA_DIR), DEFAULT_DURABILITY,
-                DEFAULT_HISTORY_MAX_PER_ROOM, DEFAULT_HISTORY_MAX_AGE, DEFAULT_MAX_QUEUED_BYTES);
+                DEFAULT_HISTORY_MAX_PER_ROOM, DEFAULT_HISTORY_MAX_AGE, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MEMORY_MAX_BYTES);
     }
 
     public StoreConfig withStore(String s) {
-        return new StoreConfig(s, dataDir, durability, historyMaxPerRoom, historyMaxAge, maxQueuedBytes);
+        return new StoreConfig(s, dataDir, durability, historyMaxPerRoom, historyMaxAge, maxQueuedBytes, memoryMaxBytes);
     }
 
     public StoreConfig withDataDir(Path d) {
-        return new StoreConfig(store, d, durability, historyMaxPerRoom, historyMaxAge, maxQueuedBytes);
+        return new StoreConfig(store, d, durability, historyMaxPerRoom, historyMaxAge, maxQueuedBytes, memoryMaxBytes);
     }
 
     public StoreConfig withDurability(Durability d) {
-        return new StoreConfig(store, dataDir, d, historyMaxPerRoom, historyMaxAge, maxQueuedBytes);
+        return new StoreConfig(store, dataDir, d, historyMaxPerRoom, historyMaxAge, maxQueuedBytes, memoryMaxBytes);
     }
 
     public StoreConfig withHistoryMaxPerRoom(int n) {
-        return new StoreConfig(store, dataDir, durability, n, historyMaxAge, maxQueuedBytes);
+        return new StoreConfig(store, dataDir, durability, n, historyMaxAge, maxQueuedBytes, memoryMaxBytes);
     }
 
     public StoreConfig withHistoryMaxAge(Duration d) {
-        return new StoreConfig(store, dataDir, durability, historyMaxPerRoom, d, maxQueuedBytes);
+        return new StoreConfig(store, dataDir, durability, historyMaxPerRoom, d, maxQueuedBytes, memoryMaxBytes);
     }
 
     public StoreConfig withMaxQueuedBytes(int n) {
-        return new StoreConfig(store, dataDir, durability, historyMaxPerRoom, historyMaxAge, n);
+        return new StoreConfig(store, dataDir, durability, historyMaxPerRoom, historyMaxAge, n, memoryMaxBytes);
+    }
+
+    public StoreConfig withMemoryMaxBytes(long n) {
+        return new StoreConfig(store, dataDir, durability, historyMaxPerRoom, historyMaxAge, maxQueuedBytes, n);
+    }
+
+    /** {@link #memoryMaxBytes}, with 0 resolved to a quarter of the heap. */
+    public long memoryBound() {
+        return memoryMaxBytes > 0 ? memoryMaxBytes : Runtime.getRuntime().maxMemory() / 4;
     }
 
     public Kind kind() {

@@ -41,9 +41,14 @@ public record StoredMessage(String room, long seq, String from, String text, lon
         return new StoredMessage(m.room(), m.seq(), m.from(), m.text(), m.ts(), action, requestId);
     }
 
-    /** The protocol's form (the {@code action} flag and request id are not part of it yet). */
+    /** The protocol's form (the request id is not part of it). */
     public ChatMessage toChatMessage() {
-        return ChatMessage.inRoom(room, from, text, ts, seq);
+        return ChatMessage.inRoom(room, from, text, action, ts, seq);
+    }
+
+    /** The store's form of a room message the hub built, with its {@code action} flag. */
+    public static StoredMessage of(ChatMessage m) {
+        return of(m, m.action(), null);
     }
 
     /** Bytes this message takes in a queue, roughly: what the store's write queue is bounded by. */

@@ -21,6 +21,14 @@ public final class Stores {
         return open(vertx, config, metrics, SqliteStore.RETENTION_EVERY);
     }
 
+    /**
+     * The memory store ({@code --store memory}) at once, whatever {@code config.store()} says:
+     * for tests, and for code that needs no durability. Its futures complete on the caller's thread.
+     */
+    public static MessageStore memory(StoreConfig config) {
+        return new MemoryStore(config.withStore(StoreConfig.MEMORY));
+    }
+
     /** As {@link #open(Vertx, StoreConfig, StoreMetrics)}, planning retention every {@code retentionEvery} (tests). */
     static Future<MessageStore> open(Vertx vertx, StoreConfig config, StoreMetrics metrics, Duration retentionEvery) {
         return switch (config.kind()) {

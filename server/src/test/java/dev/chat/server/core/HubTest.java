@@ -8,8 +8,8 @@ import dev.chat.protocol.ClientMessage.Who;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.server.config.ServerConfig;
-import dev.chat.server.rooms.InMemoryHistory;
 import dev.chat.server.rooms.LocalRooms;
+import dev.chat.server.store.Stores;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ class HubTest {
 
     @Test
     void aBackendThatThrowsIsAnsweredInternalAndTheHubGoesOn() {
-        LocalRooms rooms = new LocalRooms(config, new Lanes(2, 1), new InMemoryHistory(10), outbox, () -> 1L);
+        LocalRooms rooms = new LocalRooms(config, new Lanes(2, 1), Stores.memory(config.storeConfig()), 0, outbox, () -> 1L);
         HubBackend failing = new ForwardingBackend(rooms) {
             @Override
             public Future<RoomView> join(Participant me, String room, long deadline) {
@@ -64,7 +64,7 @@ class HubTest {
 
     @Test
     void aRequestWhoseDeadlinePassedIsRefusedAndNotApplied() {
-        Hub hub = new Hub(config, "n", new LocalRooms(config, new Lanes(2, 1), new InMemoryHistory(10), outbox, () -> 1L),
+        Hub hub = new Hub(config, "n", new LocalRooms(config, new Lanes(2, 1), Stores.memory(config.storeConfig()), 0, outbox, () -> 1L),
                 outbox, () -> 1L);
         Recipient a = new Who1(1, 0);
         ServerMessage late = answer(hub.handle(a, new Hello(1, "alice"), System.nanoTime() - 1));
