@@ -297,8 +297,8 @@ class PresenceServerTest {
             assertThat(metric("chat_presence_peers")).isLessThanOrEqualTo(1_000);
             long accepted = metric("chat_beacons_accepted_total");
             long dropped = server.metrics().beaconsDropped();
-            assertThat(accepted).isGreaterThan(1_000);
-            assertThat(dropped).isGreaterThan(1_000);
+            assertThat(accepted).as("fake-nick beacons accepted during the flood").isGreaterThan(100);
+            assertThat(dropped).as("garbage datagrams dropped during the flood").isGreaterThan(100);
             long events = alice.kept().stream().filter(m -> m instanceof Presence).count();
             assertThat(events).as("presence events are rate-limited")
                     .isLessThanOrEqualTo(BeaconVerticle.EVENT_BURST + BeaconVerticle.EVENT_RATE * (elapsedMs / 1000 + 1));
