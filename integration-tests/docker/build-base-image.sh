@@ -48,8 +48,19 @@ chmod 1777 "$root/tmp"
 "$jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
     --generate-cds-archive --output "$root/opt/java" >&2
 
+# Native libraries inside the jars for this machine (SQLite's JDBC driver, Netty's transports)
+# link host libraries the JRE itself does not (libpthread.so.0 for SQLite): ldd them too.
+natives="$work/natives"
+mkdir -p "$natives"
+arch="$(uname -m)"
+for jar in "$@"; do
+    entries="$("$java_home/bin/jar" tf "$jar" | grep -E "\.so$" | grep -E "(Linux/$arch/|linux.?$arch|_$arch\.so$)" | grep -v -i musl || true)"
+    abs="$(readlink -f "$jar")"
+    [ -z "$entries" ] || (cd "$natives" && "$java_home/bin/jar" xf "$abs" $entries)
+done
+
 # The libraries the runtime links, at the paths the loader looks for them (resolved, not links).
-find "$root/opt/java" -name '*.so' -print0 \
+find "$root/opt/java" "$natives" -name '*.so' -print0 \
     | xargs -0 ldd 2>/dev/null \
     | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' \
     | sort -u \
