@@ -74,7 +74,7 @@ class TutorialIT {
     private static final Pattern SH_FENCE = Pattern.compile("(?m)^```sh\\s*$");
     private static final Pattern READER_PORT = Pattern.compile("\\b(7[45]\\d\\d|570\\d)\\b");
     private static final Pattern READY = Pattern.compile(
-            "READY tcp=127\\.0\\.0\\.1:(\\d+) udp=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+) node=\\S+");
+            "READY tcp=127\\.0\\.0\\.1:(\\d+) udp=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:(\\d+) node=\\S+(?: \\S+=\\S+)*");
     private static final Pattern TRACE = Pattern.compile(
             "(>>|<<) (tcp|udp) ([0-9a-f]{2}) ([0-9a-f]{2}) ([0-9a-f]{2}) ([0-9a-f]{2}) (\\{.*\\})( (to|from) \\S+)?");
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -216,14 +216,16 @@ public final class ChatServer {
     /** The line printed on stdout once every listener is bound. */
     public String readyLine() {
         String h = config.host();
+        // the first four fields never move; every other listener comes after node=, as name=ip:port
+        // (docs/PROTOCOL.md: readers take fields by name and ignore the ones they do not know)
         StringBuilder line = new StringBuilder("READY tcp=" + h + ":" + tcpPort() + " udp=" + h + ":" + udpPort.get()
-                + " http=" + h + ":" + httpPort.get());
+                + " http=" + h + ":" + httpPort.get() + " node=" + nodeId);
         for (Transport t : transports) {
             if (!t.name().equals("tcp")) {
                 line.append(' ').append(t.name()).append('=').append(h).append(':').append(port(t.name()));
             }
         }
-        return line.append(" node=").append(nodeId).toString();
+        return line.toString();
     }
 
     /**

@@ -327,6 +327,29 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         }
     }
 
+    /**
+     * picocli converter for a listener's port: 0..65535 (0 = any free port) or {@code off}
+     * ({@link ServerConfig#PORT_OFF}: the listener is not started and the READY line leaves it out).
+     */
+    static final class PortOrOffConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String v = value.trim();
+            if (v.equalsIgnoreCase("off")) {
+                return ServerConfig.PORT_OFF;
+            }
+            try {
+                int port = Integer.parseInt(v);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a port: 0..65535 (0 = any free port) or off");
+        }
+    }
+
     /** picocli converter for 65536 / 64k / 1m. */
     static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
         @Override

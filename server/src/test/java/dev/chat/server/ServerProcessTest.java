@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class ServerProcessTest {
     static final Pattern READY = Pattern.compile(
-            "READY tcp=(\\S+):(\\d+) udp=(\\S+):(\\d+) http=(\\S+):(\\d+) node=(\\S+)");
+            "READY tcp=(\\S+):(\\d+) udp=(\\S+):(\\d+) http=(\\S+):(\\d+) node=(\\S+)(?: \\S+=\\S+)*");
 
     /** Each started server gets a data directory of its own in here. */
     @org.junit.jupiter.api.io.TempDir

@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  * {@code chat.server.main} names the main class, and the server runs from the test class path.
  */
 public final class ServerProcess implements AutoCloseable {
+    /** tcp, udp, http and node first, in that order; any other listener's name=ip:port after them. */
     public static final Pattern READY = Pattern.compile(
-            "READY tcp=(\\S+):(\\d+) udp=(\\S+):(\\d+) http=(\\S+):(\\d+)(?: \\S+=\\S+)*? node=(\\S+)");
+            "READY tcp=(\\S+):(\\d+) udp=(\\S+):(\\d+) http=(\\S+):(\\d+) node=(\\S+)((?: \\S+=\\S+)*)");
     /** The JVM flags of the launcher, Hazelcast's opens included (harmless without a cluster). */
     public static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Djava.net.preferIPv4Stack=true", "-Dvertx.disableDnsResolver=true",
@@ -160,6 +161,30 @@ public final class ServerProcess implements AutoCloseable {
 
     public String nodeId() {
         return ready.join().group(7);
+    }
+
+    /**
+     * A field of the READY line by name ({@code tls}, {@code irc}, ...: {@code ip:port}), or null if
+     * the line has none.
+     */
+    public String field(String name) {
+        Matcher m = ready.join();
+        for (String kv : (m.group(0)).substring("READY ".length()).split(" ")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0 && kv.substring(0, eq).equals(name)) {
+                return kv.substring(eq + 1);
+            }
+        }
+        return null;
+    }
+
+    /** The port of a READY field ({@code tls}, {@code irc}, ...); fails if the line has none. */
+    public int port(String name) {
+        String value = field(name);
+        if (value == null) {
+            throw new IllegalStateException(this.name + ": no " + name + "= in its READY line");
+        }
+        return Integer.parseInt(value.substring(value.lastIndexOf(':') + 1));
     }
 
     /** What the server wrote on stderr so far. */

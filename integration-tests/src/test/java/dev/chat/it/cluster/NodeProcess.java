@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class NodeProcess implements AutoCloseable {
     static final Pattern READY = Pattern.compile(
-            "READY tcp=(\\S+):(\\d+) udp=(\\S+):(\\d+) http=(\\S+):(\\d+) node=(\\S+)");
+            "READY tcp=(\\S+):(\\d+) udp=(\\S+):(\\d+) http=(\\S+):(\\d+) node=(\\S+)(?: \\S+=\\S+)*");
 
     final String name;
     final Process process;

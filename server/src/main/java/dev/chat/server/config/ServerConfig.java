@@ -71,6 +71,8 @@ public record ServerConfig(
     public static final int DEFAULT_TCP_PORT = 7420;
     public static final int DEFAULT_UDP_PORT = 7421;
     public static final int DEFAULT_HTTP_PORT = 7422;
+    /** A listener's port option set to {@code off}: that listener is not started. */
+    public static final int PORT_OFF = -1;
     /** The IRC listener's port when it is enabled (named in the answer to text on the framed port). */
     public static final int DEFAULT_IRC_PORT = 6667;
     public static final String DEFAULT_MAX_FRAME_TEXT = "65536";
@@ -215,6 +217,13 @@ public record ServerConfig(
         boolean bareIpv6 = host.indexOf(':') >= 0 && !(host.startsWith("[") && host.endsWith("]"));
         if (host.isBlank() || bareIpv6 || port < 1 || port > 65535) {
             throw new IllegalArgumentException("cluster member must be host:port: '" + member + "'");
+        }
+    }
+
+    /** A port (0..65535, 0 = any free port) or {@link #PORT_OFF}. */
+    static void requirePortOrOff(int port, String option) {
+        if (port != PORT_OFF) {
+            requirePort(port, option);
         }
     }
 
