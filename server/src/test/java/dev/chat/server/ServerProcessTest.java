@@ -87,7 +87,7 @@ class ServerProcessTest {
     @Test
     void sigtermSaysByeToEveryClientAndExitsZero() throws Exception {
         Process p = start(Map.of("CHAT_NAME", "envname", "CHAT_HOST", "127.0.0.1"),
-                "--tcp-port", "0", "--udp-port", "0", "--http-port", "0");
+                "--tcp-port", "0", "--udp-port", "0", "--http-port", "0", "--rate-limit", "0", "--tcp-instances", "2");
         Path log = Files.createTempFile("server", ".err");
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -122,13 +122,32 @@ class ServerProcessTest {
             try (ChatClient a = ChatClient.connect(port);
                  ChatClient b = ChatClient.registered(port, "bob")) {
                 for (int i = 0; i < 20; i++) {
-                    idle.add(ChatClient.registered(port, "idle" + i));
+                    ChatClient c = ChatClient.registered(port, "idle" + i);
+                    idle.add(c);
+                    c.request(id -> new dev.chat.protocol.ClientMessage.Join(id, "busy"));
                 }
+                // a room in full flow when the signal comes: deliveries and requests in flight
+                // between the loops and the hub while they stop
+                ChatClient talker = ChatClient.registered(port, "talker");
+                idle.add(talker);
+                talker.request(id -> new dev.chat.protocol.ClientMessage.Join(id, "busy"));
+                Thread talk = new Thread(() -> {
+                    try {
+                        // at most ~300 KB to each member that does not read until bye (the backlog limit is 1 MiB)
+                        for (long i = 0; churning.get() && i < 3000; i++) {
+                            talker.send(new dev.chat.protocol.ClientMessage.Say(talker.newId(), "busy", "line " + i, false));
+                        }
+                    } catch (IOException closed) {
+                        // the server said bye and closed
+                    }
+                }, "talk");
+                talk.setDaemon(true);
                 a.send(new dev.chat.protocol.ClientMessage.Hello(1L, "alice"));
                 ServerMessage.Welcome w = (ServerMessage.Welcome) a.next();
                 assertThat(w.server()).isEqualTo("envname");
                 assertThat(w.node()).isEqualTo(m.group(7));
                 churn.start();
+                talk.start();
                 long t0 = System.nanoTime();
                 p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of the pipes)
                 for (ChatClient c : List.of(a, b)) {
@@ -137,7 +156,9 @@ class ServerProcessTest {
                     assertThat(c.awaitClose(ChatClient.TIMEOUT)).isTrue();
                 }
                 for (ChatClient c : idle) {
-                    assertThat(c.nextOf(ServerMessage.Bye.class).reason()).isEqualTo("server shutting down");
+                    if (c != talker) {
+                        assertThat(c.nextOf(ServerMessage.Bye.class).reason()).isEqualTo("server shutting down");
+                    }
                 }
                 assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("exits within 10 s of SIGTERM").isTrue();
                 assertThat(p.exitValue()).isZero();
