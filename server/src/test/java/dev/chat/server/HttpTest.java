@@ -37,7 +37,7 @@ class HttpTest {
     }
 
     private static long metric(String body, String name) {
-        return body.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
+        return body.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1)))
                 .findFirst().orElseThrow(() -> new AssertionError(name + " missing in:\n" + body));
     }
 
@@ -74,5 +74,20 @@ class HttpTest {
             assertThat(after).contains("chat_errors_total{code=\"bad_json\"} 1");
             assertThat(after).contains("# TYPE chat_frames_out_total counter");
         }
+    }
+
+    @Test
+    void metricsCoverTheJvmAndShowEveryLabelFromTheStart() throws Exception {
+        String body = get("/metrics").body();
+        // an error no one has caused yet is already there, at 0: a rate() over it works from the start
+        assertThat(body).contains("chat_errors_total{code=\"room_full\"} 0", "chat_beacons_dropped_total{reason=\"oversized\"} 0");
+        // what an operator's dashboard reads about the JVM and the process, from Micrometer
+        assertThat(body).contains("jvm_memory_used_bytes{", "jvm_threads_live_threads ", "process_uptime_seconds ",
+                "process_files_open_files ", "system_cpu_count ", "jvm_gc_");
+        assertThat(body.lines().filter(l -> l.startsWith("chat_build_info{")).findFirst().orElseThrow())
+                .matches("chat_build_info\\{version=\"[^\"]+\",java=\"[^\"]+\"} 1");
+        // one family per name: no metric declared twice
+        java.util.List<String> types = body.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).toList();
+        assertThat(types).doesNotHaveDuplicates();
     }
 }

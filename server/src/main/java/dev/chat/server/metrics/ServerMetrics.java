@@ -1,8 +1,21 @@
 package dev.chat.server.metrics;
 
+import dev.chat.protocol.ErrorCode;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +26,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The server's counters, shared by all verticles (thread-safe, cheap to update: hot paths add
- * in bulk once per flush, not once per frame) and rendered in the Prometheus text format.
+ * in bulk once per flush, not once per frame), and {@code /metrics}: Micrometer's Prometheus
+ * registry reads them at scrape time (so the hot paths stay a {@link LongAdder} add) next to
+ * Micrometer's own JVM, GC, memory, thread, class-loader, CPU, file-descriptor and uptime meters;
+ * the names are listed in docs/PROTOCOL.md. Labelled counters appear with 0 from the start.
  */
 public final class ServerMetrics {
     /** Open client connections (every transport); also what {@code --max-connections} is checked against. */
@@ -35,24 +51,77 @@ public final class ServerMetrics {
     /** Times a session stopped reading its socket for that reason. */
     public final LongAdder readsPausedTotal = new LongAdder();
     public final LongAdder beaconsAccepted = new LongAdder();
+    /** Why a datagram is dropped (the presence listener counts each under one of these). */
+    public static final List<String> BEACON_DROP_REASONS = List.of("malformed", "oversized", "server_beacon");
+
+    private static final String BUILD_VERSION = java.util.Objects.requireNonNullElse(
+            ServerMetrics.class.getPackage().getImplementationVersion(), "dev");
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> beaconsDropped = new ConcurrentHashMap<>();
-    private final Map<String, IntSupplier> gauges = new ConcurrentHashMap<>();
-    private final Map<String, String> gaugeHelp = new ConcurrentHashMap<>();
-    private final Map<String, LongSupplier> counters = new ConcurrentHashMap<>();
-    private final Map<String, String> counterHelp = new ConcurrentHashMap<>();
-    private final Map<String, LongSupplier> longGauges = new ConcurrentHashMap<>();
-    private final Map<String, String> longGaugeHelp = new ConcurrentHashMap<>();
     private final List<Consumer<StringBuilder>> sections = new CopyOnWriteArrayList<>();
+
+    public ServerMetrics() {
+        gauge("chat_connections", "Open client connections (every transport).", connections::get);
+        counter("chat_connections_accepted", "Client connections accepted since start (every transport).", connectionsTotal::sum);
+        counter("chat_frames_in", "Frames received from clients.", framesIn::sum);
+        counter("chat_frames_out", "Frames written to clients.", framesOut::sum);
+        counter("chat_bytes_in", "Bytes received from clients.", bytesIn::sum);
+        counter("chat_bytes_out", "Bytes written to clients.", bytesOut::sum);
+        counter("chat_messages_delivered", "Chat messages written to recipients.", messagesDelivered::sum);
+        counter("chat_slow_consumers_closed", "Connections closed for reading too slowly.", slowConsumersClosed::sum);
+        gauge("chat_requests_in_flight", "Client requests waiting for the hub's answer.", requestsInFlight::get);
+        gauge("chat_requests_in_flight_peak", "Most requests one connection had waiting at once, since start.",
+                requestsInFlightPeak::get);
+        gauge("chat_sessions_paused", "Connections not read now: too many of their requests wait for the hub.",
+                sessionsPaused::get);
+        counter("chat_reads_paused", "Times a connection stopped being read for that reason.", readsPausedTotal::sum);
+        counter("chat_beacons_accepted", "Presence beacons accepted.", beaconsAccepted::sum);
+        for (Field f : ErrorCode.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                try {
+                    errorCounter((String) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        BEACON_DROP_REASONS.forEach(this::dropCounter);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    private LongAdder errorCounter(String code) {
+        return errors.computeIfAbsent(code, c -> {
+            LongAdder a = new LongAdder();
+            FunctionCounter.builder("chat_errors", a, LongAdder::sum).description("Error frames sent, by code.")
+                    .tag("code", c).register(registry);
+            return a;
+        });
+    }
+
+    private LongAdder dropCounter(String reason) {
+        return beaconsDropped.computeIfAbsent(reason, r -> {
+            LongAdder a = new LongAdder();
+            FunctionCounter.builder("chat_beacons_dropped", a, LongAdder::sum).description("Datagrams dropped, by reason.")
+                    .tag("reason", r).register(registry);
+            return a;
+        });
+    }
 
     /** Counts one {@code error} frame sent, by its code (a fixed, small set). */
     public void error(String code) {
-        errors.computeIfAbsent(code, c -> new LongAdder()).increment();
+        errorCounter(code).increment();
     }
 
     /** Counts one dropped datagram, by reason ({@code malformed}, {@code oversized}, ...). */
     public void beaconDropped(String reason) {
-        beaconsDropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        dropCounter(reason).increment();
     }
 
     public long errors(String code) {
@@ -70,8 +139,7 @@ public final class ServerMetrics {
 
     /** Registers a gauge read at scrape time (e.g. threads, presence table size). */
     public void gauge(String name, String help, IntSupplier value) {
-        gauges.put(name, value);
-        gaugeHelp.put(name, help);
+        Gauge.builder(name, value, v -> v.getAsInt()).description(help).strongReference(true).register(registry);
     }
 
     /**
@@ -79,14 +147,14 @@ public final class ServerMetrics {
      * The supplier must be safe to call from any thread and never decrease.
      */
     public void counter(String name, String help, LongSupplier value) {
-        counters.put(name, value);
-        counterHelp.put(name, help);
+        // Prometheus names a counter NAME_total: a name given with the suffix keeps it once
+        String base = name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
+        FunctionCounter.builder(base, value, v -> v.getAsLong()).description(help).register(registry);
     }
 
     /** Registers a gauge whose value may exceed an int (bytes), read at scrape time from any thread. */
     public void bytesGauge(String name, String help, LongSupplier value) {
-        longGauges.put(name, value);
-        longGaugeHelp.put(name, help);
+        Gauge.builder(name, value, v -> v.getAsLong()).description(help).strongReference(true).register(registry);
     }
 
     /**
@@ -97,45 +165,13 @@ public final class ServerMetrics {
         sections.add(renderer);
     }
 
-    /** The Prometheus text exposition (version 0.0.4). */
+    /** The Prometheus text exposition (version 0.0.4): the registry's meters, then the sections. */
     public String render() {
-        StringBuilder b = new StringBuilder(2048);
-        gauge(b, "chat_connections", "Open client connections (every transport).", connections.get());
-        counter(b, "chat_connections_total", "Client connections accepted since start (every transport).", connectionsTotal.sum());
-        counter(b, "chat_frames_in_total", "Frames received from clients.", framesIn.sum());
-        counter(b, "chat_frames_out_total", "Frames written to clients.", framesOut.sum());
-        counter(b, "chat_bytes_in_total", "Bytes received from clients.", bytesIn.sum());
-        counter(b, "chat_bytes_out_total", "Bytes written to clients.", bytesOut.sum());
-        counter(b, "chat_messages_delivered_total", "Chat messages written to recipients.", messagesDelivered.sum());
-        counter(b, "chat_slow_consumers_closed_total", "Connections closed for reading too slowly.",
-                slowConsumersClosed.sum());
-        gauge(b, "chat_requests_in_flight", "Client requests waiting for the hub's answer.", requestsInFlight.get());
-        gauge(b, "chat_requests_in_flight_peak", "Most requests one connection had waiting at once, since start.",
-                requestsInFlightPeak.get());
-        gauge(b, "chat_sessions_paused", "Connections not read now: too many of their requests wait for the hub.",
-                sessionsPaused.get());
-        counter(b, "chat_reads_paused_total", "Times a connection stopped being read for that reason.",
-                readsPausedTotal.sum());
-        b.append("# HELP chat_errors_total Error frames sent, by code.\n# TYPE chat_errors_total counter\n");
-        for (Map.Entry<String, LongAdder> e : new TreeMap<>(errors).entrySet()) {
-            b.append("chat_errors_total{code=\"").append(e.getKey()).append("\"} ").append(e.getValue().sum()).append('\n');
-        }
-        counter(b, "chat_beacons_accepted_total", "Presence beacons accepted.", beaconsAccepted.sum());
-        b.append("# HELP chat_beacons_dropped_total Datagrams dropped, by reason.\n")
-                .append("# TYPE chat_beacons_dropped_total counter\n");
-        for (Map.Entry<String, LongAdder> e : new TreeMap<>(beaconsDropped).entrySet()) {
-            b.append("chat_beacons_dropped_total{reason=\"").append(e.getKey()).append("\"} ")
-                    .append(e.getValue().sum()).append('\n');
-        }
-        for (Map.Entry<String, LongSupplier> e : new TreeMap<>(counters).entrySet()) {
-            counter(b, e.getKey(), counterHelp.get(e.getKey()), e.getValue().getAsLong());
-        }
-        for (Map.Entry<String, IntSupplier> e : new TreeMap<>(gauges).entrySet()) {
-            gauge(b, e.getKey(), gaugeHelp.get(e.getKey()), e.getValue().getAsInt());
-        }
-        for (Map.Entry<String, LongSupplier> e : new TreeMap<>(longGauges).entrySet()) {
-            gauge(b, e.getKey(), longGaugeHelp.get(e.getKey()), e.getValue().getAsLong());
-        }
+        StringBuilder b = new StringBuilder(16_384).append(registry.scrape());
+        // by hand: Prometheus' client library takes a gauge named *_info for an info metric and renames it
+        b.append("# HELP chat_build_info The server's version and the JVM's, always 1.\n# TYPE chat_build_info gauge\n")
+                .append("chat_build_info{version=\"").append(BUILD_VERSION).append("\",java=\"")
+                .append(System.getProperty("java.version", "unknown")).append("\"} 1\n");
         for (Consumer<StringBuilder> section : sections) {
             section.accept(b);
         }
