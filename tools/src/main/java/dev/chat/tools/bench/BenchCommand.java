@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = {"The load generator. Run the server with --rate-limit 0 (flood control off).",
             "Progress goes to stderr once a second, a table at the end; stdout gets one JSON line with the results.",
             "Exit codes: 0 ok, 1 loss or errors, 2 usage, 3 could not connect."},
-        subcommands = {FanoutCommand.class, IdleCommand.class})
+        subcommands = {FanoutCommand.class, IdleCommand.class, SoakCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -20,6 +20,6 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing scenario: fanout or idle");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing scenario: fanout, idle or soak");
     }
 }
