@@ -106,6 +106,22 @@ class TlsIT {
     }
 
     @Test
+    void discoverPrefersTheAnnouncedTlsPortAndChecksItsFingerprint() throws Exception {
+        Path known = config.resolve("known_servers");
+        try (ServerProcess announcing = ServerProcess.startAnnouncing("--beacon-interval", "200ms", "--tls-port", "0",
+                "--data-dir", config.resolve("announcing").toString())) {
+            int port = announcing.port("tls");
+            try (ClientProcess c = ClientProcess.start("--discover", "--discover-port", String.valueOf(announcing.udpPort),
+                    "--discover-timeout", "1500ms", "--nick", "finder", "--send", "found you over TLS",
+                    "--beacon-interval", "0s", "--known-servers", known.toString())) {
+                assertThat(c.waitFor()).as(c.err.joined()).isZero();
+            }
+            // it went to the TLS port, and remembered the certificate the announcement named
+            assertThat(Files.readString(known)).contains("127.0.0.1:" + port + " SHA256:");
+        }
+    }
+
+    @Test
     void insecureWarnsAndAClientWithoutTlsIsToldWhatPortItReached() throws Exception {
         try (ClientProcess c = send(Map.of(), "careless", "--tls", "--insecure", "--known-servers",
                 config.resolve("ks").toString())) {

@@ -231,6 +231,12 @@ class TlsPortTest {
         assertUsageError(List.of("--tls-port", "0", "--tls-cert", garbage.toString()), "--tls-key");
         assertUsageError(List.of("--tcp-port", "off", "--tls-port", "off"), "--tls-port");
         assertUsageError(List.of("--tls-port", "none"), "--tls-port");
+        assertUsageError(List.of("--tls-port", "0", "--cluster-tls"), "--cluster-tls");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertUsageError(List.of("--tls-port", String.valueOf(port)),
+                    "--tls-port " + port + " (127.0.0.1:" + port + ") is in use");
+        }
     }
 
     // ---- helpers --------------------------------------------------------------------------------
