@@ -32,11 +32,12 @@ import picocli.CommandLine.Option;
  * Exit codes: 0 after a graceful stop, 1 if the node cannot start, 2 for bad options, for a
  * listener that cannot bind (the message names the option, address and port) and for a store
  * that cannot be opened (the message names the data directory, database file or URL and what is
- * wrong with it).
+ * wrong with it), and for a TLS certificate or key that cannot be used (the message names the
+ * file and the problem).
  */
 @Command(name = "chat server", mixinStandardHelpOptions = true, sortOptions = false,
         version = "chat server 0.1.0",
-        description = "Runs one chat server node: framed JSON over TCP, UDP presence, HTTP /health and /metrics;"
+        description = "Runs one chat server node: framed JSON over TCP and over TLS, UDP presence, HTTP /health and /metrics;"
                 + " rooms and history in a store (SQLite by default).",
         footer = "%nEvery option can also be set by an environment variable: CHAT_ + the option in upper snake case"
                 + " (e.g. CHAT_TCP_PORT=7420).%nDurations: 500ms, 30s, 2m. Sizes: 65536, 64k, 1m.")
