@@ -216,6 +216,11 @@ class TlsPortTest {
                 assertThat(w.tlsPort()).isEqualTo(tlsPort);
                 assertThat(w.tlsFingerprint()).isEqualTo(fingerprint);
             }
+            // a client without TLS is told, and the server's log names the mistake and the address
+            byte[] reply = replyBeforeClose(tlsPort, MessageCodec.encodeFrame(new ClientMessage.Hello(1L, "plain")));
+            assertThat(new String(reply, UTF_8)).contains(ErrorCode.TLS_REQUIRED);
+            await().atMost(Duration.ofSeconds(20)).until(() -> p.stderr().contains(
+                    "tls port: /127.0.0.1:") && p.stderr().contains("sent a plaintext chat frame instead of a TLS ClientHello"));
         }
     }
 
