@@ -119,7 +119,7 @@ start_server() {
     case "$name" in
         chat)
             # started as users start it: the launcher, its default JVM flags, plus CHAT_JAVA_OPTS
-            (prio taskset -c 1 ./chat server --host 127.0.0.1 --tcp-port 0 --udp-port 0 --http-port 0 \
+            (prio taskset -c 1 ./chat server --host 127.0.0.1 --tcp-port 0 --udp-port 0 --http-port 0 --tls-port off \
                 --rate-limit 0 --no-announce --max-connections 11000 ${CHAT_IRC_PORT_ARGS:-}) \
                 >"$dir/stdout" 2>"$dir/stderr" &
             server_pid=$!

@@ -18,6 +18,10 @@ import dev.chat.server.rooms.HubVerticle;
 import dev.chat.server.store.MessageStore;
 import dev.chat.server.store.StoreCounters;
 import dev.chat.server.store.Stores;
+import dev.chat.server.tls.CertificateException;
+import dev.chat.server.tls.HandshakeFailures;
+import dev.chat.server.tls.ServerTls;
+import dev.chat.server.tls.TlsSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -62,6 +66,8 @@ public final class ChatServer {
     private final StoreCounters storeCounters = new StoreCounters();
     private volatile MessageStore store;
     private volatile String announcements = "";
+    /** The TLS port's transport ({@code --tls-port}), or null. */
+    private final TcpTransport tlsTransport;
 
     private ChatServer(Vertx vertx, ServerConfig config, String nodeId, List<Transport> transports) {
         this.vertx = vertx;
@@ -77,11 +83,51 @@ public final class ChatServer {
         }
         this.formats = List.copyOf(distinct);
         this.lanes = new Lanes(config.tcpInstances(), formats.size());
+        this.tlsTransport = transports.stream()
+                .filter(t -> t instanceof TcpTransport tcp && tcp.serverTls() != null)
+                .map(TcpTransport.class::cast).findFirst().orElse(null);
     }
 
-    /** Starts a node with the framed-JSON TCP transport ({@code --tcp-port}). */
+    /**
+     * Starts a node with the framed-JSON transports: TCP ({@code --tcp-port}) and TLS
+     * ({@code --tls-port}, with the self-signed certificate in {@code --data-dir}, made at its
+     * first start) unless they are off. Blocks while it loads (or makes) the certificate.
+     */
     public static Future<ChatServer> start(ServerConfig config) {
-        return start(config, List.of(new TcpTransport(config)));
+        ServerTls tls;
+        try {
+            tls = config.tlsPort() == ServerConfig.PORT_OFF ? null
+                    : ServerTls.load(TlsSettings.selfSigned(config.dataDir(), certificateNames(config)), true);
+        } catch (CertificateException e) {
+            return Future.failedFuture(e);
+        }
+        return start(config, framedTransports(config, tls));
+    }
+
+    /**
+     * The framed-JSON transports {@code config} asks for: plaintext TCP unless
+     * {@code --tcp-port off}, TLS with {@code tls} unless {@code --tls-port off} (or {@code tls} is null).
+     */
+    public static List<Transport> framedTransports(ServerConfig config, ServerTls tls) {
+        List<Transport> list = new ArrayList<>();
+        if (config.tcpPort() != ServerConfig.PORT_OFF) {
+            list.add(new TcpTransport(config));
+        }
+        if (tls != null && config.tlsPort() != ServerConfig.PORT_OFF) {
+            list.add(TcpTransport.tls(config, tls));
+        }
+        return list;
+    }
+
+    /** What a self-signed certificate names besides the host name and loopback: the bound and advertised addresses. */
+    public static List<String> certificateNames(ServerConfig config) {
+        List<String> names = new ArrayList<>();
+        for (String a : new String[] {config.host(), config.clusterHost()}) {
+            if (a != null && !a.isBlank() && !a.equals("0.0.0.0") && !a.equals("::") && !names.contains(a)) {
+                names.add(a);
+            }
+        }
+        return names;
     }
 
     /**
@@ -188,12 +234,38 @@ public final class ChatServer {
                                 (t, port) -> ports.put(t.name(), port)),
                         new DeploymentOptions().setInstances(config.tcpInstances()))))
                 .compose(id -> deployed(vertx.deployVerticle(new HttpVerticle(config, metrics, nodeId, httpPort::set,
-                        this::store))))
-                .compose(id -> beacon.announce(tcpPort()))
+                        this::store).healthFields(this::tlsHealth))))
+                .compose(id -> tlsTransport == null ? beacon.announce(tcpPort())
+                        // TLS only: the announcement's chat port is the TLS one (a client without TLS gets tls_required)
+                        : beacon.announce(tcpPort() > 0 ? tcpPort() : tlsPort(), tlsPort(), this::tlsFingerprint))
                 .onSuccess(v -> {
                     announcements = beacon.announcements();
                     new ActivityLog(metrics).start(vertx);
+                    if (tlsTransport != null) {
+                        tlsMetrics(tlsTransport.handshakeFailures());
+                        tlsTransport.serverTls().watch(vertx);
+                    }
                 });
+    }
+
+    /** {@code /health}: the TLS port and its certificate, when there is one. */
+    private void tlsHealth(io.vertx.core.json.JsonObject health) {
+        if (tlsTransport != null && tlsPort() > 0) {
+            health.put("tls_port", tlsPort()).put("tls_fingerprint", tlsFingerprint());
+        }
+    }
+
+    /** {@code chat_tls_handshakes_failed_total{kind}}: connections to the TLS port that never completed a handshake. */
+    private void tlsMetrics(HandshakeFailures failures) {
+        metrics.section(b -> {
+            b.append("# HELP chat_tls_handshakes_failed_total Connections to the TLS port that did not complete a "
+                    + "TLS handshake, by why (plaintext_frame: a client without TLS).\n")
+                    .append("# TYPE chat_tls_handshakes_failed_total counter\n");
+            for (HandshakeFailures.Kind k : HandshakeFailures.Kind.values()) {
+                b.append("chat_tls_handshakes_failed_total{kind=\"").append(k.name().toLowerCase(java.util.Locale.ROOT))
+                        .append("\"} ").append(failures.count(k)).append('\n');
+            }
+        });
     }
 
     private Future<String> deployed(Future<String> deployment) {
@@ -208,6 +280,9 @@ public final class ChatServer {
      * every message it accepted), then closes Vert.x.
      */
     public Future<Void> stop() {
+        if (tlsTransport != null) {
+            tlsTransport.serverTls().close();
+        }
         List<String> ids = new ArrayList<>(deployments);
         java.util.Collections.reverse(ids);
         Future<Void> undeployed = Future.succeededFuture();
@@ -221,9 +296,14 @@ public final class ChatServer {
     public String readyLine() {
         String h = config.host();
         // the first four fields never move; every other listener comes after node=, as name=ip:port
-        // (docs/PROTOCOL.md: readers take fields by name and ignore the ones they do not know)
-        StringBuilder line = new StringBuilder("READY tcp=" + h + ":" + tcpPort() + " udp=" + h + ":" + udpPort.get()
-                + " http=" + h + ":" + httpPort.get() + " node=" + nodeId);
+        // (docs/PROTOCOL.md: readers take fields by name and ignore the ones they do not know);
+        // with --tcp-port off, tcp= is left out, like every listener that is off
+        StringBuilder line = new StringBuilder("READY");
+        if (hasTcp()) {
+            line.append(" tcp=").append(h).append(':').append(tcpPort());
+        }
+        line.append(" udp=").append(h).append(':').append(udpPort.get())
+                .append(" http=").append(h).append(':').append(httpPort.get()).append(" node=").append(nodeId);
         for (Transport t : transports) {
             if (!t.name().equals("tcp")) {
                 line.append(' ').append(t.name()).append('=').append(h).append(':').append(port(t.name()));
@@ -244,11 +324,11 @@ public final class ChatServer {
         } catch (java.net.UnknownHostException e) {
             where = config.host();
         }
-        StringBuilder line = new StringBuilder("chat server: listening on " + where + ": tcp " + tcpPort());
+        StringBuilder line = new StringBuilder("chat server: listening on " + where + ":");
+        String sep = " ";
         for (Transport t : transports) {
-            if (!t.name().equals("tcp")) {
-                line.append(", ").append(t.name()).append(' ').append(port(t.name()));
-            }
+            line.append(sep).append(t.name()).append(' ').append(port(t.name()));
+            sep = ", ";
         }
         return line.append(", udp ").append(udpPort.get()).append(", http ").append(httpPort.get())
                 .append("; announcements: ").append(announcements).toString();
@@ -256,6 +336,25 @@ public final class ChatServer {
 
     public int tcpPort() {
         return port("tcp");
+    }
+
+    private boolean hasTcp() {
+        return transports.stream().anyMatch(t -> t.name().equals("tcp"));
+    }
+
+    /** The TLS port ({@code --tls-port}), 0 when there is none. */
+    public int tlsPort() {
+        return tlsTransport == null ? 0 : port("tls");
+    }
+
+    /** {@code SHA256:...} of the TLS port's certificate now, or null without a TLS port. */
+    public String tlsFingerprint() {
+        return tlsTransport == null ? null : tlsTransport.serverTls().fingerprint();
+    }
+
+    /** The node's TLS (certificate, engine, reload), or null without a TLS port. */
+    public ServerTls serverTls() {
+        return tlsTransport == null ? null : tlsTransport.serverTls();
     }
 
     /** The port a transport is bound to (0 before it is). */

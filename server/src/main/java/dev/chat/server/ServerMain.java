@@ -7,6 +7,9 @@ import dev.chat.server.core.ListenException;
 import dev.chat.server.store.Durability;
 import dev.chat.server.store.StoreConfig;
 import dev.chat.server.store.StoreStartException;
+import dev.chat.server.tls.CertificateException;
+import dev.chat.server.tls.ServerTls;
+import dev.chat.server.tls.TlsOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,11 +32,12 @@ import picocli.CommandLine.Option;
  * Exit codes: 0 after a graceful stop, 1 if the node cannot start, 2 for bad options, for a
  * listener that cannot bind (the message names the option, address and port) and for a store
  * that cannot be opened (the message names the data directory, database file or URL and what is
- * wrong with it).
+ * wrong with it), and for a TLS certificate or key that cannot be used (the message names the
+ * file and the problem).
  */
 @Command(name = "chat server", mixinStandardHelpOptions = true, sortOptions = false,
         version = "chat server 0.1.0",
-        description = "Runs one chat server node: framed JSON over TCP, UDP presence, HTTP /health and /metrics;"
+        description = "Runs one chat server node: framed JSON over TCP and over TLS, UDP presence, HTTP /health and /metrics;"
                 + " rooms and history in a store (SQLite by default).",
         footer = "%nEvery option can also be set by an environment variable: CHAT_ + the option in upper snake case"
                 + " (e.g. CHAT_TCP_PORT=7420).%nDurations: 500ms, 30s, 2m. Sizes: 65536, 64k, 1m.")
@@ -40,7 +45,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
 
     @Option(names = "--host", defaultValue = "${env:CHAT_HOST:-" + ServerConfig.DEFAULT_HOST + "}", description = "Bind address for TCP, UDP and HTTP (default: ${DEFAULT-VALUE}).")
     String host;
-    @Option(names = "--tcp-port", defaultValue = "${env:CHAT_TCP_PORT:-" + ServerConfig.DEFAULT_TCP_PORT + "}", description = "Chat clients (framed JSON); 0 = any free port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tcp-port", defaultValue = "${env:CHAT_TCP_PORT:-" + ServerConfig.DEFAULT_TCP_PORT + "}", converter = PortOrOffConverter.class, description = "Chat clients (framed JSON); 0 = any free port, off = TLS only (default: ${DEFAULT-VALUE}).")
     int tcpPort;
     @Option(names = "--udp-port", defaultValue = "${env:CHAT_UDP_PORT:-" + ServerConfig.DEFAULT_UDP_PORT + "}", description = "Presence beacons in, announcements out; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int udpPort;
@@ -106,6 +111,10 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     int clusterPort;
     @Option(names = "--bus-port", defaultValue = "${env:CHAT_BUS_PORT:-" + ServerConfig.DEFAULT_BUS_PORT + "}", description = "This node's event-bus port; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int busPort;
+    @Option(names = "--tls-port", defaultValue = "${env:CHAT_TLS_PORT:-" + ServerConfig.DEFAULT_TLS_PORT + "}", converter = PortOrOffConverter.class, description = "Chat clients over TLS (the same framed JSON inside TLS 1.2/1.3; docs/TLS.md); 0 = any free port, off = none (default: ${DEFAULT-VALUE}).")
+    int tlsPort;
+    @Mixin
+    TlsOptions tlsOptions = new TlsOptions();
     @Option(names = "--log-level", defaultValue = "${env:CHAT_LOG_LEVEL:-" + DEFAULT_LOG_LEVEL + "}", description = "Logging on stderr: error, warn, info, debug (each connection), trace (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
@@ -155,7 +164,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
                 .clusterMembers(clusterMembers == null ? List.of() : clean(clusterMembers))
                 .clusterHost(blankToNull(clusterHost)).clusterPort(clusterPort).busPort(busPort)
                 .dataDir(dataDir).store(store.trim()).durability(durability).historyMaxAge(historyMaxAge)
-                .historyMemory(historyMemory)
+                .historyMemory(historyMemory).tlsPort(tlsPort)
                 .build();
     }
 
@@ -177,9 +186,25 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
             System.err.println("Try './chat server --help' for more information.");
             return 2;
         }
+        if (tlsOptions.clusterTls()) {
+            System.err.println("chat server: --cluster-tls is not available yet: the event bus between nodes is "
+                    + "plaintext (docs/TLS.md)");
+            return 2;
+        }
+        ServerTls tls = null;
+        if (config.tlsPort() != ServerConfig.PORT_OFF) {
+            try {
+                tls = ServerTls.load(tlsOptions.settings(config.dataDir(), ChatServer.certificateNames(config)),
+                        tlsOptions.preferOpenSsl());
+            } catch (IllegalArgumentException | CertificateException e) {
+                System.err.println("chat server: " + oneLine(e.getMessage()));
+                return 2; // a certificate, key or data directory to fix
+            }
+        }
         ChatServer server;
         try {
-            server = ChatServer.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            server = ChatServer.start(config, ChatServer.framedTransports(config, tls))
+                    .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof ListenException) {
@@ -196,6 +221,10 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         }
         installStopHandler(server);
         System.err.println(server.bindLine());
+        if (tls != null) {
+            System.err.println("chat server: TLS certificate " + tls.fingerprint() + " (" + tls.material().source()
+                    + "), valid until " + tls.material().notAfter());
+        }
         System.err.flush();
         System.out.println(server.readyLine());
         System.out.flush();

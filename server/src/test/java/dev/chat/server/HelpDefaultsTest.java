@@ -35,14 +35,14 @@ class HelpDefaultsTest {
             if (dflt == null || !String.join(" ", o.description()).contains("(default: ")) {
                 continue;
             }
-            // in the list of options (not the synopsis, where "=<name>" is followed by "]")
-            Matcher m = Pattern.compile(Pattern.quote(o.longestName()) + "=<[^>]+> (?!\\[)(.*?)\\(default: ([^)]*)\\)").matcher(help);
+            // in the list of options (not the synopsis, where "=<name>" or "=LABEL" is followed by "]")
+            Matcher m = Pattern.compile(Pattern.quote(o.longestName()) + "=(?:<[^>]+>|[A-Z]+) (?!\\[)(.*?)\\(default: ([^)]*)\\)").matcher(help);
             assertThat(m.find()).as("help of %s shows a default", o.longestName()).isTrue();
             assertThat(m.group(2)).as("the default %s shows", o.longestName()).isEqualTo(dflt);
             shown++;
         }
         assertThat(shown).as("options with a default in their help").isGreaterThan(20);
-        assertThat(help).contains("--tcp-port=<tcpPort> Chat clients (framed JSON); 0 = any free port (default: "
+        assertThat(help).contains("--tcp-port=<tcpPort> Chat clients (framed JSON); 0 = any free port, off = TLS only (default: "
                 + ServerConfig.DEFAULT_TCP_PORT + ")");
         assertThat(help).contains("(default: " + ServerConfig.DEFAULT_REQUEST_TIMEOUT_TEXT + ")");
         assertThat(help).contains("(default: " + ServerConfig.DEFAULT_FRAME_TIMEOUT_TEXT + ")");

@@ -39,6 +39,7 @@ class ServerProcessTest {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
         pb.environment().put("CHAT_DATA_DIR", Files.createTempDirectory(dataDirs, "data").toString());
+        pb.environment().put("CHAT_TLS_PORT", "off"); // 7443, the default, would collide between test servers
         pb.environment().putAll(env);
         return pb.start();
     }

@@ -95,6 +95,11 @@ public final class ChatClient implements AutoCloseable {
         return new ChatClient(s);
     }
 
+    /** A client over a socket already connected (for example a TLS socket whose handshake is done). */
+    public static ChatClient over(Socket connected) throws IOException {
+        return new ChatClient(connected);
+    }
+
     /** Connects to 127.0.0.1 and registers with this nick; fails unless the server welcomes it. */
     public static ChatClient registered(int port, String nick) throws IOException {
         return registered("127.0.0.1", port, nick);

@@ -31,9 +31,9 @@ import java.util.regex.Pattern;
  * {@code chat.server.main} names the main class, and the server runs from the test class path.
  */
 public final class ServerProcess implements AutoCloseable {
-    /** tcp, udp, http and node first, in that order; any other listener's name=ip:port after them. */
+    /** tcp (left out with --tcp-port off), udp, http and node first, in that order; any other listener's name=ip:port after them. */
     public static final Pattern READY = Pattern.compile(
-            "READY tcp=(\\S+):(\\d+) udp=(\\S+):(\\d+) http=(\\S+):(\\d+) node=(\\S+)((?: \\S+=\\S+)*)");
+            "READY (?:tcp=(\\S+):(\\d+) )?udp=(\\S+):(\\d+) http=(\\S+):(\\d+) node=(\\S+)((?: \\S+=\\S+)*)");
     /** The JVM flags of the launcher, Hazelcast's opens included (harmless without a cluster). */
     public static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Djava.net.preferIPv4Stack=true", "-Dvertx.disableDnsResolver=true",
@@ -86,7 +86,9 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the server on loopback with free ports and these options, without waiting for READY.
+     * Starts the server on loopback with free ports (those of {@code --tcp-port}, {@code --udp-port},
+     * {@code --http-port} the options do not set; no TLS port unless they set {@code --tls-port}) and
+     * these options, without waiting for READY.
      *
      * @param log where its stderr goes as well, or null
      */
@@ -95,7 +97,12 @@ public final class ServerProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM);
         cmd.addAll(serverCommand());
-        cmd.addAll(List.of("--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0"));
+        cmd.addAll(List.of("--host", "127.0.0.1"));
+        for (String port : List.of("--tcp-port", "--udp-port", "--http-port")) {
+            if (options.stream().noneMatch(o -> o.equals(port) || o.startsWith(port + "="))) {
+                cmd.addAll(List.of(port, "0")); // unless the test sets it (--tcp-port off, a fixed port)
+            }
+        }
         Path dataDir = null;
         if (options.stream().noneMatch(o -> o.startsWith("--data-dir") || o.startsWith("--store"))) {
             dataDir = Files.createTempDirectory("chat-data-");
@@ -104,6 +111,8 @@ public final class ServerProcess implements AutoCloseable {
         cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
+        // no TLS port unless the test asks (--tls-port): the default, 7443, would collide between test servers
+        pb.environment().put("CHAT_TLS_PORT", "off");
         if (log != null) {
             Files.createDirectories(log.toAbsolutePath().getParent());
             Files.deleteIfExists(log);
@@ -147,8 +156,9 @@ public final class ServerProcess implements AutoCloseable {
         return process;
     }
 
+    /** The plaintext chat port; fails if the server has none ({@code --tcp-port off}). */
     public int tcpPort() {
-        return Integer.parseInt(ready.join().group(2));
+        return port("tcp");
     }
 
     public int udpPort() {

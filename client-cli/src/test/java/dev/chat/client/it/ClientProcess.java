@@ -28,10 +28,17 @@ final class ClientProcess implements AutoCloseable {
     }
 
     static ClientProcess start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** @param env environment variables to set for the client (for example {@code XDG_CONFIG_HOME}) */
+    static ClientProcess start(java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Jars.java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.net.preferIPv4Stack=true", "-jar", Jars.client().toString()));
         cmd.addAll(List.of(args));
-        return new ClientProcess(new ProcessBuilder(cmd).start());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        return new ClientProcess(pb.start());
     }
 
     /** Starts with {@code --trace} added and waits until it has joined its rooms. */

@@ -31,6 +31,11 @@ final class ServerProcess implements AutoCloseable {
                 .awaitReady(java.time.Duration.ofSeconds(60)));
     }
 
+    /** The port of a READY field ({@code tls}, ...). */
+    int port(String name) {
+        return server.port(name);
+    }
+
     String stderr() {
         return server.stderr();
     }

@@ -16,7 +16,7 @@ import java.util.Objects;
  * show and use the same constants ({@code --help} prints them).
  *
  * @param host bind address for TCP, UDP and HTTP
- * @param tcpPort chat listener; 0 = any free port
+ * @param tcpPort chat listener; 0 = any free port, {@link #PORT_OFF} = none (TLS only)
  * @param udpPort presence beacons in, announcements out; 0 = any free port
  * @param httpPort {@code /health} and {@code /metrics}; 0 = any free port
  * @param name server name shown to clients
@@ -53,6 +53,7 @@ import java.util.Objects;
  * @param historyMaxAge messages older than this are pruned; {@link Duration#ZERO}: no age limit
  * @param historyMemory bytes of history the node may keep in memory (its cache, or with
  *        {@code --store memory} the history itself); 0 = {@link #historyMemoryBytes() a quarter of the heap}
+ * @param tlsPort the framed protocol inside TLS ({@code --tls-port}); 0 = any free port, {@link #PORT_OFF} = none
  */
 public record ServerConfig(
         String host, int tcpPort, int udpPort, int httpPort, String name, int maxFrame,
@@ -63,7 +64,8 @@ public record ServerConfig(
         Duration beaconInterval, boolean announce, String announceInterface, String announceBroadcast,
         int maxPeers,
         boolean cluster, List<String> clusterMembers, String clusterHost, int clusterPort, int busPort,
-        Path dataDir, String store, Durability durability, Duration historyMaxAge, long historyMemory) {
+        Path dataDir, String store, Durability durability, Duration historyMaxAge, long historyMemory,
+        int tlsPort) {
 
     // Defaults. Durations and sizes are also kept as the text the command line shows (picocli
     // annotations need compile-time constants); the values are parsed from that text.
@@ -71,6 +73,7 @@ public record ServerConfig(
     public static final int DEFAULT_TCP_PORT = 7420;
     public static final int DEFAULT_UDP_PORT = 7421;
     public static final int DEFAULT_HTTP_PORT = 7422;
+    public static final int DEFAULT_TLS_PORT = 7443;
     /** A listener's port option set to {@code off}: that listener is not started. */
     public static final int PORT_OFF = -1;
     /** The IRC listener's port when it is enabled (named in the answer to text on the framed port). */
@@ -125,7 +128,11 @@ public record ServerConfig(
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(beaconInterval, "beaconInterval");
         clusterMembers = List.copyOf(clusterMembers);
-        requirePort(tcpPort, "--tcp-port");
+        requirePortOrOff(tcpPort, "--tcp-port");
+        requirePortOrOff(tlsPort, "--tls-port");
+        if (tcpPort == PORT_OFF && tlsPort == PORT_OFF) {
+            throw new IllegalArgumentException("--tcp-port and --tls-port are both off: a server needs a chat port");
+        }
         requirePort(udpPort, "--udp-port");
         requirePort(httpPort, "--http-port");
         requirePort(clusterPort, "--cluster-port");
@@ -197,7 +204,7 @@ public record ServerConfig(
      */
     public static ServerConfig forTests() {
         return builder().host("127.0.0.1").tcpPort(0).udpPort(0).httpPort(0).name("test").tcpInstances(2)
-                .store(StoreConfig.MEMORY).build();
+                .store(StoreConfig.MEMORY).tlsPort(PORT_OFF).build();
     }
 
     public Builder toBuilder() {
@@ -284,6 +291,7 @@ public record ServerConfig(
         private Durability durability = DEFAULT_DURABILITY;
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
         private long historyMemory = DEFAULT_HISTORY_MEMORY;
+        private int tlsPort = DEFAULT_TLS_PORT;
 
         Builder() {
         }
@@ -300,6 +308,7 @@ public record ServerConfig(
             clusterMembers = c.clusterMembers; clusterHost = c.clusterHost; clusterPort = c.clusterPort;
             busPort = c.busPort; dataDir = c.dataDir; store = c.store; durability = c.durability;
             historyMaxAge = c.historyMaxAge; historyMemory = c.historyMemory;
+            tlsPort = c.tlsPort;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -339,6 +348,8 @@ public record ServerConfig(
         public Builder historyMaxAge(Duration v) { historyMaxAge = v; return this; }
         /** Bytes; 0: a quarter of the heap. */
         public Builder historyMemory(long v) { historyMemory = v; return this; }
+        /** 0: any free port; {@link ServerConfig#PORT_OFF}: no TLS listener. */
+        public Builder tlsPort(int v) { tlsPort = v; return this; }
 
         /** @throws IllegalArgumentException naming the option whose value is out of range */
         public ServerConfig build() {
@@ -347,7 +358,7 @@ public record ServerConfig(
                     frameTimeout, requestTimeout, loops, maxConnections, rateLimit, rateBurst, maxBacklog,
                     maxRoomsPerSession, maxRoomMembers, maxRooms, historyLimit, beaconInterval, announce,
                     announceInterface, announceBroadcast, maxPeers, cluster, clusterMembers, clusterHost,
-                    clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory);
+                    clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory, tlsPort);
         }
     }
 }

@@ -117,6 +117,14 @@ public final class ChatLoop extends VerticleBase {
         });
     }
 
+    /** The hub's {@code welcome} with what every transport of the node adds ({@link Transport#welcome}). */
+    ServerMessage.Welcome welcome(ServerMessage.Welcome w) {
+        for (Transport t : transports) {
+            w = t.welcome(w);
+        }
+        return w;
+    }
+
     // ---- for transports ----
 
     public int index() {

@@ -123,7 +123,7 @@ final class Commands {
         if (reply instanceof ServerMessage.Ok && reply.id() == null) {
             return; // ok is only sent to requests that carried an id
         }
-        s.send(reply);
+        s.send(reply instanceof ServerMessage.Welcome w ? loop.welcome(w) : reply);
     }
 
     private void peers(Session s, ClientMessage m) {

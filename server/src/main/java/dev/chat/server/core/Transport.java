@@ -1,5 +1,6 @@
 package dev.chat.server.core;
 
+import dev.chat.protocol.ServerMessage;
 import io.vertx.core.Future;
 import java.time.Duration;
 
@@ -17,6 +18,15 @@ public interface Transport {
 
     /** The byte format its connections are written in. */
     Format format();
+
+    /**
+     * What this transport adds to the node's {@code welcome}, sent on every transport: the TLS
+     * port names itself and its certificate ({@code tls_port}, {@code tls_fingerprint}), so a
+     * plaintext client learns where TLS is. Called on a loop's context; by default nothing.
+     */
+    default ServerMessage.Welcome welcome(ServerMessage.Welcome w) {
+        return w;
+    }
 
     /** Makes this transport's listener for one loop; called on that loop's context. */
     Listener listener(ChatLoop loop);

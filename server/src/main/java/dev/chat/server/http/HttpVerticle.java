@@ -26,6 +26,8 @@ public final class HttpVerticle extends VerticleBase {
     private final String nodeId;
     private final IntConsumer boundPort;
     private final Supplier<MessageStore> store;
+    private final java.util.List<java.util.function.Consumer<JsonObject>> healthFields =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** @param store the node's store (null: none to report) */
     public HttpVerticle(ServerConfig config, ServerMetrics metrics, String nodeId, IntConsumer boundPort,
@@ -35,6 +37,15 @@ public final class HttpVerticle extends VerticleBase {
         this.nodeId = nodeId;
         this.boundPort = boundPort;
         this.store = store;
+    }
+
+    /**
+     * Adds fields to every {@code /health} answer (called at each request, on this verticle's
+     * context): e.g. {@code tls_port} and {@code tls_fingerprint}. Before deployment.
+     */
+    public HttpVerticle healthFields(java.util.function.Consumer<JsonObject> fields) {
+        healthFields.add(fields);
+        return this;
     }
 
     @Override
@@ -53,6 +64,7 @@ public final class HttpVerticle extends VerticleBase {
                 .put("status", h == null || h.ok() ? "up" : StoreHealth.DEGRADED)
                 .put("node", nodeId)
                 .put("connections", metrics.connections.get());
+        healthFields.forEach(f -> f.accept(out));
         if (h != null) {
             JsonObject st = new JsonObject().put("status", h.status()).put("store", h.store())
                     .put("since_ms", h.sinceMs()).put("queue_depth", s.queueDepth());

@@ -1,10 +1,13 @@
 package dev.chat.server.net;
 
+import dev.chat.protocol.ServerMessage;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Format;
 import dev.chat.server.core.ListenException;
 import dev.chat.server.core.Transport;
+import dev.chat.server.tls.HandshakeFailures;
+import dev.chat.server.tls.ServerTls;
 import io.netty.channel.WriteBufferWaterMark;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetServer;
@@ -12,9 +15,12 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The framed-JSON chat port over TCP ({@code --tcp-port}): each loop listens with a Vert.x
+ * The framed-JSON chat port over TCP ({@code --tcp-port}), or the same inside TLS
+ * ({@code --tls-port}, {@link #tls}: the listener's {@code NetServer} does the TLS, below the
+ * same {@link TcpConnection}s, so frames and batching are the same): each loop listens with a Vert.x
  * {@code NetServer} on the shared port (Vert.x spreads the accepted connections over the loops),
  * makes each accepted socket a {@link TcpConnection}, and registers it with the loop. Shutdown is
  * Vert.x's own: {@code NetServer.shutdown} sends each connection its shutdown event (the
@@ -27,14 +33,66 @@ public final class TcpTransport implements Transport {
     static final WriteBufferWaterMark WRITE_QUEUE = new WriteBufferWaterMark(WRITE_QUEUE_BYTES / 2, WRITE_QUEUE_BYTES);
 
     private final ServerConfig config;
+    private final ServerTls tls;
+    private final HandshakeFailures handshakeFailures;
+    private final AtomicInteger boundPort = new AtomicInteger();
 
+    /** The plaintext port, {@code --tcp-port}. */
     public TcpTransport(ServerConfig config) {
+        this(config, null);
+    }
+
+    private TcpTransport(ServerConfig config, ServerTls tls) {
         this.config = config;
+        this.tls = tls;
+        this.handshakeFailures = tls == null ? null : tls.handshakeFailures("tls");
+    }
+
+    /**
+     * The framed protocol inside TLS on {@code --tls-port} with {@code tls}'s certificate (every
+     * loop's listener gets a new certificate when {@code tls} reloads one).
+     */
+    public static TcpTransport tls(ServerConfig config, ServerTls tls) {
+        return new TcpTransport(config, java.util.Objects.requireNonNull(tls, "tls"));
     }
 
     @Override
     public String name() {
-        return "tcp";
+        return tls == null ? "tcp" : "tls";
+    }
+
+    /** The node's TLS (certificate, engine), or null for the plaintext port. */
+    public ServerTls serverTls() {
+        return tls;
+    }
+
+    /** Failed handshakes on this TLS port (null for the plaintext port): logged, counted for {@code /metrics}. */
+    public HandshakeFailures handshakeFailures() {
+        return handshakeFailures;
+    }
+
+    /** The port bound (0 before it is). */
+    public int boundPort() {
+        return boundPort.get();
+    }
+
+    /** The TLS port adds itself and its certificate's fingerprint to every {@code welcome}, on every port. */
+    @Override
+    public ServerMessage.Welcome welcome(ServerMessage.Welcome w) {
+        int port = boundPort.get();
+        if (tls == null || port <= 0) {
+            return w;
+        }
+        return new ServerMessage.Welcome(w.id(), w.nick(), w.server(), w.node(), w.protocol(), w.heartbeatMs(),
+                w.maxFrame(), w.udpPort(), port, tls.fingerprint());
+    }
+
+    private int configuredPort() {
+        return tls == null ? config.tcpPort() : config.tlsPort();
+    }
+
+    private String option() {
+        return tls == null ? "--tcp-port" : "--tls-port";
     }
 
     @Override
@@ -62,13 +120,23 @@ public final class TcpTransport implements Transport {
         public Future<Integer> listen() {
             NetServerOptions options = new NetServerOptions()
                     .setHost(config.host())
-                    .setPort(config.tcpPort())
+                    .setPort(configuredPort())
                     .setTcpNoDelay(true)
                     .setReuseAddress(true);
+            if (tls != null) {
+                tls.applyTo(options, handshakeFailures);
+            }
             server = loop.vertx().createNetServer(options).connectHandler(this::accept);
+            if (tls != null) {
+                server.exceptionHandler(handshakeFailures); // before listen: failed handshakes come only here
+                tls.onReload(server::updateSSLOptions);
+            }
             return server.listen()
-                    .recover(e -> Future.failedFuture(new ListenException("--tcp-port", config.host(), config.tcpPort(), e)))
-                    .map(NetServer::actualPort);
+                    .recover(e -> Future.failedFuture(new ListenException(option(), config.host(), configuredPort(), e)))
+                    .map(s -> {
+                        boundPort.set(s.actualPort());
+                        return s.actualPort();
+                    });
         }
 
         private void accept(NetSocket socket) {

@@ -59,6 +59,8 @@ public final class BeaconVerticle extends VerticleBase {
     private final ServerMetrics metrics;
     private final String nodeId;
     private int tcpPort;
+    private int tlsPort;
+    private java.util.function.Supplier<String> tlsFingerprint = () -> null;
     private int boundUdpPort;
     private final IntConsumer boundPort;
     private final String announcedName;
@@ -139,9 +141,22 @@ public final class BeaconVerticle extends VerticleBase {
      * ({@link #announcements()}).
      */
     public Future<Void> announce(int chatPort) {
+        return announce(chatPort, 0, () -> null);
+    }
+
+    /**
+     * {@link #announce(int)}, with the TLS port and its certificate's fingerprint in every
+     * announcement ({@code tls_port}, {@code tls_fingerprint}; docs/PRESENCE.md). The fingerprint
+     * is read at each announcement, so one after a certificate reload names the new one.
+     *
+     * @param tlsPort the bound TLS port, 0: none
+     */
+    public Future<Void> announce(int chatPort, int tlsPort, java.util.function.Supplier<String> fingerprint) {
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
         context.runOnContext(v -> {
             tcpPort = chatPort;
+            this.tlsPort = tlsPort;
+            this.tlsFingerprint = fingerprint;
             startAnnouncing(config.udpPort() != 0 ? config.udpPort() : boundUdpPort).onComplete(done);
         });
         return done.future();
@@ -197,8 +212,10 @@ public final class BeaconVerticle extends VerticleBase {
         if (announcer == null) {
             return;
         }
+        String fingerprint = tlsPort > 0 ? tlsFingerprint.get() : null;
         byte[] frame = MessageCodec.encodeFrame(new Beacon.ServerBeacon(announcedName, nodeId, tcpPort, status,
-                ++announceSeq, System.currentTimeMillis(), config.beaconInterval().toMillis()));
+                ++announceSeq, System.currentTimeMillis(), config.beaconInterval().toMillis(),
+                fingerprint == null ? 0 : tlsPort, fingerprint));
         try {
             if (announcer.send(frame) > 0) {
                 announcementsSent.increment();

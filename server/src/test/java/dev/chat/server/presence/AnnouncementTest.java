@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Server announcements, heard the way a discovering client hears them: a socket on the
@@ -96,6 +97,29 @@ class AnnouncementTest {
         assertThat(ms).as("5 more announcements at 100 ms intervals").isBetween(300L, 10_000L);
         assertThat(server.metrics().render()).contains("chat_presence_announcing 1");
         System.err.printf("announcements: 5 in %d ms at a 100 ms interval%n", ms);
+    }
+
+    @Test
+    void aServerWithATlsPortAnnouncesItAndItsFingerprint(@TempDir java.nio.file.Path dataDir) throws Exception {
+        start(b -> b.tlsPort(0).dataDir(dataDir));
+        MulticastSocket s = joinOnLoopback();
+        DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+        Beacon.ServerBeacon b = receive(s, p);
+        assertThat(b.tcpPort()).isEqualTo(server.tcpPort());
+        assertThat(b.tlsPort()).isEqualTo(server.tlsPort()).isPositive();
+        assertThat(b.tlsFingerprint()).isEqualTo(server.tlsFingerprint()).startsWith("SHA256:");
+    }
+
+    @Test
+    void aTlsOnlyServerAnnouncesItsTlsPortAsItsChatPort(@TempDir java.nio.file.Path dataDir) throws Exception {
+        start(b -> b.tcpPort(ServerConfig.PORT_OFF).tlsPort(0).dataDir(dataDir));
+        MulticastSocket s = joinOnLoopback();
+        DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+        Beacon.ServerBeacon b = receive(s, p);
+        assertThat(server.tcpPort()).isZero();
+        assertThat(b.tcpPort()).isEqualTo(server.tlsPort());
+        assertThat(b.tlsPort()).isEqualTo(server.tlsPort());
+        assertThat(b.tlsFingerprint()).isEqualTo(server.tlsFingerprint());
     }
 
     @Test

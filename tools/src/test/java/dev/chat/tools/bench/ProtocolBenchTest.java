@@ -134,10 +134,13 @@ class ProtocolBenchTest {
     }
 
     @Test
-    void framedProtocolInsideTlsAgainstTheRealServer() throws Exception {
-        server = ChatServer.start(ServerConfig.forTests().toBuilder().rateLimit(0).announce(false).build())
+    void framedProtocolInsideTlsAgainstTheRealServer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir)
+            throws Exception {
+        // the server's own TLS port (--tls-port), with its self-signed certificate
+        server = ChatServer.start(ServerConfig.forTests().toBuilder().rateLimit(0).announce(false).tlsPort(0)
+                        .dataDir(dataDir).build())
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        int port = fixtures.tlsRelay(server.tcpPort());
+        int port = server.tlsPort();
         BenchRunner r = BenchRunner.run("bench", "fanout", "--tls", "--server", "127.0.0.1:" + port,
                 "--clients", "20", "--senders", "2", "--room-size", "10", "--rate", "100",
                 "--duration", "1s", "--warmup", "200ms");
