@@ -8,6 +8,7 @@ import dev.chat.server.core.Format;
 import dev.chat.server.core.Lanes;
 import dev.chat.server.core.Transport;
 import dev.chat.server.http.HttpVerticle;
+import dev.chat.server.ircnet.IrcTransport;
 import dev.chat.server.metrics.ActivityLog;
 import dev.chat.server.metrics.ServerMetrics;
 import dev.chat.server.metrics.StoreMetricsView;
@@ -79,9 +80,18 @@ public final class ChatServer {
         this.lanes = new Lanes(config.tcpInstances(), formats.size());
     }
 
-    /** Starts a node with the framed-JSON TCP transport ({@code --tcp-port}). */
+    /**
+     * Starts a node with the framed-JSON TCP transport ({@code --tcp-port}) and, unless
+     * {@code --irc-port off}, the IRC transport ({@code --irc-port}).
+     */
     public static Future<ChatServer> start(ServerConfig config) {
-        return start(config, List.of(new TcpTransport(config)));
+        TcpTransport tcp = new TcpTransport(config);
+        if (config.ircPort() == ServerConfig.PORT_OFF) {
+            return start(config, List.of(tcp));
+        }
+        IrcTransport irc = new IrcTransport(config, tcp::boundPort);
+        tcp.ircPort(irc::boundPort);
+        return start(config, List.of(tcp, irc));
     }
 
     /**

@@ -96,6 +96,9 @@ public final class ServerProcess implements AutoCloseable {
         cmd.addAll(JVM);
         cmd.addAll(serverCommand());
         cmd.addAll(List.of("--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0"));
+        if (options.stream().noneMatch(o -> o.startsWith("--irc-port"))) {
+            cmd.addAll(List.of("--irc-port", "0")); // not the default 6667: servers run side by side
+        }
         Path dataDir = null;
         if (options.stream().noneMatch(o -> o.startsWith("--data-dir") || o.startsWith("--store"))) {
             dataDir = Files.createTempDirectory("chat-data-");

@@ -12,6 +12,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The framed-JSON chat port over TCP ({@code --tcp-port}): each loop listens with a Vert.x
@@ -27,9 +28,22 @@ public final class TcpTransport implements Transport {
     static final WriteBufferWaterMark WRITE_QUEUE = new WriteBufferWaterMark(WRITE_QUEUE_BYTES / 2, WRITE_QUEUE_BYTES);
 
     private final ServerConfig config;
+    private volatile int boundPort;
+    /** The IRC listener's bound port, named in the answer to text at this port ({@link FramedPort}); or off. */
+    private volatile IntSupplier ircPort = () -> ServerConfig.PORT_OFF;
 
     public TcpTransport(ServerConfig config) {
         this.config = config;
+    }
+
+    /** The port this transport is bound to, once it is (0 before). */
+    public int boundPort() {
+        return boundPort;
+    }
+
+    /** Tells the answer to text at this port where IRC clients go: the IRC listener's bound port. */
+    public void ircPort(IntSupplier port) {
+        ircPort = port;
     }
 
     @Override
@@ -52,6 +66,7 @@ public final class TcpTransport implements Transport {
         private final ChatLoop loop;
         private final FrameScheduler out;
         private NetServer server;
+        private boolean answerSet;
 
         TcpListener(ChatLoop loop, FrameScheduler out) {
             this.loop = loop;
@@ -68,10 +83,15 @@ public final class TcpTransport implements Transport {
             server = loop.vertx().createNetServer(options).connectHandler(this::accept);
             return server.listen()
                     .recover(e -> Future.failedFuture(new ListenException("--tcp-port", config.host(), config.tcpPort(), e)))
-                    .map(NetServer::actualPort);
+                    .map(NetServer::actualPort)
+                    .onSuccess(port -> boundPort = port);
         }
 
         private void accept(NetSocket socket) {
+            if (!answerSet) { // every listener is bound before the first connection is accepted
+                answerSet = true;
+                out.textAnswer(FramedPort.textAnswer(ircPort.getAsInt()));
+            }
             TcpConnection c = new TcpConnection(out, config.maxFrame());
             var ctx = VertxNetty.takeOver(socket, "chat", c);
             ctx.channel().config().setWriteBufferWaterMark(WRITE_QUEUE);
