@@ -19,6 +19,7 @@ import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.testsupport.ChatClient;
+import dev.chat.testsupport.IrcClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,11 @@ abstract class ChatContract {
     /** The chat port of node {@code i} (0, 1, 2; a single node has one port for all three). */
     abstract int port(int i);
 
+    /** The IRC port of node {@code i} ({@code --irc-port}, docs/IRC.md). */
+    abstract int ircPort(int i);
+
+    private final List<IrcClient> ircClients = new ArrayList<>();
+
     /**
      * Whether a room dropped from memory to make way for another keeps its history and numbering
      * in the store (the single node); the cluster still forgets it (until it persists its rooms).
@@ -68,6 +74,10 @@ abstract class ChatContract {
             c.close();
         }
         clients.clear();
+        for (IrcClient c : ircClients) {
+            c.close();
+        }
+        ircClients.clear();
     }
 
     String unique(String name) {
@@ -89,6 +99,45 @@ abstract class ChatContract {
     static void assertError(ServerMessage reply, String code) {
         assertThat(reply).isInstanceOf(ServerMessage.Error.class);
         assertThat(((ServerMessage.Error) reply).code()).as(reply.toString()).isEqualTo(code);
+    }
+
+    // ---- IRC: the same chat through the IRC port ----
+
+    @Test
+    void anIrcUserOnOneNodeAndFramedUsersOnOthersShareOneRoomInOneOrder() throws Exception {
+        String room = unique("irc");
+        String ann = unique("ann");
+        IrcClient irc = IrcClient.registered(ircPort(0), ann);
+        ircClients.add(irc);
+        irc.send("JOIN #" + room);
+        irc.awaitNumeric("366");
+        ChatClient bob = in(1, unique("bob"), room);
+        ChatClient carol = in(2, unique("carol"), room);
+        irc.awaitLine(l -> l.startsWith(":" + nick(carol) + "!" + nick(carol) + "@chat JOIN #" + room));
+
+        irc.send("PRIVMSG #" + room + " :one from irc");
+        ChatMessage first = bob.await(ChatMessage.class, m -> m.text().equals("one from irc"));
+        assertThat(first.from()).isEqualTo(ann);
+        assertThat(first.seq()).isEqualTo(1L);
+        bob.send(new Say("b1", room, "two from framed"));
+        // every framed member sees the same order; the IRC member gets the framed message as PRIVMSG
+        carol.await(m -> m instanceof ChatMessage x && room.equals(x.room()) && x.seq() == 2, ChatClient.TIMEOUT);
+        assertThat(carol.messages(room)).extracting(ChatMessage::text).containsExactly("one from irc", "two from framed");
+        assertThat(irc.awaitLine(l -> l.contains(" PRIVMSG #" + room)))
+                .isEqualTo(":" + nick(bob) + "!" + nick(bob) + "@chat PRIVMSG #" + room + " :two from framed");
+
+        // a direct message from a framed user on another node, and back
+        carol.send(new Dm("d1", ann, "hi ann"));
+        assertThat(irc.awaitLine(l -> l.contains(" PRIVMSG " + ann)))
+                .isEqualTo(":" + nick(carol) + "!" + nick(carol) + "@chat PRIVMSG " + ann + " :hi ann");
+        irc.send("PRIVMSG " + nick(carol) + " :hi carol");
+        assertThat(carol.await(ChatMessage.class, m -> m.text().equals("hi carol")).from()).isEqualTo(ann);
+
+        // the IRC user leaves: the framed members on the other nodes see its quit
+        irc.send("QUIT :done");
+        assertThat(irc.awaitClose()).isTrue();
+        Member quit = bob.await(Member.class, m -> m.event().equals(Member.QUIT) && m.nick().equals(ann));
+        assertThat(quit.room()).isEqualTo(room);
     }
 
     // ---- hello ----

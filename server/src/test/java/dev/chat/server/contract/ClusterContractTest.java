@@ -46,4 +46,9 @@ class ClusterContractTest extends ChatContract {
     boolean keepsHistoryOfDroppedRooms() {
         return false; // the cluster keeps its rooms in memory until it persists them through the node's store
     }
+
+    @Override
+    int ircPort(int i) {
+        return nodes.get(i).port("irc");
+    }
 }
