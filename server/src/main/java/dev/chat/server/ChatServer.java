@@ -199,7 +199,7 @@ public final class ChatServer {
                         new DeploymentOptions().setInstances(config.tcpInstances()))))
                 .compose(id -> deployed(vertx.deployVerticle(new HttpVerticle(config, metrics, nodeId, httpPort::set,
                         this::store))))
-                .compose(id -> beacon.announce(tcpPort()))
+                .compose(id -> beacon.announce(tcpPort(), port("irc")))
                 .onSuccess(v -> {
                     announcements = beacon.announcements();
                     new ActivityLog(metrics).start(vertx);

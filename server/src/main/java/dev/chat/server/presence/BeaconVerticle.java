@@ -59,6 +59,7 @@ public final class BeaconVerticle extends VerticleBase {
     private final ServerMetrics metrics;
     private final String nodeId;
     private int tcpPort;
+    private int ircPort;
     private int boundUdpPort;
     private final IntConsumer boundPort;
     private final String announcedName;
@@ -139,9 +140,15 @@ public final class BeaconVerticle extends VerticleBase {
      * ({@link #announcements()}).
      */
     public Future<Void> announce(int chatPort) {
+        return announce(chatPort, 0);
+    }
+
+    /** As {@link #announce(int)}, with the bound IRC port in every announcement ({@code irc_port}; 0: none). */
+    public Future<Void> announce(int chatPort, int ircChatPort) {
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
         context.runOnContext(v -> {
             tcpPort = chatPort;
+            ircPort = ircChatPort;
             startAnnouncing(config.udpPort() != 0 ? config.udpPort() : boundUdpPort).onComplete(done);
         });
         return done.future();
@@ -198,7 +205,7 @@ public final class BeaconVerticle extends VerticleBase {
             return;
         }
         byte[] frame = MessageCodec.encodeFrame(new Beacon.ServerBeacon(announcedName, nodeId, tcpPort, status,
-                ++announceSeq, System.currentTimeMillis(), config.beaconInterval().toMillis()));
+                ++announceSeq, System.currentTimeMillis(), config.beaconInterval().toMillis(), 0, null, ircPort));
         try {
             if (announcer.send(frame) > 0) {
                 announcementsSent.increment();

@@ -82,6 +82,7 @@ class AnnouncementTest {
         assertThat(first.name()).isEqualTo("lobby-1");
         assertThat(first.node()).isEqualTo(server.nodeId());
         assertThat(first.tcpPort()).isEqualTo(server.tcpPort());
+        assertThat(first.ircPort()).as("irc_port").isEqualTo(server.port("irc")).isPositive();
         assertThat(first.status()).isEqualTo("online");
         assertThat(first.intervalMs()).isEqualTo(100);
         assertThat(first.ts()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(30_000L));
@@ -96,6 +97,17 @@ class AnnouncementTest {
         assertThat(ms).as("5 more announcements at 100 ms intervals").isBetween(300L, 10_000L);
         assertThat(server.metrics().render()).contains("chat_presence_announcing 1");
         System.err.printf("announcements: 5 in %d ms at a 100 ms interval%n", ms);
+    }
+
+    @Test
+    void withoutAnIrcListenerTheAnnouncementHasNoIrcPort() throws Exception {
+        start(b -> b.ircPort(ServerConfig.PORT_OFF));
+        MulticastSocket s = joinOnLoopback();
+        DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+        Beacon.ServerBeacon b = receive(s, p);
+        assertThat(b.ircPort()).isZero();
+        assertThat(new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("irc_port");
     }
 
     @Test
