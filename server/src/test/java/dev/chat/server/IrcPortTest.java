@@ -182,9 +182,10 @@ class IrcPortTest {
         assertThat(framedCarol.request(id -> new ClientMessage.Nick(id, carol2))).isInstanceOf(ServerMessage.Ok.class);
         ircAlice.awaitLine(l -> l.equals(":" + carol + "!" + carol + "@chat NICK " + carol2)
                 || l.equals(":" + carol + "!" + carol + "@chat NICK :" + carol2));
-        assertThat(framedCarol.request(id -> new ClientMessage.Part(id, room))).isInstanceOf(ServerMessage.Parted.class);
+        assertThat(framedCarol.request(id -> new ClientMessage.Part(id, room, "off to lunch")))
+                .isInstanceOf(ServerMessage.Parted.class);
         assertThat(ircAlice.awaitLine(l -> l.contains(" PART ")))
-                .startsWith(":" + carol2 + "!" + carol2 + "@chat PART #" + room);
+                .isEqualTo(":" + carol2 + "!" + carol2 + "@chat PART #" + room + " :off to lunch");
 
         // the IRC user renames: the framed user sees a nick event with the old nick
         String alice2 = alice + "x";
@@ -196,8 +197,9 @@ class IrcPortTest {
         // the IRC user parts and joins again, then quits
         ircAlice.send("PART #" + room + " :brb");
         ircAlice.awaitLine(l -> l.startsWith(":" + alice2 + "!" + alice2 + "@chat PART #" + room));
-        assertThat(framedBob.await(Member.class, m -> m.event().equals(Member.PART) && m.nick().equals(alice2)).room())
-                .isEqualTo(room);
+        Member parted = framedBob.await(Member.class, m -> m.event().equals(Member.PART) && m.nick().equals(alice2));
+        assertThat(parted.room()).isEqualTo(room);
+        assertThat(parted.reason()).isEqualTo("brb");
         joinIrc(ircAlice, alice2, room);
         framedBob.await(Member.class, m -> m.event().equals(Member.JOIN) && m.nick().equals(alice2));
         ircAlice.send("QUIT :gone fishing");
@@ -212,7 +214,7 @@ class IrcPortTest {
         joinIrc(ircDave, dave, room);
         framedBob.send(new ClientMessage.Quit(null, "bye all"));
         assertThat(ircDave.awaitLine(l -> l.contains(" QUIT")))
-                .startsWith(":" + bob + "!" + bob + "@chat QUIT");
+                .isEqualTo(":" + bob + "!" + bob + "@chat QUIT :Quit: bye all");
     }
 
     @Test

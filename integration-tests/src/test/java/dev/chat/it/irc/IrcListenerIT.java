@@ -100,10 +100,10 @@ class IrcListenerIT {
             assertThat(shown.toString()).isEqualTo(half + half + " end");
 
             carol.send("QUIT :bye");
-            irssi.awaitShown("carola [carola@chat] has quit [Connection closed]", WAIT);
+            irssi.awaitShown("carola [carola@chat] has quit [Quit: bye]", WAIT);
             carol.awaitClosed(WAIT);
             dave.send(new ClientMessage.Quit(null, "done"));
-            irssi.awaitShown("dave [dave@chat] has quit", WAIT);
+            irssi.awaitShown("dave [dave@chat] has quit [Quit: done]", WAIT);
         }
     }
 
