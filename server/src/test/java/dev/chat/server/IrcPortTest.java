@@ -329,4 +329,65 @@ class IrcPortTest {
         assertThat(c.awaitLine(l -> l.startsWith("ERROR "))).isEqualTo("ERROR :Closing link: server shutting down");
         assertThat(c.awaitClose()).isTrue();
     }
+
+    /**
+     * An IRC client that reads slower than its room: dropped as a slow consumer without slowing
+     * the sender, and what it reads to the end of the stream is whole lines, the last of them the
+     * {@code ERROR}. Its JOIN, sent before the welcome, was held and served after it.
+     */
+    @Test
+    void aSlowIrcReaderIsClosedAsASlowConsumerWithWholeLinesAndErrorLast() throws Exception {
+        start(ServerConfig.forTests().toBuilder().rateLimit(0).maxBacklog(64 * 1024).build());
+        String room = unique("busy");
+        String fastNick = unique("fast");
+        try (java.net.Socket slow = new java.net.Socket()) {
+            slow.setReceiveBufferSize(4096);
+            slow.connect(new java.net.InetSocketAddress("127.0.0.1", ircPort()), 10_000);
+            slow.getOutputStream().write(("NICK slowpoke\r\nUSER s 0 * :S\r\nJOIN #" + room + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            ChatClient fast = framed(fastNick);
+            join(fast, room);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    ((ServerMessage.WhoReply) fast.request(id -> new ClientMessage.Who(id, room))).members()
+                            .contains("slowpoke"));
+            fast.drainInBackground();
+            var metrics = fx.server.metrics();
+            String text = "z".repeat(400); // fits one IRC line: each PRIVMSG received must be whole
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 1_000_000 && metrics.slowConsumersClosed.sum() == 0; i++) {
+                        fast.send(new ClientMessage.Say(null, room, text));
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "room-writer");
+            writer.setDaemon(true);
+            writer.start();
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            java.io.InputStream in = slow.getInputStream();
+            slow.setSoTimeout(60_000);
+            byte[] buf = new byte[1024];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                all.write(buf, 0, n);
+                java.util.concurrent.locks.LockSupport.parkNanos(4_000_000); // pacing a slow reader, not waiting for an event
+            }
+            writer.join(30_000);
+            assertThat(metrics.slowConsumersClosed.sum()).isEqualTo(1);
+            String stream = all.toString(StandardCharsets.UTF_8);
+            assertThat(stream).as("ends with a whole line").endsWith("\r\n");
+            List<String> lines = List.of(stream.split("\r\n"));
+            assertThat(lines).anyMatch(l -> l.equals(":slowpoke!slowpoke@chat JOIN #" + room));
+            assertThat(lines.stream().filter(l -> l.startsWith(":" + fastNick + "!") && l.contains(" PRIVMSG ")))
+                    .hasSizeGreaterThan(2)
+                    .allMatch(l -> l.equals(":" + fastNick + "!" + fastNick + "@chat PRIVMSG #" + room + " :" + text));
+            assertThat(lines.get(lines.size() - 1)).startsWith("ERROR :Closing link: ");
+            // the server goes on: the room no longer has the slow reader, and the sender is still in it
+            ChatClient probe = framed(unique("probe"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    ((ServerMessage.WhoReply) probe.request(id -> new ClientMessage.Who(id, room))).members()
+                            .equals(List.of(fastNick)));
+        }
+    }
 }

@@ -21,6 +21,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,7 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     static final long CLOSE_GRACE_MS = 5_000;
     /** Lines held while the registration is answered; at this many the socket is not read until then. */
     static final int MAX_EARLY_LINES = 64;
+    static final int MAX_CLOSE_ROUNDS = 12;
 
     private final IrcFanout out;
     private final ChatLoop loop;
@@ -402,12 +404,36 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
             channel.write(b, channel.voidPromise());
         }
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ChannelOutboundBuffer queue = channel.channel().unsafe().outboundBuffer();
+        cutOffUnlessReading(queue == null ? 0 : queue.totalPendingWriteBytes(), 1);
+    }
+
+    /**
+     * The connection closes once its last lines are written. If they are not after
+     * {@link #CLOSE_GRACE_MS} and the client read none of them meanwhile, it is cut off with a
+     * reset; while it keeps reading it gets more time, up to {@link #MAX_CLOSE_ROUNDS} rounds
+     * (as the framed port's connections do).
+     */
+    private void cutOffUnlessReading(long pendingBefore, int round) {
         channel.executor().schedule(() -> {
-            if (channel.channel().isOpen()) { // it did not read its last lines: cut off
-                channel.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-                channel.close();
+            if (!channel.channel().isOpen()) {
+                return;
             }
+            ChannelOutboundBuffer queue = channel.channel().unsafe().outboundBuffer();
+            long pending = queue == null ? 0 : queue.totalPendingWriteBytes();
+            if ((pending < pendingBefore || sentRecently()) && round < MAX_CLOSE_ROUNDS) {
+                cutOffUnlessReading(pending, round + 1);
+                return;
+            }
+            channel.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
         }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the socket sent data within the last grace period (known with epoll's {@code TCP_INFO}). */
+    private boolean sentRecently() {
+        return channel.channel() instanceof EpollSocketChannel epoll && epoll.isActive()
+                && epoll.tcpInfo().lastDataSent() < CLOSE_GRACE_MS;
     }
 
     /**
@@ -418,6 +444,7 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
         if (channel == null) {
             return;
         }
+        channel.flush(); // what was written but not flushed yet joins the queue, so it is dropped too, in order
         ChannelOutboundBuffer queue = channel.channel().unsafe().outboundBuffer();
         if (queue == null || queue.current() == null) {
             return;
