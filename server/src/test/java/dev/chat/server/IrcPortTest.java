@@ -311,6 +311,16 @@ class IrcPortTest {
     }
 
     @Test
+    void theConnectionLimitCountsBothTransports() throws Exception {
+        start(ServerConfig.forTests().toBuilder().maxConnections(1).build());
+        framed(unique("only"));
+        IrcClient refused = ircConnected("refused");
+        assertThat(refused.awaitLine(l -> l.startsWith("ERROR "))).startsWith("ERROR :Closing link: ");
+        assertThat(refused.awaitClose()).isTrue();
+        assertThat(fx.server.metrics().render()).contains("chat_errors_total{code=\"server_full\"} 1");
+    }
+
+    @Test
     void framedBytesAtTheIrcPortGetOneLineNamingTheFramedPort() throws Exception {
         start();
         IrcClient c = ircConnected("framed");
