@@ -19,8 +19,8 @@
 #                               per connection without a forced GC), pacedN for any rate N
 #   DURATION=10s WARMUP=5s      measured time and warm-up of every fan-out/paced scenario
 #   CHAT_JAVA_OPTS=...          extra JVM options of ./chat server (as the launcher takes them)
-#   CHAT_PROTOCOL=framed        how the generator talks to this server (irc once it has an IRC listener:
-#                               then set CHAT_IRC_PORT_ARGS, e.g. "--irc-port 0", and the READY key irc=)
+#   CHAT_PROTOCOL=framed        how the generator talks to this server (irc: its IRC listener, found by the
+#                               READY key irc=; CHAT_IRC_PORT_ARGS overrides the default "--irc-port 0")
 #   QUICKACK=1                  0 leaves the loopback route alone
 #   MAX_LOAD=                   wait (up to 10 min) until the 1-minute load average is below this
 #                               before each run (the machine may be shared)
@@ -120,7 +120,7 @@ start_server() {
         chat)
             # started as users start it: the launcher, its default JVM flags, plus CHAT_JAVA_OPTS
             (prio taskset -c 1 ./chat server --host 127.0.0.1 --tcp-port 0 --udp-port 0 --http-port 0 --tls-port off \
-                --rate-limit 0 --no-announce --max-connections 11000 ${CHAT_IRC_PORT_ARGS:-}) \
+                --rate-limit 0 --no-announce --max-connections 11000 ${CHAT_IRC_PORT_ARGS:---irc-port 0}) \
                 >"$dir/stdout" 2>"$dir/stderr" &
             server_pid=$!
             for _ in $(seq 1 600); do grep -q '^READY' "$dir/stdout" && break; kill -0 "$server_pid" || break; sleep 0.1; done

@@ -144,7 +144,7 @@ def main():
         opts += f" -XX:StartFlightRecording=settings={a.jfr_settings},filename={a.jfr},delay={a.prewarm + 8}s,duration={a.duration - 2}s"
     env = dict(os.environ, CHAT_JAVA_OPTS=opts.strip())
     server_args = ["--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0",
-                   "--rate-limit", "0", "--no-announce"] + os.environ.get("SERVER_ARGS", "").split()
+                   "--irc-port", "0", "--rate-limit", "0", "--no-announce"] + os.environ.get("SERVER_ARGS", "").split()
     if os.environ.get("SERVER_JAR"):
         # a patched build, started with the launcher's flags (see ./chat)
         cmd = ["java", "-XX:+UseG1GC", "-Djava.net.preferIPv4Stack=true", "-Dvertx.disableDnsResolver=true",

@@ -245,6 +245,10 @@ case('beacon-server-tls', 'beacon', 'beacon',
      '{"type":"beacon","role":"server","name":"chat-1","node":"n-7f3a","tcp_port":7420,"seq":3,'
      '"ts":1767225600000,"interval_ms":2000,"tls_port":7443,"tls_fingerprint":"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"}',
      canonical='same', note='An announcement of a server with a TLS port: its port and certificate fingerprint.')
+case('beacon-server-irc', 'beacon', 'beacon',
+     '{"type":"beacon","role":"server","name":"chat-1","node":"n-7f3a","tcp_port":7420,"seq":3,'
+     '"ts":1767225600000,"interval_ms":2000,"irc_port":6667}',
+     canonical='same', note='An announcement of a server with an IRC port (optional: absent means none).')
 case('beacon-server-offline', 'beacon', 'beacon',
      '{"type":"beacon","role":"server","name":"chat-1","node":"n-7f3a","tcp_port":7420,"status":"offline",'
      '"seq":4,"ts":1767225602000,"interval_ms":2000}', canonical='same',
@@ -446,6 +450,9 @@ case('invalid-beacon-server-tls-fingerprint', 'beacon', 'error invalid',
      '{"type":"beacon","role":"server","name":"chat-1","node":"n","tcp_port":7420,"seq":1,"ts":1,'
      '"interval_ms":1000,"tls_port":7443,"tls_fingerprint":"md5:00"}',
      note='tls_fingerprint is SHA256: and 43 Base64 characters.')
+case('invalid-beacon-server-irc-port-0', 'beacon', 'error invalid',
+     '{"type":"beacon","role":"server","name":"chat-1","node":"n","tcp_port":7420,"seq":1,"ts":1,'
+     '"interval_ms":1000,"irc_port":0}', note='irc_port is 1 to 65535 when present.')
 case('invalid-server-welcome-tls-port-0', 'server', 'error invalid',
      '{"type":"welcome","id":1,"nick":"alice","server":"chat-1","node":"n-7f3a","protocol":1,'
      '"heartbeat_ms":30000,"max_frame":65536,"tls_port":0}', id='1', note='tls_port is 1 to 65535 when present.')

@@ -199,7 +199,7 @@ class TutorialIT {
             String what = "block " + b.name() + ": " + c;
             switch (args.get(1)) {
                 case "server" -> {
-                    assertThat(args).as(what).contains("--tcp-port", "--udp-port", "--http-port", "--tls-port");
+                    assertThat(args).as(what).contains("--tcp-port", "--udp-port", "--http-port", "--tls-port", "--irc-port");
                     if (args.contains("--cluster")) {
                         assertThat(args).as(what).contains("--cluster-port");
                     }

@@ -43,15 +43,22 @@ public sealed interface Beacon extends Message permits Beacon.ClientBeacon, Beac
      * A server's announcement, for zero-config discovery. {@code status} is online, or offline
      * in the goodbye a server sends when it shuts down (then listeners forget it at once).
      * {@code tlsPort} (0: none) and {@code tlsFingerprint} (null: none) announce the TLS port
-     * and its certificate's {@link CertificateFingerprint}; optional on the wire.
+     * and its certificate's {@link CertificateFingerprint}; {@code ircPort} (0: none) the IRC port.
+     * All three are optional on the wire: a reader that does not know them ignores them.
      */
     record ServerBeacon(String name, String node, int tcpPort, String status, long seq, long ts, long intervalMs,
-                        int tlsPort, String tlsFingerprint) implements Beacon {
+                        int tlsPort, String tlsFingerprint, int ircPort) implements Beacon {
 
-        /** An announcement without TLS fields. */
+        /** An announcement without TLS or IRC fields. */
         public ServerBeacon(String name, String node, int tcpPort, String status, long seq, long ts,
                             long intervalMs) {
-            this(name, node, tcpPort, status, seq, ts, intervalMs, 0, null);
+            this(name, node, tcpPort, status, seq, ts, intervalMs, 0, null, 0);
+        }
+
+        /** An announcement without an IRC port. */
+        public ServerBeacon(String name, String node, int tcpPort, String status, long seq, long ts,
+                            long intervalMs, int tlsPort, String tlsFingerprint) {
+            this(name, node, tcpPort, status, seq, ts, intervalMs, tlsPort, tlsFingerprint, 0);
         }
 
         public void writeFields(JsonGenerator g) throws IOException {
@@ -70,6 +77,9 @@ public sealed interface Beacon extends Message permits Beacon.ClientBeacon, Beac
             }
             if (tlsFingerprint != null) {
                 g.writeStringField("tls_fingerprint", tlsFingerprint);
+            }
+            if (ircPort > 0) {
+                g.writeNumberField("irc_port", ircPort);
             }
         }
     }

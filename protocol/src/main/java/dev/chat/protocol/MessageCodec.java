@@ -138,8 +138,14 @@ public final class MessageCodec {
             throw f.invalid("'name' must be 1 to 255 characters");
         }
         return new Beacon.ServerBeacon(name, f.string("node"), (int) f.integer("tcp_port", 1, 65535),
-                status == null ? Beacon.ONLINE : status, seq, ts, interval, tlsPort(f), tlsFingerprint(f));
+                status == null ? Beacon.ONLINE : status, seq, ts, interval, tlsPort(f), tlsFingerprint(f), ircPort(f));
     });
+
+    // Optional IRC port of server announcements: absent means no IRC listener.
+    private static int ircPort(JsonFields f) throws InvalidMessageException {
+        Long port = f.optionalInteger("irc_port", 1, 65535);
+        return port == null ? 0 : port.intValue();
+    }
 
     // Optional TLS fields of welcome and server announcements: absent means no TLS port.
     private static int tlsPort(JsonFields f) throws InvalidMessageException {

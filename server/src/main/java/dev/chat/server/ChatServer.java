@@ -8,6 +8,7 @@ import dev.chat.server.core.Format;
 import dev.chat.server.core.Lanes;
 import dev.chat.server.core.Transport;
 import dev.chat.server.http.HttpVerticle;
+import dev.chat.server.ircnet.IrcTransport;
 import dev.chat.server.metrics.ActivityLog;
 import dev.chat.server.metrics.ServerMetrics;
 import dev.chat.server.metrics.StoreMetricsView;
@@ -89,9 +90,9 @@ public final class ChatServer {
     }
 
     /**
-     * Starts a node with the framed-JSON transports: TCP ({@code --tcp-port}) and TLS
-     * ({@code --tls-port}, with the self-signed certificate in {@code --data-dir}, made at its
-     * first start) unless they are off. Blocks while it loads (or makes) the certificate.
+     * Starts a node with the transports {@code config} asks for ({@link #transports}), TLS with the
+     * self-signed certificate in {@code --data-dir} (made at its first start). Blocks while it
+     * loads (or makes) the certificate.
      */
     public static Future<ChatServer> start(ServerConfig config) {
         ServerTls tls;
@@ -101,20 +102,31 @@ public final class ChatServer {
         } catch (CertificateException e) {
             return Future.failedFuture(e);
         }
-        return start(config, framedTransports(config, tls));
+        return start(config, transports(config, tls));
     }
 
     /**
-     * The framed-JSON transports {@code config} asks for: plaintext TCP unless
-     * {@code --tcp-port off}, TLS with {@code tls} unless {@code --tls-port off} (or {@code tls} is null).
+     * The transports {@code config} asks for: framed JSON over plaintext TCP unless
+     * {@code --tcp-port off}, inside TLS with {@code tls} unless {@code --tls-port off} (or
+     * {@code tls} is null), and IRC unless {@code --irc-port off}.
      */
-    public static List<Transport> framedTransports(ServerConfig config, ServerTls tls) {
+    public static List<Transport> transports(ServerConfig config, ServerTls tls) {
         List<Transport> list = new ArrayList<>();
+        TcpTransport tcp = null;
         if (config.tcpPort() != ServerConfig.PORT_OFF) {
-            list.add(new TcpTransport(config));
+            tcp = new TcpTransport(config);
+            list.add(tcp);
         }
         if (tls != null && config.tlsPort() != ServerConfig.PORT_OFF) {
             list.add(TcpTransport.tls(config, tls));
+        }
+        if (config.ircPort() != ServerConfig.PORT_OFF) {
+            TcpTransport framed = tcp;
+            IrcTransport irc = new IrcTransport(config, () -> framed == null ? 0 : framed.boundPort());
+            if (tcp != null) {
+                tcp.ircPort(irc::boundPort); // the answer to text at the framed port names the IRC port
+            }
+            list.add(irc);
         }
         return list;
     }
@@ -235,9 +247,10 @@ public final class ChatServer {
                         new DeploymentOptions().setInstances(config.tcpInstances()))))
                 .compose(id -> deployed(vertx.deployVerticle(new HttpVerticle(config, metrics, nodeId, httpPort::set,
                         this::store).healthFields(this::tlsHealth))))
-                .compose(id -> tlsTransport == null ? beacon.announce(tcpPort())
+                .compose(id -> tlsTransport == null ? beacon.announce(tcpPort(), port("irc"))
                         // TLS only: the announcement's chat port is the TLS one (a client without TLS gets tls_required)
-                        : beacon.announce(tcpPort() > 0 ? tcpPort() : tlsPort(), tlsPort(), this::tlsFingerprint))
+                        : beacon.announce(tcpPort() > 0 ? tcpPort() : tlsPort(), tlsPort(), this::tlsFingerprint,
+                                port("irc")))
                 .onSuccess(v -> {
                     announcements = beacon.announcements();
                     new ActivityLog(metrics).start(vertx);

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chat server", mixinStandardHelpOptions = true, sortOptions = false,
         version = "chat server 0.1.0",
-        description = "Runs one chat server node: framed JSON over TCP and over TLS, UDP presence, HTTP /health and /metrics;"
+        description = "Runs one chat server node: framed JSON over TCP and over TLS, IRC, UDP presence, HTTP /health and /metrics;"
                 + " rooms and history in a store (SQLite by default).",
         footer = "%nEvery option can also be set by an environment variable: CHAT_ + the option in upper snake case"
                 + " (e.g. CHAT_TCP_PORT=7420).%nDurations: 500ms, 30s, 2m. Sizes: 65536, 64k, 1m.")
@@ -117,6 +117,8 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     TlsOptions tlsOptions = new TlsOptions();
     @Option(names = "--log-level", defaultValue = "${env:CHAT_LOG_LEVEL:-" + DEFAULT_LOG_LEVEL + "}", description = "Logging on stderr: error, warn, info, debug (each connection), trace (default: ${DEFAULT-VALUE}).")
     String logLevel;
+    @Option(names = "--irc-port", defaultValue = "${env:CHAT_IRC_PORT:-" + ServerConfig.DEFAULT_IRC_PORT + "}", converter = PortOrOffConverter.class, description = "IRC clients (irssi, WeeChat, nc: docs/IRC.md), on --host; 0 = any free port, off = no IRC listener (default: ${DEFAULT-VALUE}).")
+    int ircPort;
 
     /** Connections are logged at debug; info has a summary a minute. */
     static final String DEFAULT_LOG_LEVEL = "info";
@@ -165,6 +167,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
                 .clusterHost(blankToNull(clusterHost)).clusterPort(clusterPort).busPort(busPort)
                 .dataDir(dataDir).store(store.trim()).durability(durability).historyMaxAge(historyMaxAge)
                 .historyMemory(historyMemory).tlsPort(tlsPort)
+                .ircPort(ircPort)
                 .build();
     }
 
@@ -203,7 +206,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         }
         ChatServer server;
         try {
-            server = ChatServer.start(config, ChatServer.framedTransports(config, tls))
+            server = ChatServer.start(config, ChatServer.transports(config, tls))
                     .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;

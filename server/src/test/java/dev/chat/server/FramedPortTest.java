@@ -38,8 +38,22 @@ class FramedPortTest {
                 InputStream in = s.getInputStream();
                 String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8); // to EOF: the server closes
                 assertThat(answer).endsWith("\r\n").hasLineCount(1);
-                assertThat(answer).contains("length-prefixed JSON", "docs/PROTOCOL.md", "IRC", "6667");
+                assertThat(answer).contains("length-prefixed JSON", "docs/PROTOCOL.md",
+                        "IRC clients: port " + fx.server.port("irc") + ".");
             }
+        }
+    }
+
+    @Test
+    void withoutAnIrcListenerTheTextAnswerNamesNoIrcPort() throws Exception {
+        fx = ServerFixture.start(ServerConfig.forTests().toBuilder().ircPort(ServerConfig.PORT_OFF).build());
+        assertThat(fx.server.readyLine()).doesNotContain("irc=");
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", fx.port()), 5000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("NICK alice\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).endsWith("\r\n").hasLineCount(1).contains("no IRC port").doesNotContain("6667");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.chat.server;
 
 import dev.chat.testsupport.ChatClient;
+import dev.chat.testsupport.IrcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.protocol.ServerMessage;
@@ -40,6 +41,7 @@ class ServerProcessTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
         pb.environment().put("CHAT_DATA_DIR", Files.createTempDirectory(dataDirs, "data").toString());
         pb.environment().put("CHAT_TLS_PORT", "off"); // 7443, the default, would collide between test servers
+        pb.environment().put("CHAT_IRC_PORT", "0"); // not the default 6667: test servers run side by side
         pb.environment().putAll(env);
         return pb.start();
     }
@@ -72,6 +74,9 @@ class ServerProcessTest {
         assertUsageError(start(Map.of(), "--log-level", "loud"), "--log-level");
         assertUsageError(start(Map.of(), "--request-timeout", "50ms"), "--request-timeout");
         assertUsageError(start(Map.of("CHAT_UDP_PORT", "x"), "--tcp-port", "0"), "--udp-port");
+        assertUsageError(start(Map.of(), "--irc-port", "ircd"), "--irc-port");
+        assertUsageError(start(Map.of(), "--irc-port", "70000"), "--irc-port");
+        assertUsageError(start(Map.of("CHAT_IRC_PORT", "on"), "--tcp-port", "0"), "--irc-port");
     }
 
     @Test
@@ -82,6 +87,8 @@ class ServerProcessTest {
                     "--udp-port", "0", "--http-port", "0"), "--tcp-port " + port + " (127.0.0.1:" + port + ") is in use");
             assertUsageError(start(Map.of(), "--host", "127.0.0.1", "--tcp-port", "0",
                     "--udp-port", "0", "--http-port", String.valueOf(port)), "--http-port " + port + " (127.0.0.1:" + port + ") is in use");
+            assertUsageError(start(Map.of(), "--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0",
+                    "--http-port", "0", "--irc-port", String.valueOf(port)), "--irc-port " + port + " (127.0.0.1:" + port + ") is in use");
         }
     }
 
@@ -107,6 +114,8 @@ class ServerProcessTest {
             assertThat(m.matches()).as(ready).isTrue();
             assertThat(m.group(1)).isEqualTo("127.0.0.1");
             int port = Integer.parseInt(m.group(2));
+            Matcher irc = Pattern.compile(" irc=127\\.0\\.0\\.1:(\\d+)").matcher(ready);
+            assertThat(irc.find()).as("the IRC port in " + ready).isTrue();
             List<ChatClient> idle = new ArrayList<>();
             // clients that keep connecting while the server stops: accepted ones get bye, the rest a refusal
             AtomicBoolean churning = new AtomicBoolean(true);
@@ -121,7 +130,8 @@ class ServerProcessTest {
             }, "churn");
             churn.setDaemon(true);
             try (ChatClient a = ChatClient.connect(port);
-                 ChatClient b = ChatClient.registered(port, "bob")) {
+                 ChatClient b = ChatClient.registered(port, "bob");
+                 IrcClient ircUser = IrcClient.registered(Integer.parseInt(irc.group(1)), "carol")) {
                 for (int i = 0; i < 20; i++) {
                     ChatClient c = ChatClient.registered(port, "idle" + i);
                     idle.add(c);
@@ -161,6 +171,9 @@ class ServerProcessTest {
                         assertThat(c.nextOf(ServerMessage.Bye.class).reason()).isEqualTo("server shutting down");
                     }
                 }
+                assertThat(ircUser.awaitLine(l -> l.startsWith("ERROR ")))
+                        .isEqualTo("ERROR :Closing link: server shutting down");
+                assertThat(ircUser.awaitClose()).isTrue();
                 assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("exits within 10 s of SIGTERM").isTrue();
                 assertThat(p.exitValue()).isZero();
                 assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(10);

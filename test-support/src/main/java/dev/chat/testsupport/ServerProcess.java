@@ -98,7 +98,7 @@ public final class ServerProcess implements AutoCloseable {
         cmd.addAll(JVM);
         cmd.addAll(serverCommand());
         cmd.addAll(List.of("--host", "127.0.0.1"));
-        for (String port : List.of("--tcp-port", "--udp-port", "--http-port")) {
+        for (String port : List.of("--tcp-port", "--udp-port", "--http-port", "--irc-port")) {
             if (options.stream().noneMatch(o -> o.equals(port) || o.startsWith(port + "="))) {
                 cmd.addAll(List.of(port, "0")); // unless the test sets it (--tcp-port off, a fixed port)
             }

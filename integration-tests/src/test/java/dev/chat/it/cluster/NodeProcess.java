@@ -66,7 +66,7 @@ final class NodeProcess implements AutoCloseable {
                 "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
                 "-jar", jar.toString(),
                 "--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0", "--http-port", "0", "--tls-port", "off",
-                "--name", name, "--no-announce",
+                "--irc-port", "0", "--name", name, "--no-announce",
                 "--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(clusterPort),
                 "--cluster-members", members));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());

@@ -54,6 +54,7 @@ import java.util.Objects;
  * @param historyMemory bytes of history the node may keep in memory (its cache, or with
  *        {@code --store memory} the history itself); 0 = {@link #historyMemoryBytes() a quarter of the heap}
  * @param tlsPort the framed protocol inside TLS ({@code --tls-port}); 0 = any free port, {@link #PORT_OFF} = none
+ * @param ircPort the IRC listener (docs/IRC.md); 0 = any free port, {@link #PORT_OFF}: not started
  */
 public record ServerConfig(
         String host, int tcpPort, int udpPort, int httpPort, String name, int maxFrame,
@@ -65,7 +66,7 @@ public record ServerConfig(
         int maxPeers,
         boolean cluster, List<String> clusterMembers, String clusterHost, int clusterPort, int busPort,
         Path dataDir, String store, Durability durability, Duration historyMaxAge, long historyMemory,
-        int tlsPort) {
+        int tlsPort, int ircPort) {
 
     // Defaults. Durations and sizes are also kept as the text the command line shows (picocli
     // annotations need compile-time constants); the values are parsed from that text.
@@ -76,7 +77,7 @@ public record ServerConfig(
     public static final int DEFAULT_TLS_PORT = 7443;
     /** A listener's port option set to {@code off}: that listener is not started. */
     public static final int PORT_OFF = -1;
-    /** The IRC listener's port when it is enabled (named in the answer to text on the framed port). */
+    /** The IRC listener's port ({@code --irc-port}; {@code off} turns it off). */
     public static final int DEFAULT_IRC_PORT = 6667;
     public static final String DEFAULT_MAX_FRAME_TEXT = "65536";
     public static final int DEFAULT_MAX_FRAME = Frames.DEFAULT_MAX_FRAME;
@@ -137,6 +138,7 @@ public record ServerConfig(
         requirePort(httpPort, "--http-port");
         requirePort(clusterPort, "--cluster-port");
         requirePort(busPort, "--bus-port");
+        requirePortOrOff(ircPort, "--irc-port");
         requirePositive(maxFrame, "--max-frame");
         requirePositive(tcpInstances, "--tcp-instances");
         requirePositive(maxConnections, "--max-connections");
@@ -204,7 +206,7 @@ public record ServerConfig(
      */
     public static ServerConfig forTests() {
         return builder().host("127.0.0.1").tcpPort(0).udpPort(0).httpPort(0).name("test").tcpInstances(2)
-                .store(StoreConfig.MEMORY).tlsPort(PORT_OFF).build();
+                .store(StoreConfig.MEMORY).tlsPort(PORT_OFF).ircPort(0).build();
     }
 
     public Builder toBuilder() {
@@ -292,6 +294,7 @@ public record ServerConfig(
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
         private long historyMemory = DEFAULT_HISTORY_MEMORY;
         private int tlsPort = DEFAULT_TLS_PORT;
+        private int ircPort = DEFAULT_IRC_PORT;
 
         Builder() {
         }
@@ -309,6 +312,7 @@ public record ServerConfig(
             busPort = c.busPort; dataDir = c.dataDir; store = c.store; durability = c.durability;
             historyMaxAge = c.historyMaxAge; historyMemory = c.historyMemory;
             tlsPort = c.tlsPort;
+            ircPort = c.ircPort;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -350,6 +354,8 @@ public record ServerConfig(
         public Builder historyMemory(long v) { historyMemory = v; return this; }
         /** 0: any free port; {@link ServerConfig#PORT_OFF}: no TLS listener. */
         public Builder tlsPort(int v) { tlsPort = v; return this; }
+        /** 0: any free port; {@link ServerConfig#PORT_OFF}: no IRC listener. */
+        public Builder ircPort(int v) { ircPort = v; return this; }
 
         /** @throws IllegalArgumentException naming the option whose value is out of range */
         public ServerConfig build() {
@@ -358,7 +364,7 @@ public record ServerConfig(
                     frameTimeout, requestTimeout, loops, maxConnections, rateLimit, rateBurst, maxBacklog,
                     maxRoomsPerSession, maxRoomMembers, maxRooms, historyLimit, beaconInterval, announce,
                     announceInterface, announceBroadcast, maxPeers, cluster, clusterMembers, clusterHost,
-                    clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory, tlsPort);
+                    clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory, tlsPort, ircPort);
         }
     }
 }

@@ -97,7 +97,8 @@ final class ChannelCommands {
     }
 
     private void part(String room, String reason, Response r) {
-        s.call(id -> new ClientMessage.Part(id, room), r, reply -> {
+        String told = reason == null || reason.isEmpty() ? null : Names.cleanReason(reason); // the others see it
+        s.call(id -> new ClientMessage.Part(id, room, told), r, reply -> {
             if (reply instanceof ServerMessage.Parted p) {
                 s.joined.remove(p.room());
                 List<String> params = reason == null || reason.isEmpty() ? List.of("#" + p.room())

@@ -40,7 +40,7 @@ final class EventRenderer {
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
-    /** The reason shown for a member who left the chat: the chat protocol does not carry one. */
+    /** The reason shown for a member who left the chat without giving one (a closed connection). */
     static final String QUIT_REASON = "Connection closed";
 
     private static final int MESSAGE_MASK = SERVER_TIME.bit() | MESSAGE_TAGS.bit() | ACCOUNT_TAG.bit()
@@ -150,10 +150,13 @@ final class EventRenderer {
         Map<String, String> tags = eventTags(caps, nowMillis, m.nick());
         return switch (m.event()) {
             case Member.JOIN -> join(tags, m.nick(), m.room(), caps);
-            case Member.PART -> new IrcLine(tags, info.mask(m.nick()), "PART", List.of("#" + m.room()), false);
+            case Member.PART -> m.reason() == null || m.reason().isEmpty()
+                    ? new IrcLine(tags, info.mask(m.nick()), "PART", List.of("#" + m.room()), false)
+                    : new IrcLine(tags, info.mask(m.nick()), "PART", List.of("#" + m.room(), m.reason()), true);
             case Member.NICK -> new IrcLine(eventTags(caps, nowMillis, m.old()), info.mask(m.old()), "NICK",
                     List.of(m.nick()), false);
-            default -> new IrcLine(tags, info.mask(m.nick()), "QUIT", List.of(QUIT_REASON), true);
+            default -> new IrcLine(tags, info.mask(m.nick()), "QUIT",
+                    List.of(m.reason() == null || m.reason().isEmpty() ? QUIT_REASON : "Quit: " + m.reason()), true);
         };
     }
 

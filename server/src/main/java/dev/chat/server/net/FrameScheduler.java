@@ -72,6 +72,7 @@ public final class FrameScheduler implements Output {
     private final Handler<Void> flushTask = v -> flushDirty();
     private final Runnable flushLater = () -> loopContext().runOnContext(flushTask);
     private EventExecutor eventLoop;
+    private String textAnswer = FramedPort.TEXT_ANSWER;
 
     /** A frame for one connection, set aside while a run was open, and where in the run it came. */
     private record Aside(TcpConnection to, int runPos, int runFramesBefore, ByteBuf chunk, int start, int length) {
@@ -88,6 +89,15 @@ public final class FrameScheduler implements Output {
 
     byte[] scratch() {
         return scratch;
+    }
+
+    /** The line text at the framed port gets ({@link FramedPort}); its listener names the IRC port in it. */
+    String textAnswer() {
+        return textAnswer;
+    }
+
+    void textAnswer(String line) {
+        textAnswer = line;
     }
 
     int maxBacklog() {

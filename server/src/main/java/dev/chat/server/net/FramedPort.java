@@ -9,9 +9,14 @@ import dev.chat.server.config.ServerConfig;
  * text. The answer is one readable line, then the connection is closed.
  */
 final class FramedPort {
-    /** The line sent (CRLF-terminated, as IRC and telnet expect). */
-    static final String TEXT_ANSWER = "This port speaks length-prefixed JSON frames, not text lines: see docs/PROTOCOL.md."
-            + " IRC: port " + ServerConfig.DEFAULT_IRC_PORT + " when enabled.\r\n";
+    /** The line sent when the server has no IRC listener (CRLF-terminated, as IRC and telnet expect). */
+    static final String TEXT_ANSWER = textAnswer(ServerConfig.PORT_OFF);
+
+    /** The line sent, naming the IRC listener's actual port, or none when it is off ({@link ServerConfig#PORT_OFF}). */
+    static String textAnswer(int ircPort) {
+        return "This port speaks length-prefixed JSON frames, not text lines: see docs/PROTOCOL.md."
+                + (ircPort > 0 ? " IRC clients: port " + ircPort + "." : " This server has no IRC port.") + "\r\n";
+    }
 
     private FramedPort() {
     }
@@ -21,6 +26,6 @@ final class FramedPort {
     }
 
     static void answerText(TcpConnection c) {
-        c.closeWithText(TEXT_ANSWER, "text on the framed port");
+        c.closeWithText(c.textAnswer(), "text on the framed port");
     }
 }

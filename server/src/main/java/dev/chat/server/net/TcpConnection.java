@@ -389,6 +389,11 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
                 && epoll.tcpInfo().lastDataSent() < CLOSE_GRACE_MS;
     }
 
+    /** What this port says to text ({@link FramedPort}): set by its listener, naming the IRC port. */
+    String textAnswer() {
+        return out.textAnswer();
+    }
+
     /** Writes text (not a frame) and closes: the answer to someone typing at the framed port. */
     void closeWithText(String text, String reason) {
         closing = true;

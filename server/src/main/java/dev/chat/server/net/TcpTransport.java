@@ -16,6 +16,7 @@ import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The framed-JSON chat port over TCP ({@code --tcp-port}), or the same inside TLS
@@ -36,6 +37,8 @@ public final class TcpTransport implements Transport {
     private final ServerTls tls;
     private final HandshakeFailures handshakeFailures;
     private final AtomicInteger boundPort = new AtomicInteger();
+    /** The IRC listener's bound port, named in the answer to text at this port ({@link FramedPort}); or off. */
+    private volatile IntSupplier ircPort = () -> ServerConfig.PORT_OFF;
 
     /** The plaintext port, {@code --tcp-port}. */
     public TcpTransport(ServerConfig config) {
@@ -54,6 +57,11 @@ public final class TcpTransport implements Transport {
      */
     public static TcpTransport tls(ServerConfig config, ServerTls tls) {
         return new TcpTransport(config, java.util.Objects.requireNonNull(tls, "tls"));
+    }
+
+    /** Tells the answer to text at this port where IRC clients go: the IRC listener's bound port. */
+    public void ircPort(IntSupplier port) {
+        ircPort = port;
     }
 
     @Override
@@ -110,6 +118,7 @@ public final class TcpTransport implements Transport {
         private final ChatLoop loop;
         private final FrameScheduler out;
         private NetServer server;
+        private boolean answerSet;
 
         TcpListener(ChatLoop loop, FrameScheduler out) {
             this.loop = loop;
@@ -140,6 +149,10 @@ public final class TcpTransport implements Transport {
         }
 
         private void accept(NetSocket socket) {
+            if (!answerSet) { // every listener is bound before the first connection is accepted
+                answerSet = true;
+                out.textAnswer(FramedPort.textAnswer(ircPort.getAsInt()));
+            }
             TcpConnection c = new TcpConnection(out, config.maxFrame());
             var ctx = VertxNetty.takeOver(socket, "chat", c);
             ctx.channel().config().setWriteBufferWaterMark(WRITE_QUEUE);

@@ -61,6 +61,7 @@ public final class BeaconVerticle extends VerticleBase {
     private int tcpPort;
     private int tlsPort;
     private java.util.function.Supplier<String> tlsFingerprint = () -> null;
+    private int ircPort;
     private int boundUdpPort;
     private final IntConsumer boundPort;
     private final String announcedName;
@@ -141,22 +142,30 @@ public final class BeaconVerticle extends VerticleBase {
      * ({@link #announcements()}).
      */
     public Future<Void> announce(int chatPort) {
-        return announce(chatPort, 0, () -> null);
+        return announce(chatPort, 0, () -> null, 0);
+    }
+
+    /** As {@link #announce(int)}, with the bound IRC port in every announcement ({@code irc_port}; 0: none). */
+    public Future<Void> announce(int chatPort, int ircChatPort) {
+        return announce(chatPort, 0, () -> null, ircChatPort);
     }
 
     /**
      * {@link #announce(int)}, with the TLS port and its certificate's fingerprint in every
-     * announcement ({@code tls_port}, {@code tls_fingerprint}; docs/PRESENCE.md). The fingerprint
-     * is read at each announcement, so one after a certificate reload names the new one.
+     * announcement ({@code tls_port}, {@code tls_fingerprint}; docs/PRESENCE.md), and the IRC port
+     * ({@code irc_port}). The fingerprint is read at each announcement, so one after a certificate
+     * reload names the new one.
      *
      * @param tlsPort the bound TLS port, 0: none
+     * @param ircChatPort the bound IRC port, 0: none
      */
-    public Future<Void> announce(int chatPort, int tlsPort, java.util.function.Supplier<String> fingerprint) {
+    public Future<Void> announce(int chatPort, int tlsPort, java.util.function.Supplier<String> fingerprint, int ircChatPort) {
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
         context.runOnContext(v -> {
             tcpPort = chatPort;
             this.tlsPort = tlsPort;
             this.tlsFingerprint = fingerprint;
+            ircPort = ircChatPort;
             startAnnouncing(config.udpPort() != 0 ? config.udpPort() : boundUdpPort).onComplete(done);
         });
         return done.future();
@@ -215,7 +224,7 @@ public final class BeaconVerticle extends VerticleBase {
         String fingerprint = tlsPort > 0 ? tlsFingerprint.get() : null;
         byte[] frame = MessageCodec.encodeFrame(new Beacon.ServerBeacon(announcedName, nodeId, tcpPort, status,
                 ++announceSeq, System.currentTimeMillis(), config.beaconInterval().toMillis(),
-                fingerprint == null ? 0 : tlsPort, fingerprint));
+                fingerprint == null ? 0 : tlsPort, fingerprint, ircPort));
         try {
             if (announcer.send(frame) > 0) {
                 announcementsSent.increment();

@@ -19,6 +19,7 @@ import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.testsupport.ChatClient;
+import dev.chat.testsupport.IrcClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,11 +55,21 @@ abstract class ChatContract {
     /** The chat port of node {@code i} (0, 1, 2; a single node has one port for all three). */
     abstract int port(int i);
 
+    /** The IRC port of node {@code i} ({@code --irc-port}, docs/IRC.md). */
+    abstract int ircPort(int i);
+
+    private final List<IrcClient> ircClients = new ArrayList<>();
+
     /**
      * Whether a room dropped from memory to make way for another keeps its history and numbering
      * in the store (the single node); the cluster still forgets it (until it persists its rooms).
      */
     boolean keepsHistoryOfDroppedRooms() {
+        return true;
+    }
+
+    /** Whether {@code member} quit events carry the reason of the {@code quit} (the cluster does not pass it on yet). */
+    boolean carriesQuitReasons() {
         return true;
     }
 
@@ -68,6 +79,10 @@ abstract class ChatContract {
             c.close();
         }
         clients.clear();
+        for (IrcClient c : ircClients) {
+            c.close();
+        }
+        ircClients.clear();
     }
 
     String unique(String name) {
@@ -89,6 +104,75 @@ abstract class ChatContract {
     static void assertError(ServerMessage reply, String code) {
         assertThat(reply).isInstanceOf(ServerMessage.Error.class);
         assertThat(((ServerMessage.Error) reply).code()).as(reply.toString()).isEqualTo(code);
+    }
+
+    // ---- IRC: the same chat through the IRC port ----
+
+    @Test
+    void ircUsersOnTwoNodesAndAFramedUserOnTheThirdShareOneRoomInOneOrder() throws Exception {
+        String room = unique("irc");
+        String ann = unique("ann");
+        String bea = unique("bea");
+        IrcClient ircAnn = IrcClient.registered(ircPort(0), ann);
+        ircClients.add(ircAnn);
+        IrcClient ircBea = IrcClient.registered(ircPort(1), bea);
+        ircClients.add(ircBea);
+        for (IrcClient c : List.of(ircAnn, ircBea)) {
+            c.send("JOIN #" + room);
+            c.awaitNumeric("366");
+        }
+        ChatClient carol = in(2, unique("carol"), room);
+        for (IrcClient c : List.of(ircAnn, ircBea)) {
+            c.awaitLine(l -> l.startsWith(":" + nick(carol) + "!" + nick(carol) + "@chat JOIN #" + room));
+        }
+
+        // three senders on three nodes, at once: every member sees one order
+        ircAnn.send("PRIVMSG #" + room + " :from ann");
+        ircBea.send("PRIVMSG #" + room + " :from bea");
+        carol.send(new Say("c1", room, "from carol"));
+        carol.await(m -> m instanceof ChatMessage x && room.equals(x.room()) && x.seq() == 3, ChatClient.TIMEOUT);
+        List<ChatMessage> order = carol.messages(room);
+        assertThat(order).extracting(ChatMessage::seq).containsExactly(1L, 2L, 3L);
+        assertThat(order).extracting(ChatMessage::text).containsExactlyInAnyOrder("from ann", "from bea", "from carol");
+        // an IRC member sees the others' messages in that order (its own are not echoed)
+        for (IrcClient c : List.of(ircAnn, ircBea)) {
+            String me = c == ircAnn ? ann : bea;
+            List<String> expected = new ArrayList<>();
+            for (ChatMessage m : order) {
+                if (!m.from().equals(me)) {
+                    expected.add(":" + m.from() + "!" + m.from() + "@chat PRIVMSG #" + room + " :" + m.text());
+                }
+            }
+            List<String> seen = new ArrayList<>();
+            while (seen.size() < expected.size()) {
+                seen.add(c.awaitLine(l -> l.contains(" PRIVMSG #" + room + " ")));
+            }
+            assertThat(seen).as(me + " sees the room's order").isEqualTo(expected);
+        }
+
+        // direct messages across nodes: IRC to IRC, framed to IRC, IRC to framed
+        ircAnn.send("PRIVMSG " + bea + " :psst bea");
+        assertThat(ircBea.awaitLine(l -> l.contains(" PRIVMSG " + bea + " ")))
+                .isEqualTo(":" + ann + "!" + ann + "@chat PRIVMSG " + bea + " :psst bea");
+        carol.send(new Dm("d1", ann, "hi ann"));
+        assertThat(ircAnn.awaitLine(l -> l.contains(" PRIVMSG " + ann + " ")))
+                .isEqualTo(":" + nick(carol) + "!" + nick(carol) + "@chat PRIVMSG " + ann + " :hi ann");
+        ircBea.send("PRIVMSG " + nick(carol) + " :hi carol");
+        assertThat(carol.await(ChatMessage.class, m -> m.text().equals("hi carol")).from()).isEqualTo(bea);
+
+        // an IRC user renames and leaves: the others, on other nodes and of either transport, see it
+        String ann2 = ann + "x";
+        ircAnn.send("NICK " + ann2);
+        ircBea.awaitLine(l -> l.startsWith(":" + ann + "!" + ann + "@chat NICK"));
+        assertThat(carol.await(Member.class, m -> m.event().equals(Member.NICK)).nick()).isEqualTo(ann2);
+        ircAnn.send("QUIT :done");
+        assertThat(ircAnn.awaitClose()).isTrue();
+        String reason = carriesQuitReasons() ? "Quit: done" : "Connection closed";
+        assertThat(ircBea.awaitLine(l -> l.contains(" QUIT ")))
+                .isEqualTo(":" + ann2 + "!" + ann2 + "@chat QUIT :" + reason);
+        Member quit = carol.await(Member.class, m -> m.event().equals(Member.QUIT) && m.nick().equals(ann2));
+        assertThat(quit.room()).isEqualTo(room);
+        assertThat(quit.reason()).isEqualTo(carriesQuitReasons() ? "done" : null);
     }
 
     // ---- hello ----

@@ -46,4 +46,14 @@ class ClusterContractTest extends ChatContract {
     boolean keepsHistoryOfDroppedRooms() {
         return false; // the cluster keeps its rooms in memory until it persists them through the node's store
     }
+
+    @Override
+    int ircPort(int i) {
+        return nodes.get(i).port("irc");
+    }
+
+    @Override
+    boolean carriesQuitReasons() {
+        return false; // ClusterRooms does not pass a quit's reason on to the other nodes yet
+    }
 }

@@ -32,4 +32,9 @@ class SingleNodeContractTest extends ChatContract {
     int port(int i) {
         return server.tcpPort();
     }
+
+    @Override
+    int ircPort(int i) {
+        return server.port("irc");
+    }
 }

@@ -83,6 +83,7 @@ class AnnouncementTest {
         assertThat(first.name()).isEqualTo("lobby-1");
         assertThat(first.node()).isEqualTo(server.nodeId());
         assertThat(first.tcpPort()).isEqualTo(server.tcpPort());
+        assertThat(first.ircPort()).as("irc_port").isEqualTo(server.port("irc")).isPositive();
         assertThat(first.status()).isEqualTo("online");
         assertThat(first.intervalMs()).isEqualTo(100);
         assertThat(first.ts()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(30_000L));
@@ -120,6 +121,17 @@ class AnnouncementTest {
         assertThat(b.tcpPort()).isEqualTo(server.tlsPort());
         assertThat(b.tlsPort()).isEqualTo(server.tlsPort());
         assertThat(b.tlsFingerprint()).isEqualTo(server.tlsFingerprint());
+    }
+
+    @Test
+    void withoutAnIrcListenerTheAnnouncementHasNoIrcPort() throws Exception {
+        start(b -> b.ircPort(ServerConfig.PORT_OFF));
+        MulticastSocket s = joinOnLoopback();
+        DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+        Beacon.ServerBeacon b = receive(s, p);
+        assertThat(b.ircPort()).isZero();
+        assertThat(new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("irc_port");
     }
 
     @Test

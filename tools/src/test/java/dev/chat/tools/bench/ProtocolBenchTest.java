@@ -153,6 +153,19 @@ class ProtocolBenchTest {
     }
 
     @Test
+    void ircModeAgainstTheRealServersIrcListener() throws Exception {
+        server = ChatServer.start(ServerConfig.forTests().toBuilder().rateLimit(0).announce(false).build())
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        BenchRunner r = BenchRunner.run("bench", "fanout", "--protocol", "irc",
+                "--server", "127.0.0.1:" + server.port("irc"), "--clients", "20", "--senders", "2", "--room-size", "10",
+                "--rate", "100", "--duration", "1s", "--warmup", "200ms");
+
+        JsonNode j = json(r);
+        assertEveryDeliveryMeasured(r, j, 9);
+        assertThat(j.get("protocol").asText()).isEqualTo("irc");
+    }
+
+    @Test
     void plaintextAtATlsPortIsAClearSetUpFailure() throws Exception {
         int port = fixtures.irc(true);
         BenchRunner r = BenchRunner.run("bench", "fanout", "--protocol", "irc", "--server", "127.0.0.1:" + port,

@@ -2,6 +2,10 @@ package dev.chat.it.irc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.testsupport.ChatClient;
+import dev.chat.testsupport.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,13 +15,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real IRC clients against the chat server's IRC translator and chat rules, over real sockets
- * ({@link TranslatorServer}, the stand-in until the listener is wired): irssi in tmux and a
- * raw-socket client join one room and talk both ways; the raw client checks registration,
- * capabilities and bad input byte for byte.
+ * Real IRC clients against the server jar's IRC port ({@code --irc-port 0}, {@code irc=} in its
+ * READY line): irssi in tmux, a raw-socket IRC client and a framed-protocol client of this
+ * project join one room and talk both ways; the raw client checks registration, capabilities and
+ * bad input byte for byte.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class IrcTranslatorIT {
+class IrcListenerIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
@@ -25,9 +29,11 @@ class IrcTranslatorIT {
 
     @Test
     void irssiAndARawClientTalkBothWays() throws Exception {
-        try (TranslatorServer server = new TranslatorServer();
-             Irssi irssi = Irssi.start(server.host(), server.port(), "ircuser", dir);
-             IrcTestClient carol = IrcTestClient.connect("carol", server.host(), server.port())) {
+        Tools.require("irssi", "tmux");
+        try (ServerProcess server = ServerProcess.start("--irc-port", "0");
+             Irssi irssi = Irssi.start("127.0.0.1", server.port("irc"), "ircuser", dir);
+             IrcTestClient carol = IrcTestClient.connect("carol", "127.0.0.1", server.port("irc"));
+             ChatClient dave = ChatClient.registered(server.tcpPort(), "dave")) {
             irssi.awaitShown("End of /MOTD command", WAIT);
             irssi.type("/join #Lobby");
             irssi.awaitScreen("the #Lobby window", s -> s.contains("has joined #lobby") && s.contains("[#Lobby]"),
@@ -41,9 +47,17 @@ class IrcTranslatorIT {
             carol.send("PRIVMSG #lobby :hello irssi, grüße \uD83D\uDE00");
             irssi.awaitShown("< carol> hello irssi, grüße \uD83D\uDE00", WAIT);
 
+            // a framed client of this project in the same room: irssi sees it join and talk, and it reads irssi
+            assertThat(dave.request(id -> new ClientMessage.Join(id, "lobby"))).isInstanceOf(ServerMessage.Joined.class);
+            irssi.awaitShown("dave [dave@chat] has joined #lobby", WAIT);
+            dave.send(new ClientMessage.Say("d1", "lobby", "hello from the terminal client"));
+            irssi.awaitShown("< dave> hello from the terminal client", WAIT);
+
             irssi.type("hello carol, from irssi");
-            assertThat(carol.await("irssi's message", l -> l.contains(" PRIVMSG #lobby "), WAIT))
+            assertThat(carol.await("irssi's message", l -> l.contains(" PRIVMSG #lobby :hello carol"), WAIT))
                     .isEqualTo(":ircuser!ircuser@chat PRIVMSG #lobby :hello carol, from irssi");
+            assertThat(dave.await(ServerMessage.ChatMessage.class, m -> m.from().equals("ircuser")).text())
+                    .isEqualTo("hello carol, from irssi");
 
             irssi.type("/msg carol a private word");
             assertThat(carol.await("irssi's direct message", l -> l.contains(" PRIVMSG carol "), WAIT))
@@ -86,15 +100,17 @@ class IrcTranslatorIT {
             assertThat(shown.toString()).isEqualTo(half + half + " end");
 
             carol.send("QUIT :bye");
-            irssi.awaitShown("carola [carola@chat] has quit [Connection closed]", WAIT);
+            irssi.awaitShown("carola [carola@chat] has quit [Quit: bye]", WAIT);
             carol.awaitClosed(WAIT);
+            dave.send(new ClientMessage.Quit(null, "done"));
+            irssi.awaitShown("dave [dave@chat] has quit [Quit: done]", WAIT);
         }
     }
 
     @Test
     void registrationCapabilitiesAndBadInputOverARealSocket() throws Exception {
-        try (TranslatorServer server = new TranslatorServer();
-             IrcTestClient c = IrcTestClient.connect("raw", server.host(), server.port())) {
+        try (ServerProcess server = ServerProcess.start("--irc-port", "0");
+             IrcTestClient c = IrcTestClient.connect("raw", "127.0.0.1", server.port("irc"))) {
             c.send("CAP LS 302");
             c.send("NICK raw");
             c.send("USER raw 0 * :Raw Client");
@@ -129,15 +145,16 @@ class IrcTranslatorIT {
 
     @Test
     void theFramedProtocolAtTheIrcPortGetsOneReadableLine() throws Exception {
-        try (TranslatorServer server = new TranslatorServer();
-             IrcTestClient c = IrcTestClient.connect("framed", server.host(), server.port())) {
+        try (ServerProcess server = ServerProcess.start("--irc-port", "0");
+             IrcTestClient c = IrcTestClient.connect("framed", "127.0.0.1", server.port("irc"))) {
             byte[] payload = "{\"type\":\"hello\",\"id\":1,\"nick\":\"alice\"}".getBytes(StandardCharsets.UTF_8);
             byte[] frame = new byte[4 + payload.length];
             frame[3] = (byte) payload.length;
             System.arraycopy(payload, 0, frame, 4, payload.length);
             c.sendRaw(frame);
             assertThat(c.await("the explanation", l -> l.startsWith("ERROR :"), WAIT))
-                    .contains("This is the IRC port").contains("framed JSON chat protocol");
+                    .contains("This is the IRC port (" + server.port("irc") + ")").contains("framed JSON chat protocol")
+                    .contains("port " + server.tcpPort());
             c.awaitClosed(WAIT);
             assertThat(c.lines()).hasSize(1);
         }

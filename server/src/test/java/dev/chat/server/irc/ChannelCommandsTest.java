@@ -95,7 +95,11 @@ class ChannelCommandsTest {
         bob.take();
         c.send("PART #a :see you later");
         assertThat(c.take()).containsExactly(":alice!alice@chat PART #a :see you later");
-        assertThat(bob.take()).containsExactly(":alice!alice@chat PART #a"); // the chat protocol carries no reason
+        assertThat(bob.take()).containsExactly(":alice!alice@chat PART #a :see you later"); // the chat's part carries it
+        c.send("JOIN #a").take();
+        bob.take();
+        c.send("PART #a");
+        assertThat(bob.take()).containsExactly(":alice!alice@chat PART #a");
     }
 
     @Test

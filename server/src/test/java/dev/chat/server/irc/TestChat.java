@@ -5,10 +5,13 @@ import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.server.config.ServerConfig;
-import dev.chat.server.rooms.ChatHub;
-import dev.chat.server.rooms.Delivery;
-import dev.chat.server.rooms.InMemoryHistory;
-import dev.chat.server.rooms.Recipient;
+import dev.chat.server.core.Delivery;
+import dev.chat.server.core.Hub;
+import dev.chat.server.core.Lanes;
+import dev.chat.server.core.Recipient;
+import dev.chat.server.rooms.LocalRooms;
+import dev.chat.server.store.Stores;
+import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +22,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The chat's real rules ({@link ChatHub} with an in-memory history) behind IRC sessions, wired
+ * The chat's real rules ({@link Hub} over {@link LocalRooms} with the memory store) behind IRC sessions, wired
  * the way the IRC adapter will be: requests go to the hub, replies come back by id, fan-out
  * deliveries are decoded once and rendered through one {@link RenderCache} per delivery. Work is
  * queued and run by {@link #pump()}, so a test sees what a client sees after the server has
@@ -30,7 +33,8 @@ import java.util.function.Consumer;
  */
 final class TestChat {
 
-    final ChatHub hub;
+    final Hub hub;
+    private final LocalRooms rooms;
     /** {@link IrcServerInfo#forTests()} with the config's limits. */
     final IrcServerInfo info;
     long now = 1_767_225_600_000L;
@@ -55,7 +59,9 @@ final class TestChat {
         info = new IrcServerInfo(t.serverName(), t.network(), t.version(), t.created(), t.motd(), t.userHost(),
                 config.maxRoomsPerSession(), t.topicLength(), t.awayLength(), t.userModes(), t.channelModes(),
                 t.historyMax(), t.multilineMaxBytes(), t.multilineMaxLines(), t.framedPort(), t.ircPort());
-        hub = new ChatHub(config, "n-test", new InMemoryHistory(config.historyLimit()), this::delivered, () -> now);
+        rooms = new LocalRooms(config, new Lanes(1, 1), Stores.memory(config.storeConfig()), 0,
+                (lane, d) -> delivered(d), () -> now);
+        hub = new Hub(config, "n-test", rooms, (lane, d) -> delivered(d), () -> now);
     }
 
     /** Runs queued work until nothing is left. */
@@ -66,10 +72,10 @@ final class TestChat {
         }
     }
 
-    private void delivered(int loop, Delivery d) {
+    private void delivered(Delivery d) {
         queue.add(() -> {
             ServerMessage m;
-            try {
+            try { // decoded from its bytes, as a loop's output does
                 m = MessageCodec.decodeServer(Arrays.copyOfRange(d.frame(), 4, d.frame().length));
             } catch (ProtocolException e) {
                 throw new AssertionError(e);
@@ -94,39 +100,37 @@ final class TestChat {
                 return id;
             }
 
-            public int loop() {
+            public int lane() {
                 return 0;
-            }
-
-            public void deliver(byte[] frame) {
-                throw new UnsupportedOperationException();
             }
         };
     }
 
     private void request(Recipient who, ClientMessage m, Consumer<ServerMessage> replyTo) {
         queue.add(() -> {
-            // ping, pong and quit are the listener's, not the hub's (as in the framed listener's command table)
-            ServerMessage reply;
+            // ping, pong and quit are the loop's, not the hub's (as in the core's command table)
             if (m instanceof dev.chat.protocol.Ping p) {
-                reply = new dev.chat.protocol.Pong(p.id());
+                reply(new dev.chat.protocol.Pong(p.id()), m, replyTo);
             } else if (m instanceof dev.chat.protocol.Pong) {
-                reply = null;
-            } else if (m instanceof ClientMessage.Quit) {
-                hub.disconnected(who);
-                reply = null;
-            } else {
-                reply = hub.handle(who, m);
-            }
-            if (reply == null || (reply instanceof ServerMessage.Ok && m.id() == null)) {
                 return;
-            }
-            if (repliesBeforeEvents) {
-                queue.addFirst(() -> replyTo.accept(reply));
+            } else if (m instanceof ClientMessage.Quit q) {
+                hub.disconnected(who, q.reason());
             } else {
-                queue.add(() -> replyTo.accept(reply));
+                Future<ServerMessage> reply = hub.handle(who, m, System.nanoTime() + 10_000_000_000L);
+                reply.onSuccess(r -> reply(r, m, replyTo));
             }
         });
+    }
+
+    private void reply(ServerMessage reply, ClientMessage m, Consumer<ServerMessage> replyTo) {
+        if (reply == null || (reply instanceof ServerMessage.Ok && m.id() == null)) {
+            return;
+        }
+        if (repliesBeforeEvents) {
+            queue.addFirst(() -> replyTo.accept(reply));
+        } else {
+            queue.add(() -> replyTo.accept(reply));
+        }
     }
 
     /** An IRC client: its session and everything written to it. */
@@ -225,7 +229,9 @@ final class TestChat {
 
         @Override
         public LuserCounts lusers() {
-            return new LuserCounts(hub.sessions(), 1, hub.activeRooms(), hub.sessions());
+            int users = hub.participants().size();
+            int channels = (int) rooms.rooms().stream().filter(r -> r.members() > 0).count();
+            return new LuserCounts(users, 1, channels, users);
         }
 
         @Override
