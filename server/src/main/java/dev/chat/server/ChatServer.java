@@ -7,7 +7,7 @@ import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Format;
 import dev.chat.server.core.Lanes;
 import dev.chat.server.core.Transport;
-import dev.chat.server.http.HttpVerticle;
+import dev.chat.server.http.WebTransport;
 import dev.chat.server.metrics.ActivityLog;
 import dev.chat.server.metrics.ServerMetrics;
 import dev.chat.server.metrics.StoreMetricsView;
@@ -57,7 +57,6 @@ public final class ChatServer {
     private final List<Format> formats;
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
     private final AtomicInteger udpPort = new AtomicInteger();
-    private final AtomicInteger httpPort = new AtomicInteger();
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private final StoreCounters storeCounters = new StoreCounters();
     private volatile MessageStore store;
@@ -68,7 +67,10 @@ public final class ChatServer {
         this.config = config;
         this.nodeId = nodeId;
         this.metrics = new ServerMetrics();
-        this.transports = List.copyOf(transports);
+        List<Transport> all = new ArrayList<>(transports);
+        // the HTTP port: /health, /metrics, the pages, /api/* and /ws (a session of the loop that accepted it)
+        all.add(new WebTransport(config, nodeId, this::store, this::tcpPort));
+        this.transports = List.copyOf(all);
         List<Format> distinct = new ArrayList<>();
         for (Transport t : transports) {
             if (!distinct.contains(t.format())) {
@@ -187,8 +189,6 @@ public final class ChatServer {
                         () -> new ChatLoop(config, metrics, nextLoop.getAndIncrement(), lanes, transports, formats,
                                 (t, port) -> ports.put(t.name(), port)),
                         new DeploymentOptions().setInstances(config.tcpInstances()))))
-                .compose(id -> deployed(vertx.deployVerticle(new HttpVerticle(config, metrics, nodeId, httpPort::set,
-                        this::store))))
                 .compose(id -> beacon.announce(tcpPort()))
                 .onSuccess(v -> {
                     announcements = beacon.announcements();
@@ -219,9 +219,9 @@ public final class ChatServer {
         // the first four fields never move; every other listener comes after node=, as name=ip:port
         // (docs/PROTOCOL.md: readers take fields by name and ignore the ones they do not know)
         StringBuilder line = new StringBuilder("READY tcp=" + h + ":" + tcpPort() + " udp=" + h + ":" + udpPort.get()
-                + " http=" + h + ":" + httpPort.get() + " node=" + nodeId);
+                + " http=" + h + ":" + httpPort() + " node=" + nodeId);
         for (Transport t : transports) {
-            if (!t.name().equals("tcp")) {
+            if (!t.name().equals("tcp") && !t.name().equals("http")) {
                 line.append(' ').append(t.name()).append('=').append(h).append(':').append(port(t.name()));
             }
         }
@@ -242,11 +242,11 @@ public final class ChatServer {
         }
         StringBuilder line = new StringBuilder("chat server: listening on " + where + ": tcp " + tcpPort());
         for (Transport t : transports) {
-            if (!t.name().equals("tcp")) {
+            if (!t.name().equals("tcp") && !t.name().equals("http")) {
                 line.append(", ").append(t.name()).append(' ').append(port(t.name()));
             }
         }
-        return line.append(", udp ").append(udpPort.get()).append(", http ").append(httpPort.get())
+        return line.append(", udp ").append(udpPort.get()).append(", http ").append(httpPort())
                 .append("; announcements: ").append(announcements).toString();
     }
 
@@ -264,7 +264,7 @@ public final class ChatServer {
     }
 
     public int httpPort() {
-        return httpPort.get();
+        return port("http");
     }
 
     public String nodeId() {

@@ -106,6 +106,12 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     int clusterPort;
     @Option(names = "--bus-port", defaultValue = "${env:CHAT_BUS_PORT:-" + ServerConfig.DEFAULT_BUS_PORT + "}", description = "This node's event-bus port; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int busPort;
+    @Option(names = "--web", description = "Serve the browser pages (/, /network) and /api/* on the HTTP port: the default.")
+    boolean webOn;
+    @Option(names = "--no-web", defaultValue = "${env:CHAT_NO_WEB:-false}", description = "Do not serve the browser pages and /api/*; /ws, /health and /metrics stay.")
+    boolean noWeb;
+    @Option(names = "--web-origin", defaultValue = "${env:CHAT_WEB_ORIGIN}", split = ",", description = "Origin (http://host[:port]) whose pages may also open /ws; repeatable or comma-separated (default: the server's own origin only).")
+    List<String> webOrigins;
     @Option(names = "--log-level", defaultValue = "${env:CHAT_LOG_LEVEL:-" + DEFAULT_LOG_LEVEL + "}", description = "Logging on stderr: error, warn, info, debug (each connection), trace (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
@@ -156,6 +162,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
                 .clusterHost(blankToNull(clusterHost)).clusterPort(clusterPort).busPort(busPort)
                 .dataDir(dataDir).store(store.trim()).durability(durability).historyMaxAge(historyMaxAge)
                 .historyMemory(historyMemory)
+                .web(!noWeb).webOrigins(webOrigins == null ? List.of() : clean(webOrigins))
                 .build();
     }
 

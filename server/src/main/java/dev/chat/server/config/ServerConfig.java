@@ -53,6 +53,10 @@ import java.util.Objects;
  * @param historyMaxAge messages older than this are pruned; {@link Duration#ZERO}: no age limit
  * @param historyMemory bytes of history the node may keep in memory (its cache, or with
  *        {@code --store memory} the history itself); 0 = {@link #historyMemoryBytes() a quarter of the heap}
+ * @param web whether the HTTP port serves the browser pages and {@code /api/*} ({@code --no-web}: only
+ *        {@code /ws}, {@code /health} and {@code /metrics})
+ * @param webOrigins origins besides the server's own whose pages may open {@code /ws}
+ *        ({@code --web-origin}, {@code scheme://host[:port]})
  */
 public record ServerConfig(
         String host, int tcpPort, int udpPort, int httpPort, String name, int maxFrame,
@@ -63,7 +67,8 @@ public record ServerConfig(
         Duration beaconInterval, boolean announce, String announceInterface, String announceBroadcast,
         int maxPeers,
         boolean cluster, List<String> clusterMembers, String clusterHost, int clusterPort, int busPort,
-        Path dataDir, String store, Durability durability, Duration historyMaxAge, long historyMemory) {
+        Path dataDir, String store, Durability durability, Duration historyMaxAge, long historyMemory,
+        boolean web, List<String> webOrigins) {
 
     // Defaults. Durations and sizes are also kept as the text the command line shows (picocli
     // annotations need compile-time constants); the values are parsed from that text.
@@ -125,6 +130,8 @@ public record ServerConfig(
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(beaconInterval, "beaconInterval");
         clusterMembers = List.copyOf(clusterMembers);
+        webOrigins = List.copyOf(webOrigins);
+        webOrigins.forEach(ServerConfig::requireOrigin);
         requirePort(tcpPort, "--tcp-port");
         requirePort(udpPort, "--udp-port");
         requirePort(httpPort, "--http-port");
@@ -220,6 +227,13 @@ public record ServerConfig(
         }
     }
 
+    /** {@code http://host[:port]} or {@code https://host[:port]}: what a browser sends as {@code Origin}. */
+    private static void requireOrigin(String origin) {
+        if (!origin.matches("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
+            throw new IllegalArgumentException("--web-origin must be http://host[:port] or https://host[:port]: '" + origin + "'");
+        }
+    }
+
     /** A port (0..65535, 0 = any free port) or {@link #PORT_OFF}. */
     static void requirePortOrOff(int port, String option) {
         if (port != PORT_OFF) {
@@ -284,6 +298,8 @@ public record ServerConfig(
         private Durability durability = DEFAULT_DURABILITY;
         private Duration historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
         private long historyMemory = DEFAULT_HISTORY_MEMORY;
+        private boolean web = true;
+        private List<String> webOrigins = List.of();
 
         Builder() {
         }
@@ -300,6 +316,7 @@ public record ServerConfig(
             clusterMembers = c.clusterMembers; clusterHost = c.clusterHost; clusterPort = c.clusterPort;
             busPort = c.busPort; dataDir = c.dataDir; store = c.store; durability = c.durability;
             historyMaxAge = c.historyMaxAge; historyMemory = c.historyMemory;
+            web = c.web; webOrigins = c.webOrigins;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -339,6 +356,8 @@ public record ServerConfig(
         public Builder historyMaxAge(Duration v) { historyMaxAge = v; return this; }
         /** Bytes; 0: a quarter of the heap. */
         public Builder historyMemory(long v) { historyMemory = v; return this; }
+        public Builder web(boolean v) { web = v; return this; }
+        public Builder webOrigins(List<String> v) { webOrigins = v; return this; }
 
         /** @throws IllegalArgumentException naming the option whose value is out of range */
         public ServerConfig build() {
@@ -347,7 +366,7 @@ public record ServerConfig(
                     frameTimeout, requestTimeout, loops, maxConnections, rateLimit, rateBurst, maxBacklog,
                     maxRoomsPerSession, maxRoomMembers, maxRooms, historyLimit, beaconInterval, announce,
                     announceInterface, announceBroadcast, maxPeers, cluster, clusterMembers, clusterHost,
-                    clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory);
+                    clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory, web, webOrigins);
         }
     }
 }

@@ -35,6 +35,8 @@ public final class ServerMetrics {
     /** Times a session stopped reading its socket for that reason. */
     public final LongAdder readsPausedTotal = new LongAdder();
     public final LongAdder beaconsAccepted = new LongAdder();
+    /** Room and direct messages accepted from this node's clients (answered ok by the hub). */
+    public final LongAdder messagesAccepted = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> beaconsDropped = new ConcurrentHashMap<>();
     private final Map<String, IntSupplier> gauges = new ConcurrentHashMap<>();
@@ -107,6 +109,8 @@ public final class ServerMetrics {
         counter(b, "chat_bytes_in_total", "Bytes received from clients.", bytesIn.sum());
         counter(b, "chat_bytes_out_total", "Bytes written to clients.", bytesOut.sum());
         counter(b, "chat_messages_delivered_total", "Chat messages written to recipients.", messagesDelivered.sum());
+        counter(b, "chat_messages_accepted_total", "Room and direct messages accepted from this node's clients.",
+                messagesAccepted.sum());
         counter(b, "chat_slow_consumers_closed_total", "Connections closed for reading too slowly.",
                 slowConsumersClosed.sum());
         gauge(b, "chat_requests_in_flight", "Client requests waiting for the hub's answer.", requestsInFlight.get());
