@@ -72,7 +72,7 @@ public final class ChatServer {
         all.add(new WebTransport(config, nodeId, this::store, this::tcpPort));
         this.transports = List.copyOf(all);
         List<Format> distinct = new ArrayList<>();
-        for (Transport t : transports) {
+        for (Transport t : this.transports) {
             if (!distinct.contains(t.format())) {
                 distinct.add(t.format());
             }

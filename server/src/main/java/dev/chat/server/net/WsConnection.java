@@ -4,11 +4,14 @@ import dev.chat.protocol.BadJsonException;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.FrameTooLargeException;
 import dev.chat.protocol.MessageCodec;
+import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Connection;
 import dev.chat.server.core.Format;
 import dev.chat.server.core.Session;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -156,10 +159,26 @@ public final class WsConnection implements Connection {
         }
     }
 
+    /**
+     * A frame beyond twice {@code --max-frame} is refused by the WebSocket decoder itself, before
+     * it is read: answered as one over {@code --max-frame}. Any other broken frame closes the
+     * connection (1008 after an {@code error}, or 1000).
+     */
     private void onError(Throwable e) {
-        if (session != null && !closing) {
-            loop.close(session, "websocket error: " + e.getMessage(), null);
+        if (session == null || closing) {
+            return;
         }
+        if (e instanceof CorruptedWebSocketFrameException c && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+            loop.rejected(session, new ProtocolException(ErrorCode.FRAME_TOO_LARGE,
+                    "WebSocket frame exceeds the limit of " + maxFrame + " bytes", null) {
+                @Override
+                public boolean fatal() {
+                    return true;
+                }
+            });
+            return;
+        }
+        loop.close(session, "websocket error: " + e.getMessage(), null);
     }
 
     /** Vert.x's close sequence (the server stops): {@code bye}, then the close (1001). */
