@@ -6,6 +6,12 @@ import dev.chat.server.metrics.ServerMetrics;
 import dev.chat.server.store.MessageStore;
 import dev.chat.server.store.StoreHealth;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -42,24 +48,27 @@ final class WebRoutes {
     private final Supplier<MessageStore> store;
     private final Router router;
 
+    /**
+     * @param pages the two pages' bytes ({@link #readPages}), by resource name
+     */
     WebRoutes(ChatLoop loop, ServerConfig config, String nodeId, Supplier<MessageStore> store, IntSupplier tcpPort,
-              Handler<RoutingContext> webSocket) {
+              Handler<RoutingContext> webSocket, Map<String, Buffer> pages) {
         this.config = config;
         this.metrics = loop.metrics();
         this.nodeId = nodeId;
         this.store = store;
         Router r = Router.router(loop.vertx());
         r.route().handler(this::common);
-        r.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(health().encode()));
-        r.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        get(r, "/health").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(health().encode()));
+        get(r, "/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.render()));
         r.get("/ws").handler(webSocket);
         if (config.web()) {
             new NetworkApi(loop, config, nodeId, tcpPort).routes(r);
-            r.get("/").handler(page("web/index.html"));
-            r.get("/network").handler(page("web/network.html"));
-            r.get("/assets/*").handler(StaticHandler.create("web/assets").setDefaultContentEncoding("UTF-8"));
-            r.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setDefaultContentEncoding("UTF-8"));
+            get(r, "/").handler(page(pages.get(INDEX)));
+            get(r, "/network").handler(page(pages.get(NETWORK)));
+            get(r, "/assets/*").handler(StaticHandler.create("web/assets").setDefaultContentEncoding("UTF-8"));
+            get(r, "/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setDefaultContentEncoding("UTF-8"));
         }
         r.route().last().handler(ctx -> ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
                 .end("not found\n"));
@@ -70,7 +79,12 @@ final class WebRoutes {
         return router;
     }
 
-    /** Security headers on every answer; 405 for anything but GET and HEAD (a HEAD is answered as its GET, without the body). */
+    /** A route for GET and HEAD (Vert.x leaves the body out of a HEAD answer). */
+    private static io.vertx.ext.web.Route get(Router r, String path) {
+        return r.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+    }
+
+    /** Security headers on every answer; 405 for anything but GET and HEAD. */
     private void common(RoutingContext ctx) {
         HttpServerResponse res = ctx.response();
         ctx.addHeadersEndHandler(v -> res.putHeader("Content-Security-Policy", CSP)
@@ -78,19 +92,32 @@ final class WebRoutes {
                 .putHeader("Referrer-Policy", "no-referrer")
                 .putHeader("X-Frame-Options", "DENY"));
         HttpMethod m = ctx.request().method();
-        if (m == HttpMethod.HEAD) {
-            ctx.reroute(HttpMethod.GET, ctx.request().uri()); // Vert.x leaves the body out of a HEAD answer
-            return;
-        }
-        if (m != HttpMethod.GET) {
+        if (m != HttpMethod.GET && m != HttpMethod.HEAD) {
             res.setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
             return;
         }
         ctx.next();
     }
 
-    private static Handler<RoutingContext> page(String resource) {
-        return ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile(resource);
+    private static Handler<RoutingContext> page(Buffer html) {
+        return ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(html);
+    }
+
+    static final String INDEX = "web/index.html";
+    static final String NETWORK = "web/network.html";
+
+    /** The two pages from the jar (blocking: run it on a worker). */
+    static Map<String, Buffer> readPages() throws IOException {
+        Map<String, Buffer> out = new HashMap<>();
+        for (String name : List.of(INDEX, NETWORK)) {
+            try (InputStream in = WebRoutes.class.getClassLoader().getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IOException(name + " is missing from the server's jar");
+                }
+                out.put(name, Buffer.buffer(in.readAllBytes()));
+            }
+        }
+        return out;
     }
 
     private JsonObject health() {

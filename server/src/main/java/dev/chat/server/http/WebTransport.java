@@ -107,22 +107,27 @@ public final class WebTransport implements Transport {
                     .setPort(config.httpPort())
                     .setReuseAddress(true)
                     .setTcpNoDelay(true)
+                    // no HTTP/2 over cleartext (browsers never use it): with it, Vert.x waits for the
+                    // first request's head before it shows the connection, so a slow head went unseen
+                    .setHttp2ClearTextEnabled(false)
                     .setMaxInitialLineLength(MAX_INITIAL_LINE)
                     .setMaxHeaderSize(MAX_HEADER_SIZE)
                     .setIdleTimeout((int) idle).setIdleTimeoutUnit(TimeUnit.SECONDS)
                     .setMaxWebSocketFrameSize(twice(config.maxFrame()))
                     .setMaxWebSocketMessageSize(twice(config.maxFrame()))
                     .setWebSocketClosingTimeout(5);
-            WebRoutes routes = new WebRoutes(loop, config, nodeId, store, tcpPort, this::upgrade);
-            server = loop.vertx().createHttpServer(options)
-                    .connectionHandler(this::connected)
-                    .requestHandler(req -> {
-                        headArrived(req);
-                        routes.router().handle(req);
-                    });
-            return server.listen()
-                    .recover(e -> Future.failedFuture(new ListenException("--http-port", config.host(), config.httpPort(), e)))
-                    .map(HttpServer::actualPort);
+            return loop.vertx().executeBlocking(WebRoutes::readPages).compose(pages -> {
+                WebRoutes routes = new WebRoutes(loop, config, nodeId, store, tcpPort, this::upgrade, pages);
+                server = loop.vertx().createHttpServer(options)
+                        .connectionHandler(this::connected)
+                        .requestHandler(req -> {
+                            headArrived(req);
+                            routes.router().handle(req);
+                        });
+                return server.listen()
+                        .recover(e -> Future.failedFuture(new ListenException("--http-port", config.host(), config.httpPort(), e)))
+                        .map(HttpServer::actualPort);
+            });
         }
 
         private int twice(int n) {
