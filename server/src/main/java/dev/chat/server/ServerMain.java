@@ -44,7 +44,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     int tcpPort;
     @Option(names = "--udp-port", defaultValue = "${env:CHAT_UDP_PORT:-" + ServerConfig.DEFAULT_UDP_PORT + "}", description = "Presence beacons in, announcements out; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int udpPort;
-    @Option(names = "--http-port", defaultValue = "${env:CHAT_HTTP_PORT:-" + ServerConfig.DEFAULT_HTTP_PORT + "}", description = "/health and /metrics; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "${env:CHAT_HTTP_PORT:-" + ServerConfig.DEFAULT_HTTP_PORT + "}", description = "HTTP: /health, /metrics, the browser pages, /api/* and the WebSocket /ws; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int httpPort;
     @Option(names = "--name", defaultValue = "${env:CHAT_NAME}", description = "Server name shown to clients (default: the host name).")
     String name;
