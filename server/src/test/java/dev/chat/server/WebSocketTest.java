@@ -266,4 +266,33 @@ class WebSocketTest {
             assertThat(net.getInteger("peers_total")).isZero();
         }
     }
+
+    @Test
+    void aWebSocketReaderThatStopsReadingIsClosedAsASlowConsumerAndOthersGoOn() throws Exception {
+        start(ServerConfig.forTests().toBuilder().rateLimit(0).maxBacklog(32 * 1024).build());
+        var metrics = fx.server.metrics();
+        try (ChatClient flood = ChatClient.registered(fx.port(), "flood");
+             WsClient slow = WsClient.registered(vertx, httpPort(), "slow");
+             WsClient fine = WsClient.registered(vertx, httpPort(), "fine")) {
+            flood.request(id -> new ClientMessage.Join(id, "busy"));
+            slow.request(msg("join").put("room", "busy"));
+            fine.request(msg("join").put("room", "busy"));
+            flood.drainInBackground();
+            slow.ws.pause(); // stops reading from the socket: what the server sends piles up
+            String text = "z".repeat(2000);
+            for (int i = 0; i < 20_000 && metrics.slowConsumersClosed.sum() == 0; i++) {
+                flood.send(new ClientMessage.Say(null, "busy", text));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> metrics.slowConsumersClosed.sum() == 1);
+            flood.send(new ClientMessage.Say("after", "busy", "still going"));
+            assertThat(fine.next(m -> "still going".equals(m.getString("text"))).getString("from"))
+                    .as("the member that reads goes on").isEqualTo("flood");
+            slow.ws.resume();
+            JsonObject error = slow.nextOfType("error");
+            assertThat(error.getString("code")).isEqualTo("slow_consumer");
+            await().atMost(Duration.ofSeconds(30)).until(() -> slow.closeStatus() != null);
+            assertThat(slow.closeStatus()).isEqualTo((short) 1008);
+            await().atMost(Duration.ofSeconds(20)).until(() -> metrics.connections.get() == 2);
+        }
+    }
 }
