@@ -166,6 +166,9 @@ class WebHttpTest {
     @Test
     void aClientThatTricklesItsHeadersIsClosedAfterTheHeadTimeout() throws Exception {
         fx = ServerFixture.start();
+        for (int i = 0; i < 300; i++) { // timer ids past the JVM's cache of small Longs, as in a server that has run a while
+            fx.server.vertx().cancelTimer(fx.server.vertx().setTimer(60_000, t -> { }));
+        }
         try (Socket s = new Socket("127.0.0.1", fx.server.httpPort())) {
             s.setSoTimeout(500);
             OutputStream out = s.getOutputStream();
@@ -207,5 +210,24 @@ class WebHttpTest {
             assertThat(head).matches("(?s)HTTP/1.[01] (414|400) .*");
         }
         assertThat(get("/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void closedConnectionsAndWebSocketsGiveTheirPlaceBack() throws Exception {
+        fx = ServerFixture.start(ServerConfig.forTests().toBuilder().maxConnections(2).build());
+        int bound = 2 + WebTransport.PAGE_CONNECTIONS;
+        Vertx vertx = Vertx.vertx();
+        try {
+            for (int i = 0; i < bound + 20; i++) {
+                WsClient c = WsClient.open(vertx, fx.server.httpPort());
+                c.ws.close();
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.closeStatus() != null);
+                answered().close();
+            }
+            assertThat(get("/health").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fx.server.metrics().connections.get() == 0);
+        } finally {
+            WsClient.await(vertx.close());
+        }
     }
 }

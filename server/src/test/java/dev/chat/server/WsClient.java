@@ -20,6 +20,7 @@ import java.util.function.Predicate;
  */
 final class WsClient implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
+    private static final java.util.Map<Vertx, WebSocketClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     final WebSocket ws;
     private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
@@ -36,8 +37,9 @@ final class WsClient implements AutoCloseable {
 
     /** Connects to {@code /ws} of the HTTP port, with this {@code Origin} (null: none). */
     static Future<WebSocket> connect(Vertx vertx, int httpPort, String origin) {
-        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
-                .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
+        // kept referenced: Vert.x 5 closes an unreferenced client's connections (a handshake then fails at random)
+        WebSocketClient client = CLIENTS.computeIfAbsent(vertx, v -> v.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024)));
         WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(httpPort).setURI("/ws");
         if (origin != null) {
             o.addHeader("Origin", origin);

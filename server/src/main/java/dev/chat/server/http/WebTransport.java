@@ -88,11 +88,16 @@ public final class WebTransport implements Transport {
         return (int) Math.min(Integer.MAX_VALUE, (long) config.maxConnections() + PAGE_CONNECTIONS);
     }
 
+    /** An open connection's place in the count, and its head timer (null when none runs). */
+    private static final class Slot {
+        Long timer;
+    }
+
     /** One loop's HTTP server. Loop thread only. */
     private final class WebListener implements Listener {
         private final ChatLoop loop;
-        /** Connections waiting for a request head, and their timers. */
-        private final Map<HttpConnection, Long> waiting = new HashMap<>();
+        /** This loop's open HTTP connections (each counted in {@link #open} once). */
+        private final Map<HttpConnection, Slot> conns = new HashMap<>();
         private HttpServer server;
 
         WebListener(ChatLoop loop) {
@@ -141,36 +146,48 @@ public final class WebTransport implements Transport {
                 c.close();
                 return;
             }
-            c.closeHandler(v -> {
-                open.decrementAndGet();
-                Long t = waiting.remove(c);
-                if (t != null) {
-                    loop.vertx().cancelTimer(t);
-                }
-            });
+            conns.put(c, new Slot());
+            c.closeHandler(v -> release(c)); // not called once the connection is a WebSocket: see upgrade
             awaitHead(c);
+        }
+
+        /** The connection is gone: its place is free (once, however many ways it is told). */
+        private void release(HttpConnection c) {
+            Slot slot = conns.remove(c);
+            if (slot != null) {
+                open.decrementAndGet();
+                if (slot.timer != null) {
+                    loop.vertx().cancelTimer(slot.timer);
+                }
+            }
         }
 
         /** Closes the connection unless a request head arrives within {@link #HEAD_TIMEOUT}. */
         private void awaitHead(HttpConnection c) {
-            long timer = loop.vertx().setTimer(HEAD_TIMEOUT.toMillis(), t -> {
-                if (waiting.remove(c) != null) {
+            Slot slot = conns.get(c);
+            if (slot == null) {
+                return;
+            }
+            if (slot.timer != null) {
+                loop.vertx().cancelTimer(slot.timer);
+            }
+            slot.timer = loop.vertx().setTimer(HEAD_TIMEOUT.toMillis(), t -> {
+                if (conns.get(c) == slot && t.equals(slot.timer)) {
                     LOG.debug("HTTP connection from {} closed: no request within {} s", c.remoteAddress(),
                             HEAD_TIMEOUT.toSeconds());
+                    slot.timer = null;
                     c.close();
+                    release(c);
                 }
             });
-            Long before = waiting.put(c, timer);
-            if (before != null) {
-                loop.vertx().cancelTimer(before);
-            }
         }
 
         private void headArrived(HttpServerRequest req) {
             HttpConnection c = req.connection();
-            Long t = waiting.remove(c);
-            if (t != null) {
-                loop.vertx().cancelTimer(t);
+            Slot slot = conns.get(c);
+            if (slot != null && slot.timer != null) {
+                loop.vertx().cancelTimer(slot.timer);
+                slot.timer = null;
             }
             if (!isUpgrade(req)) {
                 req.response().endHandler(v -> awaitHead(c)); // the next request (keep-alive) has as long
@@ -195,8 +212,12 @@ public final class WebTransport implements Transport {
                         .end("/ws is a WebSocket endpoint (docs/PROTOCOL.md)\n");
                 return;
             }
-            req.toWebSocket().onSuccess(ws -> WsConnection.serve(loop, ws))
-                    .onFailure(e -> LOG.debug("WebSocket handshake from {} failed: {}", req.remoteAddress(), e.toString()));
+            HttpConnection c = req.connection();
+            req.toWebSocket().onSuccess(ws -> WsConnection.serve(loop, ws, () -> release(c)))
+                    .onFailure(e -> {
+                        LOG.debug("WebSocket handshake from {} failed: {}", req.remoteAddress(), e.toString());
+                        awaitHead(c);
+                    });
         }
 
         private boolean allowed(String origin, HttpServerRequest req) {

@@ -45,6 +45,7 @@ public final class WsConnection implements Connection {
     private final WsOutput out;
     private final ChatLoop loop;
     private final int maxFrame;
+    private final Runnable onClose;
     private Session session;
     private boolean closing;
     /** The message being received in fragments (null when none), and whether it is binary. */
@@ -56,16 +57,20 @@ public final class WsConnection implements Connection {
     private final ArrayDeque<String> backlog = new ArrayDeque<>();
     private long backlogBytes;
 
-    private WsConnection(ServerWebSocket ws, WsOutput out) {
+    private WsConnection(ServerWebSocket ws, WsOutput out, Runnable closed) {
         this.ws = ws;
+        this.onClose = closed;
         this.out = out;
         this.loop = out.loop();
         this.maxFrame = loop.serverConfig().maxFrame();
     }
 
-    /** Serves an accepted WebSocket on this loop (the caller runs on the loop's context). */
-    public static void serve(ChatLoop loop, ServerWebSocket ws) {
-        WsConnection c = new WsConnection(ws, (WsOutput) loop.output(WsFormat.INSTANCE));
+    /**
+     * Serves an accepted WebSocket on this loop (the caller runs on the loop's context);
+     * {@code closed} runs once it is closed.
+     */
+    public static void serve(ChatLoop loop, ServerWebSocket ws, Runnable closed) {
+        WsConnection c = new WsConnection(ws, (WsOutput) loop.output(WsFormat.INSTANCE), closed);
         ws.frameHandler(c::onFrame);
         ws.drainHandler(v -> c.onDrain());
         ws.closeHandler(v -> c.onClosed());
@@ -151,6 +156,7 @@ public final class WsConnection implements Connection {
     }
 
     private void onClosed() {
+        onClose.run();
         closing = true;
         backlog.clear();
         backlogBytes = 0;
@@ -203,8 +209,8 @@ public final class WsConnection implements Connection {
 
     /** One message ({@code bytes} of UTF-8) for this client: written now, or queued while the socket is full. */
     void write(String text, int bytes) {
-        if (closing) {
-            return;
+        if (closing || ws.isClosed()) {
+            return; // closed by the peer: closeHandler is on its way (Vert.x throws on a closed socket's queue)
         }
         if (!backlog.isEmpty() || ws.writeQueueFull()) {
             backlog.addLast(text);
@@ -223,7 +229,7 @@ public final class WsConnection implements Connection {
     }
 
     private void onDrain() {
-        while (!backlog.isEmpty() && !ws.writeQueueFull() && !closing) {
+        while (!backlog.isEmpty() && !closing && !ws.isClosed() && !ws.writeQueueFull()) {
             String text = backlog.pollFirst();
             int bytes = text.getBytes(StandardCharsets.UTF_8).length;
             backlogBytes -= bytes;
@@ -238,9 +244,10 @@ public final class WsConnection implements Connection {
             return;
         }
         String text;
-        while ((text = backlog.pollFirst()) != null) {
+        while ((text = backlog.pollFirst()) != null && !ws.isClosed()) {
             writeNow(text, text.getBytes(StandardCharsets.UTF_8).length); // bounded by --max-backlog
         }
+        backlog.clear();
         backlogBytes = 0;
         if (last != null && !ws.isClosed()) {
             byte[] json = MessageCodec.encode(last);
