@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running server node: a Vert.x instance with the node's store open ({@code --store}), the
- * UDP beacon listener, the hub, one {@link ChatLoop} per event loop (each listening with every
- * registered {@link Transport}) and the HTTP endpoint deployed, in that order: the store is open
+ * UDP beacon listener, the hub and one {@link ChatLoop} per event loop (each listening with every
+ * registered {@link Transport}, and with the HTTP port's {@link WebTransport}) deployed, in that order: the store is open
  * before any chat listener, and the hub knows the bound UDP port ({@code welcome.udp_port})
  * before any client can say {@code hello}. {@link #start} completes once every listener is bound
  * and announcements started; {@link #stop} stops the verticles (every connection gets
