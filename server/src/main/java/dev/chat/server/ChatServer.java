@@ -7,7 +7,7 @@ import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Format;
 import dev.chat.server.core.Lanes;
 import dev.chat.server.core.Transport;
-import dev.chat.server.http.HttpVerticle;
+import dev.chat.server.http.WebTransport;
 import dev.chat.server.ircnet.IrcTransport;
 import dev.chat.server.metrics.ActivityLog;
 import dev.chat.server.metrics.ServerMetrics;
@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running server node: a Vert.x instance with the node's store open ({@code --store}), the
- * UDP beacon listener, the hub, one {@link ChatLoop} per event loop (each listening with every
- * registered {@link Transport}) and the HTTP endpoint deployed, in that order: the store is open
+ * UDP beacon listener, the hub and one {@link ChatLoop} per event loop (each listening with every
+ * registered {@link Transport}, and with the HTTP port's {@link WebTransport}) deployed, in that order: the store is open
  * before any chat listener, and the hub knows the bound UDP port ({@code welcome.udp_port})
  * before any client can say {@code hello}. {@link #start} completes once every listener is bound
  * and announcements started; {@link #stop} stops the verticles (every connection gets
@@ -62,7 +62,6 @@ public final class ChatServer {
     private final List<Format> formats;
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
     private final AtomicInteger udpPort = new AtomicInteger();
-    private final AtomicInteger httpPort = new AtomicInteger();
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private final StoreCounters storeCounters = new StoreCounters();
     private volatile MessageStore store;
@@ -75,9 +74,12 @@ public final class ChatServer {
         this.config = config;
         this.nodeId = nodeId;
         this.metrics = new ServerMetrics();
-        this.transports = List.copyOf(transports);
+        List<Transport> all = new ArrayList<>(transports);
+        // the HTTP port: /health, /metrics, the pages, /api/* and /ws (a session of the loop that accepted it)
+        all.add(new WebTransport(config, nodeId, this::store, this::tcpPort).healthFields(this::tlsHealth));
+        this.transports = List.copyOf(all);
         List<Format> distinct = new ArrayList<>();
-        for (Transport t : transports) {
+        for (Transport t : this.transports) {
             if (!distinct.contains(t.format())) {
                 distinct.add(t.format());
             }
@@ -245,8 +247,6 @@ public final class ChatServer {
                         () -> new ChatLoop(config, metrics, nextLoop.getAndIncrement(), lanes, transports, formats,
                                 (t, port) -> ports.put(t.name(), port)),
                         new DeploymentOptions().setInstances(config.tcpInstances()))))
-                .compose(id -> deployed(vertx.deployVerticle(new HttpVerticle(config, metrics, nodeId, httpPort::set,
-                        this::store).healthFields(this::tlsHealth))))
                 .compose(id -> tlsTransport == null ? beacon.announce(tcpPort(), port("irc"))
                         // TLS only: the announcement's chat port is the TLS one (a client without TLS gets tls_required)
                         : beacon.announce(tcpPort() > 0 ? tcpPort() : tlsPort(), tlsPort(), this::tlsFingerprint,
@@ -316,9 +316,9 @@ public final class ChatServer {
             line.append(" tcp=").append(h).append(':').append(tcpPort());
         }
         line.append(" udp=").append(h).append(':').append(udpPort.get())
-                .append(" http=").append(h).append(':').append(httpPort.get()).append(" node=").append(nodeId);
+                .append(" http=").append(h).append(':').append(httpPort()).append(" node=").append(nodeId);
         for (Transport t : transports) {
-            if (!t.name().equals("tcp")) {
+            if (!t.name().equals("tcp") && !t.name().equals("http")) {
                 line.append(' ').append(t.name()).append('=').append(h).append(':').append(port(t.name()));
             }
         }
@@ -340,10 +340,12 @@ public final class ChatServer {
         StringBuilder line = new StringBuilder("chat server: listening on " + where + ":");
         String sep = " ";
         for (Transport t : transports) {
-            line.append(sep).append(t.name()).append(' ').append(port(t.name()));
-            sep = ", ";
+            if (!t.name().equals("http")) {
+                line.append(sep).append(t.name()).append(' ').append(port(t.name()));
+                sep = ", ";
+            }
         }
-        return line.append(", udp ").append(udpPort.get()).append(", http ").append(httpPort.get())
+        return line.append(", udp ").append(udpPort.get()).append(", http ").append(httpPort())
                 .append("; announcements: ").append(announcements).toString();
     }
 
@@ -380,7 +382,7 @@ public final class ChatServer {
     }
 
     public int httpPort() {
-        return httpPort.get();
+        return port("http");
     }
 
     public String nodeId() {

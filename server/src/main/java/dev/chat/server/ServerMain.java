@@ -49,7 +49,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     int tcpPort;
     @Option(names = "--udp-port", defaultValue = "${env:CHAT_UDP_PORT:-" + ServerConfig.DEFAULT_UDP_PORT + "}", description = "Presence beacons in, announcements out; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int udpPort;
-    @Option(names = "--http-port", defaultValue = "${env:CHAT_HTTP_PORT:-" + ServerConfig.DEFAULT_HTTP_PORT + "}", description = "/health and /metrics; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "${env:CHAT_HTTP_PORT:-" + ServerConfig.DEFAULT_HTTP_PORT + "}", description = "HTTP: /health, /metrics, the browser pages, /api/* and the WebSocket /ws; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int httpPort;
     @Option(names = "--name", defaultValue = "${env:CHAT_NAME}", description = "Server name shown to clients (default: the host name).")
     String name;
@@ -115,6 +115,12 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     int tlsPort;
     @Mixin
     TlsOptions tlsOptions = new TlsOptions();
+    @Option(names = "--web", description = "Serve the browser pages (/, /network) and /api/* on the HTTP port: the default.")
+    boolean webOn;
+    @Option(names = "--no-web", defaultValue = "${env:CHAT_NO_WEB:-false}", description = "Do not serve the browser pages and /api/*; /ws, /health and /metrics stay.")
+    boolean noWeb;
+    @Option(names = "--web-origin", defaultValue = "${env:CHAT_WEB_ORIGIN}", split = ",", description = "Origin (http://host[:port]) whose pages may also open /ws; repeatable or comma-separated (default: the server's own origin only).")
+    List<String> webOrigins;
     @Option(names = "--log-level", defaultValue = "${env:CHAT_LOG_LEVEL:-" + DEFAULT_LOG_LEVEL + "}", description = "Logging on stderr: error, warn, info, debug (each connection), trace (default: ${DEFAULT-VALUE}).")
     String logLevel;
     @Option(names = "--irc-port", defaultValue = "${env:CHAT_IRC_PORT:-" + ServerConfig.DEFAULT_IRC_PORT + "}", converter = PortOrOffConverter.class, description = "IRC clients (irssi, WeeChat, nc: docs/IRC.md), on --host; 0 = any free port, off = no IRC listener (default: ${DEFAULT-VALUE}).")
@@ -168,6 +174,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
                 .dataDir(dataDir).store(store.trim()).durability(durability).historyMaxAge(historyMaxAge)
                 .historyMemory(historyMemory).tlsPort(tlsPort)
                 .ircPort(ircPort)
+                .web(!noWeb).webOrigins(webOrigins == null ? List.of() : clean(webOrigins))
                 .build();
     }
 

@@ -244,6 +244,22 @@ final class ClusterRooms implements HubBackend {
     }
 
     @Override
+    public List<dev.chat.server.core.NetworkView.Room> roomsWithOwners() {
+        List<dev.chat.server.core.NetworkView.Room> out = new ArrayList<>();
+        for (RoomReplica r : replicas.all()) {
+            if (!r.members.isEmpty()) {
+                out.add(new dev.chat.server.core.NetworkView.Room(r.name, r.members.size(), r.lastSeq, r.owner));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> otherNodes() {
+        return new ArrayList<>(peers.peers());
+    }
+
+    @Override
     public Future<List<ChatMessage>> history(String room, Long afterSeq, int limit) {
         return Future.succeededFuture(afterSeq == null ? replicas.history().latest(room, limit)
                 : replicas.history().after(room, afterSeq, limit));

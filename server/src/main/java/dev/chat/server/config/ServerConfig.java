@@ -55,6 +55,10 @@ import java.util.Objects;
  *        {@code --store memory} the history itself); 0 = {@link #historyMemoryBytes() a quarter of the heap}
  * @param tlsPort the framed protocol inside TLS ({@code --tls-port}); 0 = any free port, {@link #PORT_OFF} = none
  * @param ircPort the IRC listener (docs/IRC.md); 0 = any free port, {@link #PORT_OFF}: not started
+ * @param web whether the HTTP port serves the browser pages and {@code /api/*} ({@code --no-web}: only
+ *        {@code /ws}, {@code /health} and {@code /metrics})
+ * @param webOrigins origins besides the server's own whose pages may open {@code /ws}
+ *        ({@code --web-origin}, {@code scheme://host[:port]})
  */
 public record ServerConfig(
         String host, int tcpPort, int udpPort, int httpPort, String name, int maxFrame,
@@ -66,7 +70,7 @@ public record ServerConfig(
         int maxPeers,
         boolean cluster, List<String> clusterMembers, String clusterHost, int clusterPort, int busPort,
         Path dataDir, String store, Durability durability, Duration historyMaxAge, long historyMemory,
-        int tlsPort, int ircPort) {
+        int tlsPort, int ircPort, boolean web, List<String> webOrigins) {
 
     // Defaults. Durations and sizes are also kept as the text the command line shows (picocli
     // annotations need compile-time constants); the values are parsed from that text.
@@ -129,6 +133,8 @@ public record ServerConfig(
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(beaconInterval, "beaconInterval");
         clusterMembers = List.copyOf(clusterMembers);
+        webOrigins = List.copyOf(webOrigins);
+        webOrigins.forEach(ServerConfig::requireOrigin);
         requirePortOrOff(tcpPort, "--tcp-port");
         requirePortOrOff(tlsPort, "--tls-port");
         if (tcpPort == PORT_OFF && tlsPort == PORT_OFF) {
@@ -229,6 +235,13 @@ public record ServerConfig(
         }
     }
 
+    /** {@code http://host[:port]} or {@code https://host[:port]}: what a browser sends as {@code Origin}. */
+    private static void requireOrigin(String origin) {
+        if (!origin.matches("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
+            throw new IllegalArgumentException("--web-origin must be http://host[:port] or https://host[:port]: '" + origin + "'");
+        }
+    }
+
     /** A port (0..65535, 0 = any free port) or {@link #PORT_OFF}. */
     static void requirePortOrOff(int port, String option) {
         if (port != PORT_OFF) {
@@ -295,6 +308,8 @@ public record ServerConfig(
         private long historyMemory = DEFAULT_HISTORY_MEMORY;
         private int tlsPort = DEFAULT_TLS_PORT;
         private int ircPort = DEFAULT_IRC_PORT;
+        private boolean web = true;
+        private List<String> webOrigins = List.of();
 
         Builder() {
         }
@@ -313,6 +328,7 @@ public record ServerConfig(
             historyMaxAge = c.historyMaxAge; historyMemory = c.historyMemory;
             tlsPort = c.tlsPort;
             ircPort = c.ircPort;
+            web = c.web; webOrigins = c.webOrigins;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -356,6 +372,8 @@ public record ServerConfig(
         public Builder tlsPort(int v) { tlsPort = v; return this; }
         /** 0: any free port; {@link ServerConfig#PORT_OFF}: no IRC listener. */
         public Builder ircPort(int v) { ircPort = v; return this; }
+        public Builder web(boolean v) { web = v; return this; }
+        public Builder webOrigins(List<String> v) { webOrigins = v; return this; }
 
         /** @throws IllegalArgumentException naming the option whose value is out of range */
         public ServerConfig build() {
@@ -364,7 +382,8 @@ public record ServerConfig(
                     frameTimeout, requestTimeout, loops, maxConnections, rateLimit, rateBurst, maxBacklog,
                     maxRoomsPerSession, maxRoomMembers, maxRooms, historyLimit, beaconInterval, announce,
                     announceInterface, announceBroadcast, maxPeers, cluster, clusterMembers, clusterHost,
-                    clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory, tlsPort, ircPort);
+                    clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory, tlsPort, ircPort,
+                    web, webOrigins);
         }
     }
 }

@@ -120,6 +120,9 @@ final class Commands {
         } else if (request instanceof ClientMessage.Nick n && reply instanceof ServerMessage.Ok) {
             s.renamed(n.nick());
         }
+        if (reply instanceof ServerMessage.Ok && (request instanceof ClientMessage.Say || request instanceof ClientMessage.Dm)) {
+            metrics.messagesAccepted.increment();
+        }
         if (reply instanceof ServerMessage.Ok && reply.id() == null) {
             return; // ok is only sent to requests that carried an id
         }

@@ -77,6 +77,18 @@ public final class Hub {
         this.clock = clock;
     }
 
+    /** The rooms with their {@code last_seq} and owner, and the cluster's nodes: {@code GET /api/network}. */
+    public NetworkView network() {
+        List<NetworkView.Room> rooms = new ArrayList<>();
+        for (NetworkView.Room r : backend.roomsWithOwners()) {
+            rooms.add(r.owner() == null ? new NetworkView.Room(r.room(), r.members(), r.lastSeq(), nodeId) : r);
+        }
+        List<String> nodes = new ArrayList<>();
+        nodes.add(nodeId);
+        nodes.addAll(backend.otherNodes());
+        return new NetworkView(rooms, nodes);
+    }
+
     /**
      * Handles one request, after the session's earlier ones; completes with the reply ({@code ok}
      * even without an id: the loop drops it). Never fails.

@@ -88,6 +88,23 @@ public interface HubBackend {
     /** Every room with at least one member, in any order. */
     List<ServerMessage.RoomInfo> rooms();
 
+    /**
+     * As {@link #rooms()}, with each room's {@code last_seq} and owner node (null: this node), for
+     * {@code GET /api/network}. A backend that does not know them inherits this default: 0, this node.
+     */
+    default List<NetworkView.Room> roomsWithOwners() {
+        List<NetworkView.Room> out = new java.util.ArrayList<>();
+        for (ServerMessage.RoomInfo r : rooms()) {
+            out.add(new NetworkView.Room(r.room(), r.members(), 0, null));
+        }
+        return out;
+    }
+
+    /** The other live nodes of the cluster, by id (none without a cluster). */
+    default List<String> otherNodes() {
+        return List.of();
+    }
+
     /** Stored messages of a room, oldest first: the latest {@code limit}, or the first {@code limit} after {@code afterSeq}. */
     io.vertx.core.Future<List<ServerMessage.ChatMessage>> history(String room, Long afterSeq, int limit);
 

@@ -40,6 +40,8 @@ public final class HubEndpoint {
             }
             reply.onComplete(ar -> msg.reply(ar.succeeded() ? ar.result() : Refusal.INTERNAL.to(call.message()),
                     LocalCodec.LOCAL));
+        } else if (body == NetworkView.QUERY) {
+            msg.reply(hub.network(), LocalCodec.LOCAL);
         } else if (body instanceof Disconnected d) {
             hub.disconnected(d.who(), d.quitReason());
         } else {

@@ -57,9 +57,13 @@ public final class ServerMetrics {
     private static final String BUILD_VERSION = java.util.Objects.requireNonNullElse(
             ServerMetrics.class.getPackage().getImplementationVersion(), "dev");
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Room and direct messages accepted from this node's clients (answered ok by the hub). */
+    public final LongAdder messagesAccepted = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> beaconsDropped = new ConcurrentHashMap<>();
     private final List<Consumer<StringBuilder>> sections = new CopyOnWriteArrayList<>();
+    /** The suppliers registered meters read (kept here: the registry references them weakly). */
+    private final List<Object> held = new CopyOnWriteArrayList<>();
 
     public ServerMetrics() {
         gauge("chat_connections", "Open client connections (every transport).", connections::get);
@@ -69,6 +73,7 @@ public final class ServerMetrics {
         counter("chat_bytes_in", "Bytes received from clients.", bytesIn::sum);
         counter("chat_bytes_out", "Bytes written to clients.", bytesOut::sum);
         counter("chat_messages_delivered", "Chat messages written to recipients.", messagesDelivered::sum);
+        counter("chat_messages_accepted", "Room and direct messages accepted from this node's clients.", messagesAccepted::sum);
         counter("chat_slow_consumers_closed", "Connections closed for reading too slowly.", slowConsumersClosed::sum);
         gauge("chat_requests_in_flight", "Client requests waiting for the hub's answer.", requestsInFlight::get);
         gauge("chat_requests_in_flight_peak", "Most requests one connection had waiting at once, since start.",
@@ -147,6 +152,7 @@ public final class ServerMetrics {
      * The supplier must be safe to call from any thread and never decrease.
      */
     public void counter(String name, String help, LongSupplier value) {
+        held.add(value); // Micrometer holds the state of a function counter weakly: a lambda would be collected
         // Prometheus names a counter NAME_total: a name given with the suffix keeps it once
         String base = name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
         FunctionCounter.builder(base, value, v -> v.getAsLong()).description(help).register(registry);

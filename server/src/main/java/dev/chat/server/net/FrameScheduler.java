@@ -47,6 +47,7 @@ public final class FrameScheduler implements Output {
 
     private final ChatLoop loop;
     private final ServerMetrics metrics;
+    private RoomWire wire;
     /** Bytes on their way from a socket to a decoder (which copies what it keeps): one per loop. */
     private final byte[] scratch = new byte[64 * 1024];
     private final ArrayDeque<TcpConnection> dirty = new ArrayDeque<>();
@@ -81,6 +82,14 @@ public final class FrameScheduler implements Output {
     FrameScheduler(ChatLoop loop) {
         this.loop = loop;
         this.metrics = loop.metrics();
+    }
+
+    /** The node's record of each room's frames (requests received are noted there). */
+    RoomWire wire() {
+        if (wire == null) {
+            wire = RoomWire.of(loop.vertx());
+        }
+        return wire;
     }
 
     ChatLoop loop() {

@@ -1,10 +1,8 @@
 package dev.chat.server.net;
 
-import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.FrameDecoder;
 import dev.chat.protocol.FrameTooLargeException;
 import dev.chat.protocol.MessageCodec;
-import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Connection;
@@ -162,14 +160,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
         if (closing) {
             return;
         }
-        ClientMessage m;
-        try {
-            m = MessageCodec.decodeClient(payload);
-        } catch (ProtocolException e) {
-            loop.rejected(session, e);
-            return;
-        }
-        loop.received(session, m);
+        Inbound.payload(loop, session, payload, "tcp", out.wire());
     }
 
     @Override

@@ -3,10 +3,14 @@ package dev.chat.server.rooms;
 import dev.chat.server.bus.Addresses;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.server.core.Delivery;
 import dev.chat.server.core.Hub;
 import dev.chat.server.core.HubEndpoint;
 import dev.chat.server.core.Lanes;
 import dev.chat.server.core.Outbox;
+import dev.chat.server.core.Recipient;
+import dev.chat.server.net.RoomWire;
 import dev.chat.server.metrics.ServerMetrics;
 import dev.chat.server.store.MessageStore;
 import dev.chat.server.store.StoreConfig;
@@ -54,12 +58,27 @@ public final class HubVerticle extends VerticleBase {
         return HubEndpoint.register(vertx, config, hub);
     }
 
-    /** Sends each lane's deliveries to its loop's address, by reference. */
+    /**
+     * Sends each lane's deliveries to its loop's address, by reference; a room's fan-out is also
+     * noted once in the node's {@link RoomWire} (the network page's "On the wire").
+     */
     public static Outbox outbox(io.vertx.core.Vertx vertx, Lanes lanes) {
         String[] addresses = new String[lanes.count()];
         for (int lane = 0; lane < addresses.length; lane++) {
             addresses[lane] = Addresses.loop(lanes.loopOf(lane));
         }
-        return (lane, delivery) -> vertx.eventBus().send(addresses[lane], delivery, LocalCodec.LOCAL);
+        RoomWire wire = RoomWire.of(vertx);
+        return new Outbox() {
+            @Override
+            public void send(int lane, Delivery delivery) {
+                vertx.eventBus().send(addresses[lane], delivery, LocalCodec.LOCAL);
+            }
+
+            @Override
+            public void fanOut(ServerMessage event, byte[] frame, Recipient[][] byLane, Recipient except, boolean chat) {
+                wire.fannedOut(event, frame);
+                Outbox.super.fanOut(event, frame, byLane, except, chat);
+            }
+        };
     }
 }

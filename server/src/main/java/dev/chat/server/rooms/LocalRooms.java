@@ -228,6 +228,17 @@ public final class LocalRooms implements HubBackend {
         return out;
     }
 
+    @Override
+    public List<dev.chat.server.core.NetworkView.Room> roomsWithOwners() {
+        List<dev.chat.server.core.NetworkView.Room> out = new ArrayList<>();
+        for (Room r : rooms.values()) {
+            if (!r.isEmpty()) {
+                out.add(new dev.chat.server.core.NetworkView.Room(r.name, r.size(), r.lastSeq, null));
+            }
+        }
+        return out;
+    }
+
     /**
      * Drops the least recently used room without members and without messages waiting for the
      * store from memory (its history and numbering stay in the store); false if there is none.

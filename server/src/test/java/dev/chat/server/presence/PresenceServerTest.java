@@ -90,8 +90,8 @@ class PresenceServerTest {
 
     /** The value of one sample line, e.g. {@code chat_beacons_dropped_total{reason="oversized"}}; 0 if absent. */
     private long metric(String sample) throws Exception {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\d+)$").matcher(metrics());
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(metrics());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
     private int health() throws Exception {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.server.config.ServerConfig;
+import dev.chat.testsupport.ChatClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,28 +29,28 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 
 /**
- * The chat page in headless Chromium against a real server (through {@link WsBridgeFixture} until
- * the server's own {@code /ws} lands): two browser users, alice and bob, each in a tab of their own
+ * The chat page in headless Chromium served by a real server (its own pages, {@code /ws} and
+ * {@code /api/*}, behind {@link WebFixture}'s LAN): two browser users, alice and bob, each in a tab of their own
  * origin (127.0.0.1 and localhost, so their storage is apart), and carol on a raw framed TCP
  * socket like the terminal client. One browser for the whole class; the server restart comes last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WebChatBrowserTest {
-    private static WsBridgeFixture bridge;
+    private static WebFixture web;
     private static ChromeDriver browser;
     private static ChatPage alice;
     private static ChatPage bob;
-    private final List<TestClient> terminals = new ArrayList<>();
+    private final List<ChatClient> terminals = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         Chromium.require();
-        bridge = WsBridgeFixture.start(ServerConfig.forTests().toBuilder().rateLimit(0).build());
+        web = WebFixture.start(ServerConfig.forTests().toBuilder().rateLimit(0).build());
         browser = Chromium.start(Files.createTempDirectory("chat-web-chrome"), 1280, 900);
-        alice = ChatPage.open(browser, bridge.url("127.0.0.1", "")).login("alice", "lobby");
+        alice = ChatPage.open(browser, web.url("127.0.0.1", "")).login("alice", "lobby");
         browser.switchTo().newWindow(WindowType.TAB);
-        bob = ChatPage.open(browser, bridge.url("localhost", "")).login("bob", "lobby");
+        bob = ChatPage.open(browser, web.url("localhost", "")).login("bob", "lobby");
     }
 
     @AfterAll
@@ -57,14 +58,14 @@ class WebChatBrowserTest {
         if (browser != null) {
             browser.quit();
         }
-        if (bridge != null) {
-            bridge.close();
+        if (web != null) {
+            web.close();
         }
     }
 
     @AfterEach
     void noScriptErrorsAndClose() throws Exception {
-        for (TestClient t : terminals) {
+        for (ChatClient t : terminals) {
             t.close();
         }
         for (ChatPage p : List.of(alice, bob)) {
@@ -73,25 +74,25 @@ class WebChatBrowserTest {
     }
 
     /** carol, on the framed TCP port, in {@code room}. */
-    private TestClient terminal(String nick, String room) throws Exception {
-        TestClient t = TestClient.registered(bridge.server().tcpPort(), nick);
+    private ChatClient terminal(String nick, String room) throws Exception {
+        ChatClient t = ChatClient.registered(web.server().tcpPort(), nick);
         terminals.add(t);
         assertThat(t.request(id -> new ClientMessage.Join(id, room))).isInstanceOf(ServerMessage.Joined.class);
         return t;
     }
 
-    private static void say(TestClient t, String room, String text) throws Exception {
+    private static void say(ChatClient t, String room, String text) throws Exception {
         assertThat(t.request(id -> new ClientMessage.Say(id, room, text))).isInstanceOf(ServerMessage.Ok.class);
     }
 
-    private static ServerMessage.ChatMessage awaitMessage(TestClient t, String from, String text) throws Exception {
+    private static ServerMessage.ChatMessage awaitMessage(ChatClient t, String from, String text) throws Exception {
         return t.nextOf(ServerMessage.ChatMessage.class, m -> m.from().equals(from) && m.text().equals(text));
     }
 
     @Test
     @Order(1)
     void twoBrowserUsersAndATerminalUserTalkInOneRoom() throws Exception {
-        TestClient carol = terminal("carol", "lobby");
+        ChatClient carol = terminal("carol", "lobby");
         alice.await("three members in #lobby", d -> d.findElements(By.cssSelector("#member-list li")).size() == 3);
         assertThat(alice.element("member-list").getText()).contains("alice", "bob", "carol");
 
@@ -138,7 +139,7 @@ class WebChatBrowserTest {
     @Test
     @Order(3)
     void aBrowserUserScrollsBackThroughTheHistoryPageByPage() throws Exception {
-        TestClient carol = terminal("carol", "archive");
+        ChatClient carol = terminal("carol", "archive");
         for (int i = 1; i <= 120; i++) {
             carol.send(new ClientMessage.Say(i == 120 ? "last" : null, "archive", "archive line " + i));
         }
@@ -161,13 +162,13 @@ class WebChatBrowserTest {
     @Test
     @Order(4)
     void afterANetworkDropThePageShowsExactlyTheMissedMessagesOnce() throws Exception {
-        TestClient carol = terminal("carol", "resume");
+        ChatClient carol = terminal("carol", "resume");
         alice.join("resume");
         say(carol, "resume", "before the drop");
         alice.awaitText("before the drop");
 
-        bridge.hold();
-        bridge.dropBrowsers();
+        web.hold();
+        web.dropBrowsers();
         alice.awaitOffline();
         assertThat(alice.element("banner").isDisplayed()).isTrue();
         say(carol, "resume", "missed 1");
@@ -175,7 +176,7 @@ class WebChatBrowserTest {
         alice.type("typed while offline");
         alice.await("the line waits", d -> alice.script("return document.querySelectorAll('#pending li').length").equals(1L));
 
-        bridge.release();
+        web.release();
         alice.awaitOnline();
         alice.awaitText("typed while offline");
         awaitMessage(carol, "alice", "typed while offline");
@@ -192,7 +193,7 @@ class WebChatBrowserTest {
     void markupInTextsAndNicksIsShownAsTextAndRunsNothing() throws Exception {
         String hostile = "<img src=x onerror=alert(1)>";
         String hostile2 = "<script>alert(2)</script><b>bold?</b> & <a href=javascript:alert(3)>x</a>";
-        TestClient carol = terminal("carol", "xss");
+        ChatClient carol = terminal("carol", "xss");
         alice.join("xss");
         say(carol, "xss", hostile);
         say(carol, "xss", hostile2);
@@ -206,7 +207,7 @@ class WebChatBrowserTest {
 
         // a hostile nick never reaches the server: the form says why, as text
         browser.switchTo().newWindow(WindowType.TAB);
-        ChatPage eve = ChatPage.open(browser, bridge.url("127.0.0.1", ""));
+        ChatPage eve = ChatPage.open(browser, web.url("127.0.0.1", ""));
         eve.submitLogin(hostile, "xss");
         eve.await("the form refuses the nick", d -> d.findElement(By.id("login-error")).isDisplayed());
         assertThat(eve.element("login-error").getText()).contains("A nick is 1 to 32");
@@ -224,20 +225,20 @@ class WebChatBrowserTest {
     @Test
     @Order(6)
     void afterAServerRestartThePageReconnectsAndShowsExactlyTheMissedMessagesOnce() throws Exception {
-        TestClient carol = terminal("carol", "restart");
+        ChatClient carol = terminal("carol", "restart");
         alice.join("restart");
         say(carol, "restart", "old 1");
         say(carol, "restart", "old 2");
         alice.awaitText("old 2");
 
-        bridge.hold();
-        bridge.restartServer(); // history lives in memory: the new server's #restart starts again at seq 1
+        web.hold();
+        web.restartServer(); // history lives in memory: the new server's #restart starts again at seq 1
         alice.awaitOffline();
-        TestClient carol2 = terminal("carol", "restart");
+        ChatClient carol2 = terminal("carol", "restart");
         say(carol2, "restart", "new 1");
         say(carol2, "restart", "new 2");
 
-        bridge.release();
+        web.release();
         alice.awaitOnline();
         alice.awaitText("new 2");
         say(carol2, "restart", "new 3");

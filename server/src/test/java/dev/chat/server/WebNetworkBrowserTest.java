@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.Frames;
 import dev.chat.server.config.ServerConfig;
+import dev.chat.testsupport.ChatClient;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -40,27 +43,27 @@ import org.openqa.selenium.support.ui.Select;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WebNetworkBrowserTest {
-    private static WsBridgeFixture bridge;
+    private static WebFixture web;
     private static ChromeDriver browser;
     private static DatagramSocket udp;
     private static Thread beacons;
     private static volatile boolean beaconing = true;
     private static ChatPage alice;
     private static ChatPage network;
-    private static TestClient carol;
+    private static ChatClient carol;
 
     @BeforeAll
     static void start() throws Exception {
         Chromium.require();
-        bridge = WsBridgeFixture.start(ServerConfig.forTests().toBuilder().name("lan-1").rateLimit(0).build());
+        web = WebFixture.start(ServerConfig.forTests().toBuilder().name("lan-1").rateLimit(0).build());
         browser = Chromium.start(Files.createTempDirectory("chat-web-chrome"), 1360, 900);
         udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         beacons = new Thread(WebNetworkBrowserTest::beacon, "test-beacons");
         beacons.setDaemon(true);
         beacons.start();
-        alice = ChatPage.open(browser, bridge.url("127.0.0.1", "")).login("alice", "wire");
+        alice = ChatPage.open(browser, web.url("127.0.0.1", "")).login("alice", "wire");
         browser.switchTo().newWindow(WindowType.TAB);
-        network = ChatPage.open(browser, bridge.url("127.0.0.1", "network"));
+        network = ChatPage.open(browser, web.url("127.0.0.1", "network"));
     }
 
     @AfterAll
@@ -78,8 +81,8 @@ class WebNetworkBrowserTest {
         if (browser != null) {
             browser.quit();
         }
-        if (bridge != null) {
-            bridge.close();
+        if (web != null) {
+            web.close();
         }
     }
 
@@ -93,7 +96,7 @@ class WebNetworkBrowserTest {
             seq++;
             long now = System.currentTimeMillis();
             try {
-                int port = bridge.server().udpPort();
+                int port = web.server().udpPort();
                 if (seq % 5 != 0) {
                     send(port, "dave", seq, now);
                 }
@@ -135,9 +138,9 @@ class WebNetworkBrowserTest {
         network.await("#wire with its owner", d -> !d.findElements(By.cssSelector("#rooms tr[data-room='wire']")).isEmpty());
         String owner = network.driver.findElement(By.cssSelector("#rooms tr[data-room='wire'] .node-chip")).getText();
         assertThat(owner).isEqualTo("lan-1");
-        assertThat(network.element("nodes").getText()).contains("lan-1", bridge.server().nodeId(), "this page");
+        assertThat(network.element("nodes").getText()).contains("lan-1", web.server().nodeId(), "this page");
 
-        new Select(network.element("wire-room")).selectByValue("wire");
+        chooseWireRoom();
         alice.type("hello, wire ☃");
         network.await("alice's say and its message on the wire", d -> {
             String all = d.findElement(By.id("frames")).getText();
@@ -162,7 +165,7 @@ class WebNetworkBrowserTest {
             assertThat(f.get("payload")).startsWith("{\"type\":\"message\",\"room\":\"wire\",\"from\":\"alice\",\"text\":\"hello, wire ☃\"");
         });
         network.await("messages per second measured", d -> !d.findElement(By.id("t-messages")).getText().equals("–"));
-        assertThat(Integer.parseInt(network.element("t-connections").getText())).as("alice and the fixture's observer").isGreaterThanOrEqualTo(2);
+        assertThat(Integer.parseInt(network.element("t-connections").getText())).as("alice").isGreaterThanOrEqualTo(1);
         assertThat(Chromium.consoleErrors(browser)).isEmpty();
     }
 
@@ -172,13 +175,13 @@ class WebNetworkBrowserTest {
         Path dir = Path.of(System.getProperty("chat.web.screenshots", "target/screenshots"));
         Files.createDirectories(dir);
         // a conversation worth looking at: the terminal user, a second browser user, a mention, an unread room
-        carol = TestClient.registered(bridge.server().tcpPort(), "carol"); // registered now: nobody answers its pings
+        carol = ChatClient.registered(web.server().tcpPort(), "carol"); // registered now: nobody answers its pings
         carol.send(new ClientMessage.Join(null, "wire"));
         carol.send(new ClientMessage.Join(null, "ops"));
         carol.drainInBackground();
         alice.join("ops").join("wire");
         browser.switchTo().newWindow(WindowType.TAB);
-        ChatPage bob = ChatPage.open(browser, bridge.url("localhost", "")).login("bob", "wire");
+        ChatPage bob = ChatPage.open(browser, web.url("localhost", "")).login("bob", "wire");
         bob.type("beacons from the lab switch show about 20% loss, see the network page");
         carol.send(new ClientMessage.Say(null, "wire", "deploy of v1.4 is done, all green"));
         alice.awaitText("deploy of v1.4 is done, all green");
@@ -207,7 +210,7 @@ class WebNetworkBrowserTest {
         browser.manage().window().setSize(new Dimension(1360, 1900));
         network.await("charts with data", d -> d.findElements(By.cssSelector("#rate-chart canvas, #loss-chart canvas, #jitter-chart canvas")).size() == 3
                 && d.findElements(By.cssSelector("#frames li.frame")).size() >= 3);
-        new Select(network.element("wire-room")).selectByValue("wire");
+        chooseWireRoom();
         network.await("wire frames", d -> d.findElements(By.cssSelector("#frames li.frame")).size() >= 3);
         shoot(dir.resolve("web-network.png"));
         dark(true);
@@ -217,6 +220,18 @@ class WebNetworkBrowserTest {
         for (String name : List.of("web-chat.png", "web-chat-dark.png", "web-chat-phone.png", "web-network.png", "web-network-dark.png")) {
             assertThat(Files.size(dir.resolve(name))).as(name).isGreaterThan(10_000);
         }
+    }
+
+    /** Chooses #wire under "On the wire"; the page redraws the list at each poll, so a stale option is chosen again. */
+    private static void chooseWireRoom() {
+        network.await("#wire chosen under On the wire", d -> {
+            try {
+                new Select(network.element("wire-room")).selectByValue("wire");
+                return true;
+            } catch (StaleElementReferenceException | NoSuchElementException redrawn) {
+                return false;
+            }
+        });
     }
 
     private static void dark(boolean on) {
