@@ -16,7 +16,7 @@ COPY server/target/chat-server.jar client-cli/target/chat-client.jar tools/targe
 
 # Every server option is also a CHAT_* variable (see ./chat server --help).
 ENV CHAT_HOST=0.0.0.0
-EXPOSE 7420/tcp 7421/udp 7422/tcp 7443/tcp 5701/tcp
+EXPOSE 7420/tcp 7421/udp 7422/tcp 7443/tcp 7444/tcp 6667/tcp 6697/tcp 5701/tcp
 
 # Not root; the server needs no privileges (ports above 1024, /tmp for Vert.x's file cache).
 USER 65534:65534

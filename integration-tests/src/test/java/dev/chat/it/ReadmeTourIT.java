@@ -54,7 +54,7 @@ class ReadmeTourIT {
     /** Default ports of the server and the client, by the option that sets them. */
     private static final Map<String, Integer> SERVER_DEFAULTS = Map.of(
             "CHAT_TCP_PORT", 7420, "CHAT_UDP_PORT", 7421, "CHAT_HTTP_PORT", 7422,
-            "CHAT_TLS_PORT", 7443, "CHAT_IRC_PORT", 6667);
+            "CHAT_TLS_PORT", 7443, "CHAT_IRC_PORT", 6667, "CHAT_IRC_TLS_PORT", 6697, "CHAT_HTTPS_PORT", 7444);
     private static final Pattern READY = Pattern.compile("READY tcp=127\\.0\\.0\\.1:(\\d+) .*");
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final Duration CLUSTER_PATIENCE = Duration.ofSeconds(180);

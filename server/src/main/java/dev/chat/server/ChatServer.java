@@ -68,15 +68,22 @@ public final class ChatServer {
     private volatile String announcements = "";
     /** The TLS port's transport ({@code --tls-port}), or null. */
     private final TcpTransport tlsTransport;
+    /** The certificate every TLS listener serves (framed, IRC, HTTPS), or null when none is on. */
+    private final ServerTls tls;
 
-    private ChatServer(Vertx vertx, ServerConfig config, String nodeId, List<Transport> transports) {
+    private ChatServer(Vertx vertx, ServerConfig config, String nodeId, List<Transport> transports, ServerTls tls) {
         this.vertx = vertx;
         this.config = config;
         this.nodeId = nodeId;
         this.metrics = new ServerMetrics();
+        this.tls = tls;
         List<Transport> all = new ArrayList<>(transports);
         // the HTTP port: /health, /metrics, the pages, /api/* and /ws (a session of the loop that accepted it)
-        all.add(new WebTransport(config, nodeId, this::store, this::tcpPort).healthFields(this::tlsHealth));
+        WebTransport web = new WebTransport(config, nodeId, this::store, this::tcpPort).healthFields(this::tlsHealth);
+        all.add(web);
+        if (tls != null && config.httpsListenPort() != ServerConfig.PORT_OFF) {
+            all.add(web.https(tls)); // the same routes inside TLS, wss:// for /ws
+        }
         this.transports = List.copyOf(all);
         List<Format> distinct = new ArrayList<>();
         for (Transport t : this.transports) {
@@ -99,18 +106,24 @@ public final class ChatServer {
     public static Future<ChatServer> start(ServerConfig config) {
         ServerTls tls;
         try {
-            tls = config.tlsPort() == ServerConfig.PORT_OFF ? null
+            tls = !config.needsTls() ? null
                     : ServerTls.load(TlsSettings.selfSigned(config.dataDir(), certificateNames(config)), true);
         } catch (CertificateException e) {
             return Future.failedFuture(e);
         }
-        return start(config, transports(config, tls));
+        return start(config, tls);
+    }
+
+    /** Starts a node with the transports {@code config} asks for, every TLS listener with {@code tls} (null: none). */
+    public static Future<ChatServer> start(ServerConfig config, ServerTls tls) {
+        return start(config, transports(config, tls), tls);
     }
 
     /**
      * The transports {@code config} asks for: framed JSON over plaintext TCP unless
      * {@code --tcp-port off}, inside TLS with {@code tls} unless {@code --tls-port off} (or
-     * {@code tls} is null), and IRC unless {@code --irc-port off}.
+     * {@code tls} is null), IRC unless {@code --irc-port off}, and IRC inside TLS with {@code tls}
+     * unless {@code --irc-tls-port off}. (The HTTP and HTTPS ports are added by the server.)
      */
     public static List<Transport> transports(ServerConfig config, ServerTls tls) {
         List<Transport> list = new ArrayList<>();
@@ -129,6 +142,10 @@ public final class ChatServer {
                 tcp.ircPort(irc::boundPort); // the answer to text at the framed port names the IRC port
             }
             list.add(irc);
+        }
+        if (tls != null && config.ircTlsListenPort() != ServerConfig.PORT_OFF) {
+            TcpTransport framed = tcp;
+            list.add(IrcTransport.tls(config, () -> framed == null ? 0 : framed.boundPort(), tls));
         }
         return list;
     }
@@ -150,16 +167,23 @@ public final class ChatServer {
      * completes only once this node has the cluster's rooms.
      */
     public static Future<ChatServer> start(ServerConfig config, List<Transport> transports) {
+        ServerTls tls = transports.stream().filter(t -> t instanceof TcpTransport tcp && tcp.serverTls() != null)
+                .map(t -> ((TcpTransport) t).serverTls()).findFirst().orElse(null);
+        return start(config, transports, tls);
+    }
+
+    /** As {@link #start(ServerConfig, List)}; {@code tls} also serves {@code --https-port} (null: no HTTPS). */
+    public static Future<ChatServer> start(ServerConfig config, List<Transport> transports, ServerTls tls) {
         if (config.cluster()) {
             return ClusterBootstrap.start(config, vertxOptions()).compose(node -> {
-                ChatServer server = new ChatServer(node.vertx(), config, node.nodeId(), transports);
+                ChatServer server = new ChatServer(node.vertx(), config, node.nodeId(), transports, tls);
                 // the cluster's hub keeps its rooms in memory until it persists them through server.store()
                 return launch(server, bound -> node.hubVerticle(bound, server.metrics, server.lanes));
             });
         }
         Vertx vertx = Vertx.vertx(vertxOptions());
         String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        ChatServer server = new ChatServer(vertx, config, nodeId, transports);
+        ChatServer server = new ChatServer(vertx, config, nodeId, transports, tls);
         return launch(server, bound -> new HubVerticle(bound, nodeId, server.lanes, server.store, server.metrics));
     }
 
@@ -254,9 +278,9 @@ public final class ChatServer {
                 .onSuccess(v -> {
                     announcements = beacon.announcements();
                     new ActivityLog(metrics).start(vertx);
-                    if (tlsTransport != null) {
-                        tlsMetrics(tlsTransport.handshakeFailures());
-                        tlsTransport.serverTls().watch(vertx);
+                    if (tls != null) {
+                        tlsMetrics(tls);
+                        tls.watch(vertx);
                     }
                 });
     }
@@ -266,17 +290,29 @@ public final class ChatServer {
         if (tlsTransport != null && tlsPort() > 0) {
             health.put("tls_port", tlsPort()).put("tls_fingerprint", tlsFingerprint());
         }
+        if (tls != null && port("https") > 0) {
+            health.put("https_port", port("https"));
+        }
+        if (tls != null && port("ircs") > 0) {
+            health.put("irc_tls_port", port("ircs"));
+        }
+        if (tls != null && !health.containsKey("tls_fingerprint")) {
+            health.put("tls_fingerprint", tls.fingerprint());
+        }
     }
 
-    /** {@code chat_tls_handshakes_failed_total{kind}}: connections to the TLS port that never completed a handshake. */
-    private void tlsMetrics(HandshakeFailures failures) {
+    /**
+     * {@code chat_tls_handshakes_failed_total{kind}}: connections to a TLS port (framed, IRC,
+     * HTTPS) that never completed a handshake.
+     */
+    private void tlsMetrics(ServerTls failures) {
         metrics.section(b -> {
-            b.append("# HELP chat_tls_handshakes_failed_total Connections to the TLS port that did not complete a "
+            b.append("# HELP chat_tls_handshakes_failed_total Connections to a TLS port that did not complete a "
                     + "TLS handshake, by why (plaintext_frame: a client without TLS).\n")
                     .append("# TYPE chat_tls_handshakes_failed_total counter\n");
             for (HandshakeFailures.Kind k : HandshakeFailures.Kind.values()) {
                 b.append("chat_tls_handshakes_failed_total{kind=\"").append(k.name().toLowerCase(java.util.Locale.ROOT))
-                        .append("\"} ").append(failures.count(k)).append('\n');
+                        .append("\"} ").append(failures.failedHandshakes(k)).append('\n');
             }
         });
     }
@@ -293,8 +329,8 @@ public final class ChatServer {
      * every message it accepted), then closes Vert.x.
      */
     public Future<Void> stop() {
-        if (tlsTransport != null) {
-            tlsTransport.serverTls().close();
+        if (tls != null) {
+            tls.close();
         }
         List<String> ids = new ArrayList<>(deployments);
         java.util.Collections.reverse(ids);
@@ -369,7 +405,7 @@ public final class ChatServer {
 
     /** The node's TLS (certificate, engine, reload), or null without a TLS port. */
     public ServerTls serverTls() {
-        return tlsTransport == null ? null : tlsTransport.serverTls();
+        return tls;
     }
 
     /** The port a transport is bound to (0 before it is). */

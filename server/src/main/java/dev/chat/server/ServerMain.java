@@ -113,6 +113,12 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     int busPort;
     @Option(names = "--tls-port", defaultValue = "${env:CHAT_TLS_PORT:-" + ServerConfig.DEFAULT_TLS_PORT + "}", converter = PortOrOffConverter.class, description = "Chat clients over TLS (the same framed JSON inside TLS 1.2/1.3; docs/TLS.md); 0 = any free port, off = none (default: ${DEFAULT-VALUE}).")
     int tlsPort;
+    @Option(names = "--irc-tls-port", defaultValue = "${env:CHAT_IRC_TLS_PORT:-auto}", converter = PortOrAutoConverter.class, description = "IRC clients over TLS (docs/IRC.md, docs/TLS.md); 0 = any free port, off = none, auto = "
+            + ServerConfig.DEFAULT_IRC_TLS_PORT + " if --tls-port is a port, any free port if it is 0, off if it is off (default: ${DEFAULT-VALUE}).")
+    int ircTlsPort;
+    @Option(names = "--https-port", defaultValue = "${env:CHAT_HTTPS_PORT:-auto}", converter = PortOrAutoConverter.class, description = "The HTTP port's pages, /api, /ws (as wss://), /health and /metrics inside TLS; 0 = any free port, off = none, auto = "
+            + ServerConfig.DEFAULT_HTTPS_PORT + " if --tls-port is a port, any free port if it is 0, off if it is off (default: ${DEFAULT-VALUE}).")
+    int httpsPort;
     @Mixin
     TlsOptions tlsOptions = new TlsOptions();
     @Option(names = "--web", description = "Serve the browser pages (/, /network) and /api/* on the HTTP port: the default.")
@@ -173,7 +179,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
                 .clusterHost(blankToNull(clusterHost)).clusterPort(clusterPort).busPort(busPort)
                 .dataDir(dataDir).store(store.trim()).durability(durability).historyMaxAge(historyMaxAge)
                 .historyMemory(historyMemory).tlsPort(tlsPort)
-                .ircPort(ircPort)
+                .ircPort(ircPort).ircTlsPort(ircTlsPort).httpsPort(httpsPort)
                 .web(!noWeb).webOrigins(webOrigins == null ? List.of() : clean(webOrigins))
                 .build();
     }
@@ -202,7 +208,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
             return 2;
         }
         ServerTls tls = null;
-        if (config.tlsPort() != ServerConfig.PORT_OFF) {
+        if (config.needsTls()) {
             try {
                 tls = ServerTls.load(tlsOptions.settings(config.dataDir(), ChatServer.certificateNames(config)),
                         tlsOptions.preferOpenSsl());
@@ -213,7 +219,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         }
         ChatServer server;
         try {
-            server = ChatServer.start(config, ChatServer.transports(config, tls))
+            server = ChatServer.start(config, tls)
                     .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -386,6 +392,21 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
                 // answered below
             }
             throw new CommandLine.TypeConversionException("'" + value + "' is not a port: 0..65535 (0 = any free port) or off");
+        }
+    }
+
+    /** picocli converter for a TLS listener that can follow {@code --tls-port}: {@code auto}, a port, or {@code off}. */
+    static final class PortOrAutoConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.trim().equalsIgnoreCase("auto")) {
+                return ServerConfig.PORT_AUTO;
+            }
+            try {
+                return new PortOrOffConverter().convert(value);
+            } catch (CommandLine.TypeConversionException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a port: 0..65535 (0 = any free port), off or auto");
+            }
         }
     }
 

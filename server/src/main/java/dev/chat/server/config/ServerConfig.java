@@ -55,6 +55,10 @@ import java.util.Objects;
  *        {@code --store memory} the history itself); 0 = {@link #historyMemoryBytes() a quarter of the heap}
  * @param tlsPort the framed protocol inside TLS ({@code --tls-port}); 0 = any free port, {@link #PORT_OFF} = none
  * @param ircPort the IRC listener (docs/IRC.md); 0 = any free port, {@link #PORT_OFF}: not started
+ * @param ircTlsPort IRC inside TLS ({@code --irc-tls-port}); {@link #PORT_AUTO}: as {@code --tls-port} says
+ *        ({@link #ircTlsListenPort()})
+ * @param httpsPort the HTTP port's routes inside TLS ({@code --https-port}); {@link #PORT_AUTO}: as
+ *        {@code --tls-port} says ({@link #httpsListenPort()})
  * @param web whether the HTTP port serves the browser pages and {@code /api/*} ({@code --no-web}: only
  *        {@code /ws}, {@code /health} and {@code /metrics})
  * @param webOrigins origins besides the server's own whose pages may open {@code /ws}
@@ -70,7 +74,7 @@ public record ServerConfig(
         int maxPeers,
         boolean cluster, List<String> clusterMembers, String clusterHost, int clusterPort, int busPort,
         Path dataDir, String store, Durability durability, Duration historyMaxAge, long historyMemory,
-        int tlsPort, int ircPort, boolean web, List<String> webOrigins) {
+        int tlsPort, int ircPort, boolean web, List<String> webOrigins, int ircTlsPort, int httpsPort) {
 
     // Defaults. Durations and sizes are also kept as the text the command line shows (picocli
     // annotations need compile-time constants); the values are parsed from that text.
@@ -81,6 +85,13 @@ public record ServerConfig(
     public static final int DEFAULT_TLS_PORT = 7443;
     /** A listener's port option set to {@code off}: that listener is not started. */
     public static final int PORT_OFF = -1;
+    /**
+     * {@code --irc-tls-port} and {@code --https-port} left to {@code auto}: off when
+     * {@code --tls-port} is off, any free port when it is 0, else their own default port.
+     */
+    public static final int PORT_AUTO = -2;
+    public static final int DEFAULT_IRC_TLS_PORT = 6697;
+    public static final int DEFAULT_HTTPS_PORT = 7444;
     /** The IRC listener's port ({@code --irc-port}; {@code off} turns it off). */
     public static final int DEFAULT_IRC_PORT = 6667;
     public static final String DEFAULT_MAX_FRAME_TEXT = "65536";
@@ -137,6 +148,12 @@ public record ServerConfig(
         webOrigins.forEach(ServerConfig::requireOrigin);
         requirePortOrOff(tcpPort, "--tcp-port");
         requirePortOrOff(tlsPort, "--tls-port");
+        if (ircTlsPort != PORT_AUTO) {
+            requirePortOrOff(ircTlsPort, "--irc-tls-port");
+        }
+        if (httpsPort != PORT_AUTO) {
+            requirePortOrOff(httpsPort, "--https-port");
+        }
         if (tcpPort == PORT_OFF && tlsPort == PORT_OFF) {
             throw new IllegalArgumentException("--tcp-port and --tls-port are both off: a server needs a chat port");
         }
@@ -242,6 +259,28 @@ public record ServerConfig(
         }
     }
 
+    /** The IRC-over-TLS port to listen on: {@code --irc-tls-port}, or from {@code --tls-port} when auto. */
+    public int ircTlsListenPort() {
+        return follow(ircTlsPort, DEFAULT_IRC_TLS_PORT);
+    }
+
+    /** The HTTPS port to listen on: {@code --https-port}, or from {@code --tls-port} when auto. */
+    public int httpsListenPort() {
+        return follow(httpsPort, DEFAULT_HTTPS_PORT);
+    }
+
+    /** True when some listener needs the certificate. */
+    public boolean needsTls() {
+        return tlsPort != PORT_OFF || ircTlsListenPort() != PORT_OFF || httpsListenPort() != PORT_OFF;
+    }
+
+    private int follow(int port, int dflt) {
+        if (port != PORT_AUTO) {
+            return port;
+        }
+        return tlsPort == PORT_OFF ? PORT_OFF : tlsPort == 0 ? 0 : dflt;
+    }
+
     /** A port (0..65535, 0 = any free port) or {@link #PORT_OFF}. */
     static void requirePortOrOff(int port, String option) {
         if (port != PORT_OFF) {
@@ -308,6 +347,8 @@ public record ServerConfig(
         private long historyMemory = DEFAULT_HISTORY_MEMORY;
         private int tlsPort = DEFAULT_TLS_PORT;
         private int ircPort = DEFAULT_IRC_PORT;
+        private int ircTlsPort = PORT_AUTO;
+        private int httpsPort = PORT_AUTO;
         private boolean web = true;
         private List<String> webOrigins = List.of();
 
@@ -328,6 +369,7 @@ public record ServerConfig(
             historyMaxAge = c.historyMaxAge; historyMemory = c.historyMemory;
             tlsPort = c.tlsPort;
             ircPort = c.ircPort;
+            ircTlsPort = c.ircTlsPort; httpsPort = c.httpsPort;
             web = c.web; webOrigins = c.webOrigins;
         }
 
@@ -372,6 +414,10 @@ public record ServerConfig(
         public Builder tlsPort(int v) { tlsPort = v; return this; }
         /** 0: any free port; {@link ServerConfig#PORT_OFF}: no IRC listener. */
         public Builder ircPort(int v) { ircPort = v; return this; }
+        /** {@link ServerConfig#PORT_AUTO}: as {@code --tls-port}; 0: any free port; {@link ServerConfig#PORT_OFF}: none. */
+        public Builder ircTlsPort(int v) { ircTlsPort = v; return this; }
+        /** {@link ServerConfig#PORT_AUTO}: as {@code --tls-port}; 0: any free port; {@link ServerConfig#PORT_OFF}: none. */
+        public Builder httpsPort(int v) { httpsPort = v; return this; }
         public Builder web(boolean v) { web = v; return this; }
         public Builder webOrigins(List<String> v) { webOrigins = v; return this; }
 
@@ -383,7 +429,7 @@ public record ServerConfig(
                     maxRoomsPerSession, maxRoomMembers, maxRooms, historyLimit, beaconInterval, announce,
                     announceInterface, announceBroadcast, maxPeers, cluster, clusterMembers, clusterHost,
                     clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory, tlsPort, ircPort,
-                    web, webOrigins);
+                    web, webOrigins, ircTlsPort, httpsPort);
         }
     }
 }

@@ -53,6 +53,9 @@ public final class WebTransport implements Transport {
     private final String nodeId;
     private final Supplier<MessageStore> store;
     private final IntSupplier tcpPort;
+    /** TLS for the HTTPS port, or null for the plain HTTP port. */
+    private final dev.chat.server.tls.ServerTls tls;
+    private final dev.chat.server.tls.HandshakeFailures handshakeFailures;
     /** Open HTTP connections on every loop. */
     private final AtomicInteger open = new AtomicInteger();
     /** What other parts add to every {@code /health} answer ({@code tls_port}, {@code tls_fingerprint}). */
@@ -68,6 +71,26 @@ public final class WebTransport implements Transport {
         this.nodeId = nodeId;
         this.store = store;
         this.tcpPort = tcpPort;
+        this.tls = null;
+        this.handshakeFailures = null;
+    }
+
+    private WebTransport(WebTransport plain, dev.chat.server.tls.ServerTls tls) {
+        this.config = plain.config;
+        this.nodeId = plain.nodeId;
+        this.store = plain.store;
+        this.tcpPort = plain.tcpPort;
+        this.healthFields.addAll(plain.healthFields);
+        this.tls = tls;
+        this.handshakeFailures = tls.handshakeFailures("https");
+    }
+
+    /**
+     * The same routes inside TLS on {@code --https-port} ({@link ServerConfig#httpsListenPort()}),
+     * with {@code tls}'s certificate (reloaded with it); {@code wss://} for {@code /ws}.
+     */
+    public WebTransport https(dev.chat.server.tls.ServerTls tls) {
+        return new WebTransport(this, java.util.Objects.requireNonNull(tls, "tls"));
     }
 
     /**
@@ -82,7 +105,7 @@ public final class WebTransport implements Transport {
     /** {@code http}: the READY line's {@code http=} field. */
     @Override
     public String name() {
-        return "http";
+        return tls == null ? "http" : "https";
     }
 
     @Override
@@ -93,6 +116,10 @@ public final class WebTransport implements Transport {
     @Override
     public Listener listener(ChatLoop loop) {
         return new WebListener(loop);
+    }
+
+    private int port() {
+        return tls == null ? config.httpPort() : config.httpsListenPort();
     }
 
     /** Connections allowed open at once. */
@@ -121,7 +148,7 @@ public final class WebTransport implements Transport {
             long idle = Math.max(120, config.heartbeat().toSeconds() * 3);
             HttpServerOptions options = new HttpServerOptions()
                     .setHost(config.host())
-                    .setPort(config.httpPort())
+                    .setPort(port())
                     .setReuseAddress(true)
                     .setTcpNoDelay(true)
                     // no HTTP/2 over cleartext (browsers never use it): with it, Vert.x waits for the
@@ -133,6 +160,9 @@ public final class WebTransport implements Transport {
                     .setMaxWebSocketFrameSize(twice(config.maxFrame()))
                     .setMaxWebSocketMessageSize(twice(config.maxFrame()))
                     .setWebSocketClosingTimeout(5);
+            if (tls != null) {
+                tls.applyTo(options, handshakeFailures);
+            }
             return loop.vertx().executeBlocking(WebRoutes::readPages).compose(pages -> {
                 WebRoutes routes = new WebRoutes(loop, config, nodeId, store, tcpPort, this::upgrade, pages, healthFields);
                 server = loop.vertx().createHttpServer(options)
@@ -141,8 +171,12 @@ public final class WebTransport implements Transport {
                             headArrived(req);
                             routes.router().handle(req);
                         });
+                if (tls != null) {
+                    server.exceptionHandler(handshakeFailures); // failed handshakes come only here
+                    tls.onReload(server::updateSSLOptions);
+                }
                 return server.listen()
-                        .recover(e -> Future.failedFuture(new ListenException("--http-port", config.host(), config.httpPort(), e)))
+                        .recover(e -> Future.failedFuture(new ListenException(tls == null ? "--http-port" : "--https-port", config.host(), port(), e)))
                         .map(HttpServer::actualPort);
             });
         }

@@ -36,6 +36,9 @@ public final class IrcTransport implements Transport {
     private final IntSupplier framedPort;
     private final Instant created = Instant.now();
     private volatile int boundPort;
+    /** TLS for {@code --irc-tls-port}, or null for the plaintext IRC port. */
+    private final dev.chat.server.tls.ServerTls tls;
+    private final dev.chat.server.tls.HandshakeFailures handshakeFailures;
 
     /**
      * @param framedPort the framed chat port once bound (named to a framed client that reached
@@ -47,11 +50,31 @@ public final class IrcTransport implements Transport {
         }
         this.config = config;
         this.framedPort = framedPort;
+        this.tls = null;
+        this.handshakeFailures = null;
+    }
+
+    private IrcTransport(ServerConfig config, IntSupplier framedPort, dev.chat.server.tls.ServerTls tls) {
+        this.config = config;
+        this.framedPort = framedPort;
+        this.tls = tls;
+        this.handshakeFailures = tls.handshakeFailures("irc-tls");
+    }
+
+    /**
+     * IRC inside TLS on {@code --irc-tls-port} ({@link ServerConfig#ircTlsListenPort()}, 6697 by
+     * default) with {@code tls}'s certificate, reloaded with it: the same IRC as the plaintext port.
+     */
+    public static IrcTransport tls(ServerConfig config, IntSupplier framedPort, dev.chat.server.tls.ServerTls tls) {
+        if (config.ircTlsListenPort() == ServerConfig.PORT_OFF) {
+            throw new IllegalArgumentException("--irc-tls-port is off: no IRC TLS transport");
+        }
+        return new IrcTransport(config, framedPort, java.util.Objects.requireNonNull(tls, "tls"));
     }
 
     @Override
     public String name() {
-        return "irc";
+        return tls == null ? "irc" : "ircs";
     }
 
     @Override
@@ -74,6 +97,10 @@ public final class IrcTransport implements Transport {
                 "Channel #room is room 'room'; PRIVMSG #room is a message to it, PRIVMSG nick a direct message.");
     }
 
+    private int port() {
+        return tls == null ? config.ircPort() : config.ircTlsListenPort();
+    }
+
     /** One loop's accept. */
     private final class IrcListener implements Listener {
         private final IrcFanout out;
@@ -89,12 +116,20 @@ public final class IrcTransport implements Transport {
         public Future<Integer> listen() {
             NetServerOptions options = new NetServerOptions()
                     .setHost(config.host())
-                    .setPort(config.ircPort())
+                    .setPort(port())
                     .setTcpNoDelay(true)
                     .setReuseAddress(true);
+            if (tls != null) {
+                tls.applyTo(options, handshakeFailures);
+            }
             server = out.loop().vertx().createNetServer(options).connectHandler(this::accept);
+            if (tls != null) {
+                server.exceptionHandler(handshakeFailures); // before listen: failed handshakes come only here
+                tls.onReload(server::updateSSLOptions);
+            }
+            String option = tls == null ? "--irc-port" : "--irc-tls-port";
             return server.listen()
-                    .recover(e -> Future.failedFuture(new ListenException("--irc-port", config.host(), config.ircPort(), e)))
+                    .recover(e -> Future.failedFuture(new ListenException(option, config.host(), port(), e)))
                     .map(NetServer::actualPort)
                     .onSuccess(port -> boundPort = port);
         }

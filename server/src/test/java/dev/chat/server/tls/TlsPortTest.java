@@ -263,6 +263,61 @@ class TlsPortTest {
     }
 
     /** A TLS socket, handshake done, that accepts the server only with this certificate fingerprint. */
+    @Test
+    void ircAndHttpsSpeakInsideTlsWithTheSameCertificate() throws Exception {
+        server = ChatServer.start(config(dir).build()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        String fingerprint = server.tlsFingerprint();
+        int ircs = server.port("ircs");
+        int https = server.port("https");
+        assertThat(ircs).as("--irc-tls-port auto follows --tls-port 0").isPositive();
+        assertThat(https).as("--https-port auto follows --tls-port 0").isPositive();
+        assertThat(server.readyLine()).contains(" ircs=127.0.0.1:" + ircs, " https=127.0.0.1:" + https);
+
+        // an IRC client over TLS: registered, in a room with a framed client, both ways
+        try (SSLSocket s = tlsSocket(ircs, fingerprint, "TLSv1.3", "TLSv1.2");
+             ChatClient framed = ChatClient.registered(server.tcpPort(), "framed")) {
+            s.setSoTimeout(20_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), UTF_8));
+            var out = s.getOutputStream();
+            out.write("NICK secure\r\nUSER secure 0 * :Secure\r\nJOIN #vault\r\n".getBytes(UTF_8));
+            out.flush();
+            String line;
+            boolean welcomed = false;
+            boolean joined = false;
+            while (!(welcomed && joined) && (line = in.readLine()) != null) {
+                welcomed |= line.contains(" 001 secure ");
+                joined |= line.startsWith(":secure!") && line.contains("JOIN") && line.contains("#vault");
+            }
+            assertThat(welcomed && joined).as("001 and the JOIN over TLS").isTrue();
+            framed.request(id -> new ClientMessage.Join(id, "vault"));
+            framed.request(id -> new ClientMessage.Say(id, "vault", "over tls?"));
+            String privmsg = null;
+            while ((line = in.readLine()) != null) {
+                if (line.contains("PRIVMSG #vault")) {
+                    privmsg = line;
+                    break;
+                }
+            }
+            assertThat(privmsg).startsWith(":framed!").endsWith(":over tls?");
+        }
+
+        // HTTPS: /health with the certificate's fingerprint, over a socket that checks it
+        try (SSLSocket s = tlsSocket(https, fingerprint, "TLSv1.3", "TLSv1.2")) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(UTF_8));
+            String answer = new String(s.getInputStream().readAllBytes(), UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("\"tls_fingerprint\":\"" + fingerprint + "\"")
+                    .contains("\"https_port\":" + https).contains("Content-Security-Policy");
+        }
+        // plain HTTP at the HTTPS port: told to use https://, and closed
+        String plain = new String(replyBeforeClose(https, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8)), UTF_8);
+        assertThat(plain).startsWith("HTTP/1.1 400").contains("https://");
+        // and the IRC port's twin: plaintext IRC at the TLS one gets an ERROR line
+        String irc = new String(replyBeforeClose(ircs, "NICK plain\r\n".getBytes(UTF_8)), UTF_8);
+        assertThat(irc).startsWith("ERROR :");
+    }
+
     private static SSLSocket tlsSocket(int port, String fingerprint, String... protocols) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, new TrustManager[] {new X509TrustManager() {
