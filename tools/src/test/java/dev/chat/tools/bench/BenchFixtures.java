@@ -16,9 +16,9 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +52,8 @@ final class BenchFixtures implements AutoCloseable {
 
     /** An IRC server that registers anyone, joins channels and relays PRIVMSG to the other members. Returns its port. */
     int irc(boolean tls) throws Exception {
-        Map<String, List<NetSocket>> channels = new HashMap<>();
+        // connections come on several event loops: members are added on one and read on others
+        Map<String, List<NetSocket>> channels = new ConcurrentHashMap<>();
         NetServer server = vertx.createNetServer(options(tls)).connectHandler(so -> {
             String[] nick = {"*"};
             RecordParser lines = RecordParser.newDelimited("\n", line -> {
@@ -63,7 +64,7 @@ final class BenchFixtures implements AutoCloseable {
                     case "USER" -> so.write(":fx 001 " + nick[0] + " :Welcome\r\n:fx 422 " + nick[0]
                             + " :MOTD File is missing\r\n");
                     case "JOIN" -> {
-                        channels.computeIfAbsent(w[1], k -> new ArrayList<>()).add(so);
+                        channels.computeIfAbsent(w[1], k -> new CopyOnWriteArrayList<>()).add(so);
                         so.write(":" + nick[0] + "!u@127.0.0.1 JOIN " + w[1] + "\r\n:fx 353 " + nick[0] + " = " + w[1]
                                 + " :" + nick[0] + "\r\n:fx 366 " + nick[0] + " " + w[1] + " :End of /NAMES list.\r\n");
                     }
@@ -87,7 +88,8 @@ final class BenchFixtures implements AutoCloseable {
 
     /** A WebSocket server at /ws: hello, join and say of the JSON protocol, one message per text frame. Returns its port. */
     int webSocket() throws Exception {
-        Map<String, List<ServerWebSocket>> rooms = new HashMap<>();
+        // connections come on several event loops: members are added on one and read on others
+        Map<String, List<ServerWebSocket>> rooms = new ConcurrentHashMap<>();
         AtomicLong seq = new AtomicLong();
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .webSocketHandler(ws -> {
@@ -108,7 +110,7 @@ final class BenchFixtures implements AutoCloseable {
                             nick[0] = h.nick();
                             send(ws, new ServerMessage.Welcome(h.id(), h.nick(), "fixture", "n1", 1, 30_000, 65_536));
                         } else if (m instanceof ClientMessage.Join j) {
-                            rooms.computeIfAbsent(j.room(), k -> new ArrayList<>()).add(ws);
+                            rooms.computeIfAbsent(j.room(), k -> new CopyOnWriteArrayList<>()).add(ws);
                             send(ws, new ServerMessage.Joined(j.id(), j.room(), List.of(nick[0]), 0));
                         } else if (m instanceof ClientMessage.Say s) {
                             wsSays.incrementAndGet();
