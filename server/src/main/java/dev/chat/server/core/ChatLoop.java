@@ -92,7 +92,9 @@ public final class ChatLoop extends VerticleBase {
             listeners.add(l);
             listening.add(l.listen().onSuccess(port -> bound.accept(t, port)));
         }
-        return Future.all(listening);
+        // join, not all: when one listener cannot bind, wait for the others to settle (bound or not)
+        // before the start fails, so that Vert.x is not closed under a channel still registering
+        return Future.join(listening);
     }
 
     /**
