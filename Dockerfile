@@ -21,6 +21,8 @@ EXPOSE 7420/tcp 7421/udp 7422/tcp 7443/tcp 7444/tcp 6667/tcp 6697/tcp 5701/tcp
 # Not root; the server needs no privileges (ports above 1024, /tmp for Vert.x's file cache).
 USER 65534:65534
 WORKDIR /tmp
+# nobody's home is /nonexistent: the client keeps known_servers (TLS trust on first use) here
+ENV XDG_CONFIG_HOME=/tmp/.config
 
 HEALTHCHECK --interval=5s --timeout=3s --start-period=120s --retries=3 \
     CMD wget -q -O /dev/null "http://127.0.0.1:${CHAT_HTTP_PORT:-7422}/health" \

@@ -51,7 +51,10 @@ class ReadmeTourIT {
     private static final Pattern MARKED = Pattern.compile(
             "<!-- tour: (run|start) ([a-z0-9-]+) -->\\n```sh\\n(.*?)\\n```", Pattern.DOTALL);
     private static final Pattern PORT = Pattern.compile("\\b(74\\d\\d|58\\d\\d|94\\d\\d|6667|6697)\\b");
-    /** Default ports of the server and the client, by the option that sets them. */
+    /**
+     * Default ports of the server, by the variable that sets them (--irc-tls-port and --https-port
+     * are auto: with the default --tls-port they are 6697 and 7444).
+     */
     private static final Map<String, Integer> SERVER_DEFAULTS = Map.of(
             "CHAT_TCP_PORT", 7420, "CHAT_UDP_PORT", 7421, "CHAT_HTTP_PORT", 7422,
             "CHAT_TLS_PORT", 7443, "CHAT_IRC_PORT", 6667, "CHAT_IRC_TLS_PORT", 6697, "CHAT_HTTPS_PORT", 7444);
@@ -278,6 +281,11 @@ class ReadmeTourIT {
         // what a reader's server gets from its defaults, here: loopback, free ports, a scratch data dir
         env.put("CHAT_HOST", "127.0.0.1");
         SERVER_DEFAULTS.forEach((var, port) -> env.put(var, Integer.toString(ports.get(port))));
+        if (command.contains("--tls-port")) {
+            // --irc-tls-port and --https-port are auto: they follow a --tls-port the command names
+            env.remove("CHAT_IRC_TLS_PORT");
+            env.remove("CHAT_HTTPS_PORT");
+        }
         env.put("CHAT_DATA_DIR", scratch.resolve("data").toString());
         Process p = pb.start();
         List<String> out = new CopyOnWriteArrayList<>();

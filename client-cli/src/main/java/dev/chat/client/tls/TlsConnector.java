@@ -77,10 +77,17 @@ public final class TlsConnector implements SocketLayer {
         }
         String server = KnownServers.key(address);
         if (trust.firstUse()) {
-            KnownServers.Entry e = known.remember(address, trust.fingerprint());
-            notices.accept("first TLS connection to " + server + ": its certificate " + trust.fingerprint()
-                    + " is now trusted for it (" + known.file() + " line " + e.line() + "); compare it with the "
-                    + "fingerprint the server printed at start or shows on /health");
+            try {
+                KnownServers.Entry e = known.remember(address, trust.fingerprint());
+                notices.accept("first TLS connection to " + server + ": its certificate " + trust.fingerprint()
+                        + " is now trusted for it (" + known.file() + " line " + e.line() + "); compare it with the "
+                        + "fingerprint the server printed at start or shows on /health");
+            } catch (IOException e) {
+                // like ssh when known_hosts cannot be written: say so, and go on with this connection
+                notices.accept("first TLS connection to " + server + ": its certificate " + trust.fingerprint()
+                        + " is trusted for this run only: " + known.file() + " cannot be written (" + e
+                        + "); set XDG_CONFIG_HOME or --known-servers to a writable place to remember it");
+            }
         }
         if (settings.trace()) {
             notices.accept("TLS: " + s.getSession().getProtocol() + " " + s.getSession().getCipherSuite() + " with "

@@ -94,6 +94,17 @@ class TlsIT {
     }
 
     @Test
+    void aKnownServersFileThatCannotBeWrittenTrustsForThisRunAndSaysSo() throws Exception {
+        // a home the client may not write (a container's nobody: /nonexistent): it connects anyway
+        Path blocked = Files.writeString(config.resolve("not-a-directory"), "a file");
+        try (ClientProcess c = send(Map.of(), "readonly", "--tls", "--known-servers",
+                blocked.resolve("known_servers").toString())) {
+            assertThat(c.waitFor()).as(c.err.joined()).isZero();
+            assertThat(c.err.joined()).contains("trusted for this run only").contains(fingerprint);
+        }
+    }
+
+    @Test
     void aPinnedFingerprintMustMatch() throws Exception {
         try (ClientProcess c = send(Map.of(), "pinned", "--tls-fingerprint", fingerprint)) {
             assertThat(c.waitFor()).as(c.err.joined()).isZero();
