@@ -95,10 +95,10 @@ class TlsIT {
 
     @Test
     void aKnownServersFileThatCannotBeWrittenTrustsForThisRunAndSaysSo() throws Exception {
-        // a home the client may not write (a container's nobody: /nonexistent): it connects anyway
-        Path blocked = Files.writeString(config.resolve("not-a-directory"), "a file");
-        try (ClientProcess c = send(Map.of(), "readonly", "--tls", "--known-servers",
-                blocked.resolve("known_servers").toString())) {
+        // a home the client may not write (a container's nobody: /nonexistent): it connects anyway.
+        // These tests may run as root, who can write anywhere but under /proc.
+        Path blocked = Path.of("/proc", "chat-test-" + ProcessHandle.current().pid(), "known_servers");
+        try (ClientProcess c = send(Map.of(), "readonly", "--tls", "--known-servers", blocked.toString())) {
             assertThat(c.waitFor()).as(c.err.joined()).isZero();
             assertThat(c.err.joined()).contains("trusted for this run only").contains(fingerprint);
         }
