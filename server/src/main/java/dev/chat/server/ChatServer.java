@@ -323,10 +323,10 @@ public final class ChatServer {
 
     /**
      * Stops the node: undeploys the verticles in the reverse order of their start, each once the
-     * one after it is gone (HTTP, then the listeners: they stop accepting and every connection
-     * gets {@code bye}; then the hub, which no loop asks anything any more, so no request is
-     * dropped on an address nobody listens to; then presence), closes the store (which commits
-     * every message it accepted), then closes Vert.x.
+     * one after it is gone (the loops first: every listener, HTTP included, stops accepting and
+     * every connection gets {@code bye}; then the hub, which no loop asks anything any more, so no
+     * request is dropped on an address nobody listens to; then presence), closes the store (which
+     * commits every message it accepted), then closes Vert.x.
      */
     public Future<Void> stop() {
         if (tls != null) {
