@@ -1,21 +1,16 @@
 package dev.chat.it;
 
+import static dev.chat.it.DocCommands.collect;
+import static dev.chat.it.DocCommands.freePort;
+import static dev.chat.it.DocCommands.kill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.testsupport.ChatClient;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -292,56 +287,5 @@ class ReadmeTourIT {
         List<String> err = new CopyOnWriteArrayList<>();
         return new Running(command, p, out, err,
                 List.of(collect(p.getInputStream(), out, command), collect(p.getErrorStream(), err, command)));
-    }
-
-    private static Thread collect(InputStream in, List<String> lines, String name) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = br.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // process gone
-            }
-        }, "collect-" + name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static void kill(Process p) {
-        List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
-        all.add(p.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle h : all) {
-            try {
-                h.onExit().get(15, TimeUnit.SECONDS);
-            } catch (Exception notYet) {
-                h.destroyForcibly();
-            }
-        }
-    }
-
-    /** A port free for both TCP and UDP on 127.0.0.1, kept bound until all are picked (so all differ). */
-    private static int freePort(List<AutoCloseable> held) {
-        try {
-            for (int attempt = 0; attempt < 50; attempt++) {
-                ServerSocket tcp = new ServerSocket();
-                tcp.setReuseAddress(true);
-                tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                held.add(tcp);
-                try {
-                    DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", tcp.getLocalPort()));
-                    held.add(udp);
-                    return tcp.getLocalPort();
-                } catch (IOException taken) {
-                    // UDP side busy: try another
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        throw new IllegalStateException("no free port");
     }
 }

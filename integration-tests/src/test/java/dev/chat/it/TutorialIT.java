@@ -1,22 +1,18 @@
 package dev.chat.it;
 
+import static dev.chat.it.DocCommands.collect;
+import static dev.chat.it.DocCommands.freePort;
+import static dev.chat.it.DocCommands.kill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -220,24 +216,6 @@ class TutorialIT {
         }
     }
 
-    /** A port free for both TCP and UDP on 127.0.0.1, kept bound until all are picked (so all differ). */
-    private static int freePort(List<AutoCloseable> held) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            ServerSocket tcp = new ServerSocket();
-            tcp.setReuseAddress(true);
-            tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            held.add(tcp);
-            try {
-                DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", tcp.getLocalPort()));
-                held.add(udp);
-                return tcp.getLocalPort();
-            } catch (IOException taken) {
-                // UDP side busy: try another
-            }
-        }
-        throw new IOException("no free port");
-    }
-
     private int port(int readerPort) {
         Integer p = ports.get(readerPort);
         assertThat(p).as("port %d appears in a tutorial block", readerPort).isNotNull();
@@ -279,22 +257,6 @@ class TutorialIT {
                 List.of(collect(p.getInputStream(), out, b.name()), collect(p.getErrorStream(), err, b.name())));
     }
 
-    private static Thread collect(InputStream in, List<String> lines, String name) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = br.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // process gone
-            }
-        }, "collect-" + name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
     /** Runs a {@code run} block to its end. */
     private Result run(String name) throws Exception {
         Running r = launch(block(name, "run"));
@@ -334,19 +296,6 @@ class TutorialIT {
         if (r != null) {
             System.out.println("TutorialIT stopping " + r.describe());
             kill(r.process());
-        }
-    }
-
-    private static void kill(Process p) {
-        List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
-        all.add(p.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle h : all) {
-            try {
-                h.onExit().get(15, TimeUnit.SECONDS);
-            } catch (Exception notYet) {
-                h.destroyForcibly();
-            }
         }
     }
 

@@ -2,16 +2,12 @@ package dev.chat.tools.bench;
 
 import dev.chat.protocol.Beacon;
 import dev.chat.protocol.ClientMessage;
-import dev.chat.protocol.FrameDecoder;
-import dev.chat.protocol.Message;
 import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.Ping;
 import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.tools.DurationOption;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -259,7 +255,7 @@ final class SoakCommand implements Callable<Integer> {
         try (DatagramSocket udp = new DatagramSocket()) {
             while (churning.get()) {
                 String nick = "soak" + gen + "w" + id + "n" + (k++ % 1000);
-                try (Conn c = Conn.open(chat)) {
+                try (SoakClient c = SoakClient.open(chat)) {
                     ServerMessage.Welcome w = c.request(new ClientMessage.Hello(c.id(), nick), ServerMessage.Welcome.class);
                     List<String> joined = new ArrayList<>();
                     for (int j = rnd.nextInt(1, 4); j > 0; j--) {
@@ -301,7 +297,7 @@ final class SoakCommand implements Callable<Integer> {
     private void slowReader(InetSocketAddress chat, int gen, int id) {
         int k = 0;
         while (churning.get()) {
-            try (Conn c = Conn.open(chat, 4096)) {
+            try (SoakClient c = SoakClient.open(chat, 4096)) {
                 c.request(new ClientMessage.Hello(c.id(), "soak" + gen + "slow" + id + "n" + (k++)), ServerMessage.Welcome.class);
                 c.request(new ClientMessage.Join(c.id(), "soakbusy"), null);
                 long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -327,7 +323,7 @@ final class SoakCommand implements Callable<Integer> {
         }
         String text = "x".repeat(4000);
         while (churning.get()) {
-            try (Conn c = Conn.open(chat)) {
+            try (SoakClient c = SoakClient.open(chat)) {
                 c.request(new ClientMessage.Hello(c.id(), "soak" + gen + "busy"), ServerMessage.Welcome.class);
                 c.request(new ClientMessage.Join(c.id(), "soakbusy"), null);
                 long periodNanos = 1_000_000_000L / busyRate;
@@ -352,7 +348,7 @@ final class SoakCommand implements Callable<Integer> {
     /** Pings once a second and records the round trip. */
     private void probe(InetSocketAddress chat, int gen) {
         while (churning.get()) {
-            try (Conn c = Conn.open(chat)) {
+            try (SoakClient c = SoakClient.open(chat)) {
                 c.request(new ClientMessage.Hello(c.id(), "soak" + gen + "probe"), ServerMessage.Welcome.class);
                 while (churning.get()) {
                     long t0 = System.nanoTime();
@@ -469,109 +465,5 @@ final class SoakCommand implements Callable<Integer> {
 
     private static String mib(Double bytes) {
         return bytes == null || bytes < 0 ? "?" : String.format(Locale.ROOT, "%.1f MiB", bytes / (1 << 20));
-    }
-
-    // ------------------------------------------------------------------ one blocking connection
-
-    /** A blocking framed-JSON connection that reads until the answer to its request. */
-    private static final class Conn implements AutoCloseable {
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
-        private final FrameDecoder decoder = new FrameDecoder(1 << 20);
-        private final List<byte[]> frames = new ArrayList<>();
-        private final byte[] buf = new byte[16 * 1024];
-        private long nextId = 1;
-
-        private Conn(Socket socket) throws IOException {
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.out = socket.getOutputStream();
-        }
-
-        static Conn open(InetSocketAddress at) throws IOException {
-            return open(at, 0);
-        }
-
-        static Conn open(InetSocketAddress at, int receiveBuffer) throws IOException {
-            Socket s = new Socket();
-            if (receiveBuffer > 0) {
-                s.setReceiveBufferSize(receiveBuffer);
-            }
-            s.setTcpNoDelay(true);
-            s.setSoTimeout(15_000);
-            s.connect(at, 10_000);
-            return new Conn(s);
-        }
-
-        long id() {
-            return nextId++;
-        }
-
-        void send(Message m) throws IOException {
-            out.write(MessageCodec.encodeFrame(m));
-        }
-
-        /**
-         * Sends and reads until the frame answering it ({@code ok}, {@code error}, the welcome, a
-         * {@code pong}...: the one carrying its id); events in between are skipped. With a type, an
-         * answer of another type (an error) fails.
-         */
-        <T extends ServerMessage> T request(ClientMessage m, Class<T> expected) throws IOException, ProtocolException {
-            Object id = idOf(m);
-            send(m);
-            while (true) {
-                ServerMessage reply = next();
-                if (id.equals(idOf(reply))) {
-                    if (expected != null && !expected.isInstance(reply)) {
-                        throw new IOException(m.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " answered " + reply);
-                    }
-                    return expected == null ? null : expected.cast(reply);
-                }
-            }
-        }
-
-        private static Object idOf(Message m) {
-            try {
-                Object id = m.getClass().getMethod("id").invoke(m);
-                return id == null ? "" : id instanceof Number n ? (Object) n.longValue() : id;
-            } catch (ReflectiveOperationException e) {
-                return "";
-            }
-        }
-
-        private ServerMessage next() throws IOException, ProtocolException {
-            while (frames.isEmpty()) {
-                int n = in.read(buf);
-                if (n < 0) {
-                    throw new IOException("closed by the server");
-                }
-                decoder.feed(buf, 0, n, frames::add);
-            }
-            return MessageCodec.decodeServer(frames.remove(0));
-        }
-
-        /**
-         * True once the server dropped the connection: a small write fails (the first write after
-         * the server's close is answered with a reset, the next one throws). Reads nothing, so the
-         * connection stays as slow as it is.
-         */
-        boolean closedByServer() {
-            try {
-                send(new Ping(id()));
-                return false;
-            } catch (IOException reset) {
-                return true;
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // gone already
-            }
-        }
     }
 }
