@@ -108,6 +108,20 @@ public final class ClusterBootstrap {
     }
 
     /**
+     * How many nodes the cluster has by configuration: the distinct {@code --cluster-members} and
+     * this node (whether it is listed or not). A majority of this number must hold an event
+     * before it is acknowledged, so every node must be given the same list (docs/CLUSTER.md).
+     */
+    public static int configuredSize(ServerConfig config, String host) {
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        for (String member : memberAddresses(config.clusterMembers())) {
+            nodes.add(member.lastIndexOf(':') > member.lastIndexOf(']') ? member : member + ":" + ServerConfig.DEFAULT_CLUSTER_PORT);
+        }
+        nodes.add(host + ":" + config.clusterPort());
+        return nodes.size();
+    }
+
+    /**
      * The address this node advertises to the others: {@code --cluster-host}, else {@code --host}
      * unless it is a wildcard, else the first non-loopback IPv4 address of an interface that is up.
      */

@@ -86,7 +86,10 @@ final class ClusterHubVerticle extends VerticleBase {
                     close(r);
                 }
             });
-            sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis);
+            int size = ClusterBootstrap.configuredSize(config, ClusterBootstrap.advertisedHost(config));
+            LOG.info("cluster of {} configured node(s): a majority is {}", size, size / 2 + 1);
+            sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis,
+                    size / 2 + 1);
             rooms = new ClusterRooms(vertx, config, peers, directory, replicas, sequencer, outbox);
             hub = new Hub(config, self, rooms, outbox, System::currentTimeMillis);
             presence = new ClusterPresence(vertx, peers, config.maxFrame());
@@ -217,6 +220,7 @@ final class ClusterHubVerticle extends VerticleBase {
                 msg.reply(null);
             }
             case Wire.OWNED -> msg.reply(sequencer.onOwned());
+            case Wire.COMMIT -> replicas.onCommit(body);
             case Wire.PRESENCE -> presence.onRemoteEvent(body);
             case Wire.HOLDS -> msg.reply(new JsonObject().put(Wire.HELD,
                     rooms.holds(body.getLong(Wire.SESSION), body.getString(Wire.NICKNAME))));
@@ -235,10 +239,13 @@ final class ClusterHubVerticle extends VerticleBase {
             msg.fail(RoomSequencer.STALE_OWNER, Directory.owner(peers.self(), room.epoch));
             return;
         }
-        if (replicas.onEvent(ev)) {
-            msg.reply(null);
-        } else {
-            msg.fail(RoomSequencer.STALE_OWNER, Directory.owner(room.owner, room.epoch));
+        switch (replicas.onEvent(ev)) {
+            case Replicas.HELD -> msg.reply(null);
+            case Replicas.BEHIND -> msg.fail(503, "catching up with the room's new owner");
+            default -> {
+                RoomReplica r = replicas.get(ev.getString(Wire.ROOM));
+                msg.fail(RoomSequencer.STALE_OWNER, Directory.owner(r.owner, r.epoch));
+            }
         }
     }
 

@@ -113,6 +113,10 @@ final class ClusterRooms implements HubBackend {
 
     @Override
     public Future<Boolean> claimNick(Recipient who, String key, long deadline) {
+        if (!sequencer.hasMajority()) {
+            // a node cut off from the majority takes no nick: the other side may be giving it to someone else
+            return Future.failedFuture(Refusal.NO_MAJORITY.refused(sequencer.majorityText()));
+        }
         claiming.put(key, who.sessionId());
         return within(directory.claimNick(key, Directory.holder(self, who.sessionId()), this::isGone), deadline)
                 .transform(ar -> {

@@ -23,17 +23,17 @@ import dev.chat.server.core.Outbox;
 import dev.chat.server.core.Recipient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This node's copy of every room, and the one place where room events change it: applied in the
@@ -41,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * as one encoded frame per event loop. Touched only from the cluster hub's context.
  */
 final class Replicas {
-    private static final Logger LOG = LoggerFactory.getLogger(Replicas.class);
+    /** {@link #onEvent}: the event is held here (the owner may count this node). */
+    static final int HELD = 0;
+    /** {@link #onEvent}: the event comes from a replaced owner. */
+    static final int STALE = 1;
+    /** {@link #onEvent}: the event comes from a newer owner than this node has caught up with. */
+    static final int BEHIND = 2;
 
     private final String self;
     private final int lanes;
@@ -120,38 +125,131 @@ final class Replicas {
     }
 
     /**
-     * An event from a room's owner: applied if it is the next one, dropped if a duplicate, else
-     * buffered until a snapshot fills the gap.
+     * An event from a room's owner: held (and acknowledged) if it follows what this node holds,
+     * dropped if a duplicate, buffered after a gap until a snapshot fills it. Events are shown to
+     * this node's members only once the owner says they are committed: with the event's
+     * {@link Wire#CV} or a {@link Wire#COMMIT}.
      *
-     * @return false if it comes from an owner this node knows was replaced (an older epoch)
+     * @return {@link #HELD} (acknowledge it), {@link #STALE} (it comes from an owner this node
+     *     knows was replaced: a lower ballot) or {@link #BEHIND} (from a newer owner this node has
+     *     not caught up with yet: it asked for a snapshot)
      */
-    boolean onEvent(JsonObject ev) {
+    int onEvent(JsonObject ev) {
         String name = ev.getString(ROOM);
         long epoch = ev.getLong(EPOCH);
-        long ver = ev.getLong(VER);
+        String owner = ev.getString(OWNER);
         RoomReplica room = rooms.get(name);
         if (room == null) {
-            room = new RoomReplica(name, ev.getString(OWNER), epoch);
+            room = new RoomReplica(name, owner, epoch);
             rooms.put(name, room);
         }
-        if (epoch < room.epoch || (room.own != null && epoch == room.epoch)) {
-            return false; // from a replaced owner, or one that thinks it owns this node's room
+        int c = Ballot.compare(epoch, owner, room.epoch, room.owner);
+        if (c < 0 || room.own != null) {
+            return STALE; // from a replaced owner, or one that thinks it owns this node's room
         }
-        if (epoch == room.epoch && ver <= room.version) {
-            return true; // a duplicate
-        }
-        if (epoch == room.epoch && ver == room.version + 1) {
-            perform(room, mutate(room, ev));
-            drainEarly(room);
-        } else if (room.version == 0 && ver == 1) {
-            room.owner = ev.getString(OWNER); // a new room, first heard of now
+        if (c > 0) {
+            if (room.committed > 0 || room.version > 0) {
+                // a newer owner whose sync this node missed: catch up from its snapshot first
+                room.owner = owner;
+                room.epoch = epoch;
+                room.matched = room.committed;
+                buffer(room, ev);
+                return BEHIND;
+            }
+            room.owner = owner; // a new room, first heard of now
             room.epoch = epoch;
-            perform(room, mutate(room, ev));
-            drainEarly(room);
-        } else {
+        }
+        if (!place(room, ev)) {
             buffer(room, ev);
         }
+        drainEarly(room);
+        commit(room, ev.getLong(Wire.CV, 0L));
+        return HELD;
+    }
+
+    /** {@code commit}: the owner says every event up to {@code cv} is held by a majority. */
+    void onCommit(JsonObject body) {
+        RoomReplica room = rooms.get(body.getString(ROOM));
+        if (room != null && room.own == null
+                && Ballot.compare(body.getLong(EPOCH), body.getString(OWNER), room.epoch, room.owner) == 0) {
+            commit(room, body.getLong(Wire.CV));
+        }
+    }
+
+    /**
+     * Puts an event of the current owner in place: true if held now or already held, false if it
+     * does not follow (a gap, or a previous event that is not the owner's).
+     */
+    private boolean place(RoomReplica room, JsonObject ev) {
+        long ver = ev.getLong(VER);
+        long epoch = ev.getLong(EPOCH);
+        if (ver <= room.committed) {
+            return true; // committed here already: every node's committed events are the same
+        }
+        if (ver <= room.version) {
+            JsonObject mine = heldAt(room, ver);
+            if (mine != null && mine.getLong(EPOCH) == epoch) {
+                room.matched = Math.max(room.matched, ver);
+                return true; // a duplicate
+            }
+            truncate(room, ver); // an older owner's event, never committed: the current owner's replaces it
+        }
+        if (ver != room.version + 1 || !previousMatches(room, ev)) {
+            return false;
+        }
+        if (room.held == null) {
+            room.held = new ArrayDeque<>();
+        }
+        room.held.add(ev);
+        room.version = ver;
+        room.lastEpoch = epoch;
+        room.matched = ver;
         return true;
+    }
+
+    /** Whether the event before {@code ev} here is the one the owner has there (its {@link Wire#PE epoch}). */
+    private static boolean previousMatches(RoomReplica room, JsonObject ev) {
+        // called for ver == room.version + 1: the previous event is the last one held
+        return ev.getLong(VER) - 1 <= room.committed || room.lastEpoch == ev.getLong(Wire.PE, -1L);
+    }
+
+    private static JsonObject heldAt(RoomReplica room, long ver) {
+        if (room.held == null || ver <= room.committed || ver > room.version) {
+            return null;
+        }
+        int i = 0;
+        long index = ver - room.committed - 1;
+        for (JsonObject e : room.held) {
+            if (i++ == index) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Drops held events from {@code ver} on. */
+    private static void truncate(RoomReplica room, long ver) {
+        while (room.held != null && !room.held.isEmpty() && room.held.peekLast().getLong(VER) >= ver) {
+            room.held.pollLast();
+        }
+        JsonObject last = room.held == null ? null : room.held.peekLast();
+        room.version = last == null ? room.committed : last.getLong(VER);
+        room.lastEpoch = last == null ? room.committedEpoch : last.getLong(EPOCH);
+        room.matched = Math.min(room.matched, room.version);
+    }
+
+    /** Applies held events up to {@code cv} (no further than the owner's log is known to match here). */
+    void commit(RoomReplica room, long cv) {
+        long upTo = Math.min(cv, room.matched);
+        while (room.held != null && !room.held.isEmpty() && room.held.peekFirst().getLong(VER) <= upTo) {
+            JsonObject ev = room.held.pollFirst();
+            perform(room, mutate(room, ev));
+            room.committed = ev.getLong(VER);
+            room.committedEpoch = ev.getLong(EPOCH);
+        }
+        if (room.held != null && room.held.isEmpty()) {
+            room.held = null;
+        }
     }
 
     private void buffer(RoomReplica room, JsonObject ev) {
@@ -172,20 +270,19 @@ final class Replicas {
         }
     }
 
-    /** Applies buffered events that now follow; asks for a snapshot again if a gap remains. */
+    /** Places buffered events that now follow; asks for a snapshot again if a gap remains. */
     void drainEarly(RoomReplica room) {
         if (room.early == null) {
             return;
         }
         while (!room.early.isEmpty()) {
-            Map.Entry<Long, JsonObject> first = room.early.firstEntry();
-            JsonObject ev = first.getValue();
-            long epoch = ev.getLong(EPOCH);
-            if (epoch < room.epoch || (epoch == room.epoch && first.getKey() <= room.version)) {
+            JsonObject ev = room.early.firstEntry().getValue();
+            int c = Ballot.compare(ev.getLong(EPOCH), ev.getString(OWNER), room.epoch, room.owner);
+            if (c < 0 || ev.getLong(VER) <= room.committed) {
                 room.early.pollFirstEntry();
-            } else if (epoch == room.epoch && first.getKey() == room.version + 1) {
+            } else if (c == 0 && place(room, ev)) {
                 room.early.pollFirstEntry();
-                perform(room, mutate(room, ev));
+                commit(room, ev.getLong(Wire.CV, 0L));
             } else {
                 break;
             }
@@ -199,10 +296,10 @@ final class Replicas {
 
     /**
      * Changes the room's state for one event and says what to send to this node's members; the
-     * caller performs it now (a replica) or once every node has the event (the owner).
+     * caller performs it once the event is committed (a replica applies it only then; the owner
+     * applies it when it sequences it, to check the next requests against it).
      */
     Fanout mutate(RoomReplica room, JsonObject ev) {
-        room.version = ev.getLong(VER);
         used(room);
         String node = ev.getString(NODE);
         long session = ev.getLong(SESSION);
@@ -270,66 +367,163 @@ final class Replicas {
     }
 
     /**
-     * The room's state as of its last applied event: members, numbers and history (on the owner,
-     * with the messages not yet acknowledged by every node).
+     * The room's committed state (members, numbers, history as of {@link RoomReplica#committed})
+     * and, as {@link Wire#TAIL}, the events after it that this node holds but that are not
+     * committed yet: on the owner those it has not released, elsewhere those it holds.
      */
     JsonObject snapshot(RoomReplica room) {
-        JsonArray members = new JsonArray();
-        for (RoomMember m : room.members.values()) {
-            members.add(new JsonObject().put(NODE, m.node()).put(SESSION, m.session()).put(NICKNAME, m.nick()));
+        LinkedHashMap<String, RoomMember> members = new LinkedHashMap<>(room.members);
+        long seq = room.lastSeq;
+        JsonArray tail = new JsonArray();
+        if (room.own != null && !room.own.unreleased.isEmpty()) {
+            List<JsonObject> events = new ArrayList<>();
+            for (Ownership.Pending p : room.own.unreleased) {
+                events.add(p.event);
+            }
+            for (int i = events.size() - 1; i >= 0; i--) {
+                seq = undo(members, seq, events.get(i));
+            }
+            events.forEach(tail::add);
+        } else if (room.held != null) {
+            room.held.forEach(tail::add);
+        }
+        JsonArray list = new JsonArray();
+        for (RoomMember m : members.values()) {
+            list.add(new JsonObject().put(NODE, m.node()).put(SESSION, m.session()).put(NICKNAME, m.nick()));
         }
         JsonArray messages = new JsonArray();
         for (ChatMessage m : history.latest(room.name, historyLimit)) {
             messages.add(Wire.message(m));
         }
-        if (room.own != null) {
-            for (Ownership.Pending p : room.own.unreleased) {
-                if (p.fanout.stored() != null) {
-                    messages.add(Wire.message(p.fanout.stored()));
-                }
-            }
-        }
         JsonObject rids = new JsonObject();
         for (Map.Entry<String, Long> e : room.recent.entrySet()) {
-            rids.put(e.getKey(), e.getValue());
+            if (e.getValue() <= seq) {
+                rids.put(e.getKey(), e.getValue());
+            }
         }
         return new JsonObject().put(ROOM, room.name).put(OWNER, room.owner).put(EPOCH, room.epoch)
-                .put(VER, room.version).put(SEQ, room.lastSeq).put(MEMBERS, members).put(HISTORY, messages)
-                .put(Wire.RIDS, rids);
+                .put(VER, room.committed).put(Wire.CE, room.committedEpoch).put(SEQ, seq).put(MEMBERS, list)
+                .put(HISTORY, messages).put(Wire.RIDS, rids).put(Wire.TAIL, tail);
+    }
+
+    /** Undoes one event's change of the members; returns the last {@code seq} before it. */
+    private static long undo(Map<String, RoomMember> members, long seq, JsonObject ev) {
+        String node = ev.getString(NODE);
+        long session = ev.getLong(SESSION);
+        String key = RoomMember.key(node, session);
+        switch (ev.getString(K)) {
+            case Wire.MSG -> {
+                return Math.min(seq, ev.getLong(SEQ) - 1);
+            }
+            case Wire.JOIN -> members.remove(key);
+            case Wire.PART, Wire.QUIT -> members.put(key, new RoomMember(node, session, ev.getString(NICKNAME)));
+            case Wire.NICK -> {
+                if (members.containsKey(key)) {
+                    members.put(key, new RoomMember(node, session, ev.getString(OLD)));
+                }
+            }
+            default -> {
+            }
+        }
+        return seq;
     }
 
     /**
-     * Replaces a room's state with a newer snapshot and sends this node's members the messages
-     * they missed. With {@code keepOwner} (a takeover fetching the freshest copy) the owner and
-     * epoch stay this node's; otherwise a snapshot that is not newer is ignored.
+     * The owner stops sequencing under its ballot with events not committed (it lost its majority,
+     * or a newer owner took the room): its state goes back to the committed one, and those events
+     * become held ones, as on any other node, for whoever sequences next to keep or replace.
+     */
+    void rollBack(RoomReplica room, Ownership own) {
+        List<JsonObject> events = new ArrayList<>();
+        for (Ownership.Pending p : own.unreleased) {
+            events.add(p.event);
+        }
+        own.unreleased.clear();
+        if (events.isEmpty()) {
+            return;
+        }
+        LinkedHashMap<String, RoomMember> members = new LinkedHashMap<>(room.members);
+        long seq = room.lastSeq;
+        for (int i = events.size() - 1; i >= 0; i--) {
+            JsonObject ev = events.get(i);
+            seq = undo(members, seq, ev);
+            String rid = ev.getString(Wire.RID);
+            if (rid != null) {
+                room.recent.remove(rid); // not committed: a retry must not be answered ok from it
+            }
+            if (Wire.DROP.equals(ev.getString(K))) {
+                rooms.putIfAbsent(room.name, room);
+            }
+        }
+        room.replaceMembers(new ArrayList<>(members.values()));
+        room.lastSeq = seq;
+        room.held = new ArrayDeque<>(events);
+        room.matched = room.committed;
+    }
+
+    /** The held events, taken out (a new owner sequences them again under its ballot). */
+    List<JsonObject> takeHeld(RoomReplica room) {
+        List<JsonObject> out = room.held == null ? List.of() : new ArrayList<>(room.held);
+        room.held = null;
+        room.version = room.committed;
+        room.lastEpoch = room.committedEpoch;
+        room.matched = room.committed;
+        return out;
+    }
+
+    /**
+     * Installs a snapshot: its committed state if it is ahead of this node's (sending this node's
+     * members the messages they missed), then its tail as held events. With {@code keepOwner} (a
+     * new owner fetching the freshest copy) the ballot stays this node's; otherwise a snapshot of
+     * a lower ballot is ignored.
      *
      * @return whether the snapshot was installed
      */
     boolean install(JsonObject snap, boolean keepOwner) {
         String name = snap.getString(ROOM);
         long epoch = snap.getLong(EPOCH);
+        String owner = snap.getString(OWNER);
         long ver = snap.getLong(VER);
-        RoomReplica room = getOrCreate(name, snap.getString(OWNER), epoch);
-        boolean replace = false;
+        RoomReplica room = getOrCreate(name, owner, epoch);
         if (!keepOwner) {
-            if (room.own != null || epoch < room.epoch || (epoch == room.epoch && ver <= room.version)) {
+            int c = Ballot.compare(epoch, owner, room.epoch, room.owner);
+            if (room.own != null || c < 0) {
                 drainEarly(room);
                 return false;
             }
-            // a later owner's state that this copy did not follow event by event: it may have
-            // kept messages the owner never had (a partition, a missed takeover), so start over
-            replace = epoch > room.epoch && room.version > 0;
-            room.owner = snap.getString(OWNER);
+            JsonArray tail = snap.getJsonArray(Wire.TAIL, new JsonArray());
+            long end = tail.isEmpty() ? ver : tail.getJsonObject(tail.size() - 1).getLong(VER);
+            if (c == 0 && ver <= room.committed && end <= room.matched) {
+                drainEarly(room);
+                return false; // nothing this node does not have
+            }
+            room.owner = owner;
             room.epoch = epoch;
         }
-        long delivered = room.lastSeq;
-        room.version = ver;
-        room.lastSeq = snap.getLong(SEQ);
-        if (replace) {
-            LOG.info("room {}: replacing this node's copy with the state of {} (epoch {})", name, room.owner, epoch);
-            history.drop(name);
-            room.storedSeq = 0;
+        if (ver > room.committed) {
+            installCommitted(room, snap);
         }
+        truncate(room, room.committed + 1);
+        for (Object o : snap.getJsonArray(Wire.TAIL, new JsonArray())) {
+            JsonObject ev = (JsonObject) o;
+            if (ev.getLong(VER) > room.committed && !place(room, ev)) {
+                break;
+            }
+        }
+        drainEarly(room);
+        return true;
+    }
+
+    private void installCommitted(RoomReplica room, JsonObject snap) {
+        String name = room.name;
+        long delivered = room.lastSeq;
+        room.held = null;
+        room.committed = snap.getLong(VER);
+        room.committedEpoch = snap.getLong(Wire.CE, 0L);
+        room.version = room.committed;
+        room.lastEpoch = room.committedEpoch;
+        room.matched = room.committed;
+        room.lastSeq = snap.getLong(SEQ);
         List<RoomMember> members = new ArrayList<>();
         for (Object o : snap.getJsonArray(MEMBERS)) {
             JsonObject m = (JsonObject) o;
@@ -364,7 +558,5 @@ final class Replicas {
                 delivered = m.seq();
             }
         }
-        drainEarly(room);
-        return true;
     }
 }

@@ -21,11 +21,30 @@ final class RoomReplica {
     static final int MAX_RECENT = 4_096;
 
     final String name;
-    /** The node that sequences the room, and its term: a takeover increments the epoch. */
+    /**
+     * The node that sequences the room, and its term: the <em>ballot</em> this node follows (see
+     * {@link Ballot}). A takeover raises the epoch; this node refuses events of a lower ballot.
+     */
     String owner;
     long epoch;
-    /** Number of the last event applied. */
+    /**
+     * Number of the last event this node holds: applied ({@link #committed}) or received and held
+     * ({@link #held}); on the owner, the last event it sequenced.
+     */
     long version;
+    /** Epoch of the event at {@link #version}: the log that ends in a later epoch is the fresher. */
+    long lastEpoch;
+    /**
+     * Number of the last event applied: everything up to it is committed (a majority of the
+     * cluster holds it) and has been shown to this node's members.
+     */
+    long committed;
+    /** Epoch of the event at {@link #committed}. */
+    long committedEpoch;
+    /** The last version known to be in the current owner's log (commits apply up to it, no further). */
+    long matched;
+    /** Events received from the owner but not committed yet, in version order: {@link #committed}+1 .. {@link #version}. */
+    java.util.ArrayDeque<JsonObject> held;
     /** {@code seq} of the last message sequenced (on the owner) or applied (elsewhere). */
     long lastSeq;
     /** {@code seq} of the last message in this node's history store. */

@@ -38,14 +38,22 @@ import org.slf4j.LoggerFactory;
  * owner died; also repairs this node's replicas when they miss events.
  *
  * <p>Sequencing a request: check it against the room's state, give the event the next version
- * (and a message the next {@code seq}), apply it here, send it to every peer, and only when every
- * peer has acknowledged it (or left, or timed out) fan it out to this node's members, store it in
- * history and answer the requester. So an {@code ok} means every live node holds the message.
+ * (and a message the next {@code seq}), apply it here, send it to every peer, and only when a
+ * <em>majority</em> of the cluster's configured nodes (this one included) holds it, fan it out to
+ * this node's members, store it in history, answer the requester and tell the peers it is
+ * committed (they show it to their members only then). So an {@code ok} means a majority holds
+ * the message, and nobody has seen a message that could still be taken back. A node that sees
+ * fewer than a majority of nodes sequences nothing: it answers {@code unavailable}.
  *
  * <p>Taking over (when the owner died and rendezvous hashing over the live nodes picks this one):
- * compare-and-set the room's directory entry to this node and the next epoch, ask every peer for
- * its version (which fences events of the old epoch there), copy the freshest replica, push it to
- * peers that are behind, emit {@code quit} for members of dead nodes, then serve queued requests.
+ * compare-and-set the room's directory entry to this node and the next epoch (its ballot, see
+ * {@link Ballot}), ask every peer to follow it and say how far its copy goes ({@code sync}; a
+ * node that promises refuses events of lower ballots from then on), and continue only once a
+ * majority has promised: then take the freshest copy among them (the log whose last event has
+ * the highest epoch, then the longest), push the committed state to those behind, sequence the
+ * freshest copy's uncommitted events again under the new ballot, emit {@code quit} for members
+ * of dead nodes, then serve queued requests. Every event a majority held is in the freshest copy
+ * of any majority, so nothing acknowledged is lost.
  */
 final class RoomSequencer {
     private static final Logger LOG = LoggerFactory.getLogger(RoomSequencer.class);
@@ -71,11 +79,13 @@ final class RoomSequencer {
     private final Directory directory;
     private final LongSupplier clock;
     private final String self;
+    /** Nodes, this one included, that must hold an event before it is committed. */
+    private final int majority;
     /** Rooms whose owner is being looked up (or created, or taken over) in the directory. */
     private final Map<String, List<Queued>> resolving = new HashMap<>();
 
     RoomSequencer(Vertx vertx, ServerConfig config, Replicas replicas, Peers peers, Directory directory,
-                  LongSupplier clock) {
+                  LongSupplier clock, int majority) {
         this.vertx = vertx;
         this.config = config;
         this.ackTimeoutMs = new Deadlines(config.requestTimeout()).ackTimeoutMillis();
@@ -84,7 +94,22 @@ final class RoomSequencer {
         this.directory = directory;
         this.clock = clock;
         this.self = peers.self();
+        this.majority = majority;
         replicas.onGap(this::resync);
+    }
+
+    /** Whether this node reaches a majority of the cluster's configured nodes (itself included). */
+    boolean hasMajority() {
+        return peers.peers().size() + 1 >= majority;
+    }
+
+    /** Why there is no majority, for the {@code unavailable} answer. */
+    String majorityText() {
+        return "it reaches " + (peers.peers().size() + 1) + " node(s), a majority is " + majority;
+    }
+
+    private JsonObject noMajority() {
+        return Wire.error(Refusal.NO_MAJORITY, majorityText());
     }
 
     /** A request to the owner of its room (from this node or another); answers with a {@link Wire} reply. */
@@ -105,6 +130,9 @@ final class RoomSequencer {
         if (room != null && room.own != null) {
             if (room.own.ready) {
                 process(room, q);
+            } else if (!room.own.syncing) {
+                // the takeover failed (no majority) or is being retried: reconcile tries again
+                q.reply.complete(hasMajority() ? busy() : noMajority());
             } else if (room.own.waiting.size() >= Ownership.MAX_QUEUED) {
                 q.reply.complete(busy());
             } else {
@@ -241,6 +269,7 @@ final class RoomSequencer {
         Ownership own = room.own;
         if (own == null) {
             own = new Ownership(!sync);
+            own.syncing = sync;
             room.own = own;
         } else {
             sync = false;
@@ -347,10 +376,17 @@ final class RoomSequencer {
                 .put(SEQ, room.lastSeq);
     }
 
-    /** Numbers the event, applies it here, sends it to every peer; released once all have it. */
+    /** Numbers the event, applies it here, sends it to every peer; released once a majority has it. */
     private void sequence(RoomReplica room, JsonObject ev, Supplier<JsonObject> replyAfter, Promise<JsonObject> done) {
+        if (!hasMajority()) {
+            done.complete(noMajority()); // nothing applied: a cut-off node refuses rather than promise
+            return;
+        }
+        long ver = room.version + 1;
         ev.put(Wire.OP, Wire.EVENT).put(ROOM, room.name).put(OWNER, self).put(EPOCH, room.epoch)
-                .put(VER, room.version + 1);
+                .put(VER, ver).put(Wire.PE, room.lastEpoch).put(Wire.CV, room.committed);
+        room.version = ver;
+        room.lastEpoch = room.epoch;
         Fanout fanout = replicas.mutate(room, ev);
         Ownership own = room.own;
         Ownership.Pending pending = new Ownership.Pending(ev, fanout, replyAfter.get(), done);
@@ -358,12 +394,13 @@ final class RoomSequencer {
         pending.waitingFor.addAll(peers.peers());
         for (String peer : new ArrayList<>(pending.waitingFor)) {
             peers.request(peer, ev, ackTimeoutMs).onComplete(ar -> {
-                if (ar.failed() && ar.cause() instanceof ReplyException r && r.failureCode() == STALE_OWNER) {
+                if (ar.succeeded()) {
+                    pending.acks++;
+                } else if (ar.cause() instanceof ReplyException r && r.failureCode() == STALE_OWNER) {
                     // the peer follows another owner (this node was cut off, or the peer was): the directory decides
                     contest(room, Directory.numberOf(r.getMessage()));
-                } else if (ar.failed()) {
-                    LOG.debug("room {}: {} did not store version {}: {}", room.name, peer, ev.getLong(VER),
-                            ar.cause().toString());
+                } else {
+                    LOG.debug("room {}: {} did not hold version {}: {}", room.name, peer, ver, ar.cause().toString());
                 }
                 pending.waitingFor.remove(peer);
                 release(room, own);
@@ -372,76 +409,198 @@ final class RoomSequencer {
         release(room, own);
     }
 
-    /** Fans out and answers, in order, every event at the head that all peers have stored. */
+    /**
+     * Commits, in order, every event at the head that a majority holds: fans it out here, answers
+     * it and tells the peers. An event at the head that can no longer reach a majority (peers
+     * refused it, left or did not answer in time) stops this ballot: see {@link #stall}.
+     */
     private void release(RoomReplica room, Ownership own) {
-        Ownership.Pending head;
-        while ((head = own.unreleased.peek()) != null && head.waitingFor.isEmpty()) {
-            own.unreleased.poll();
-            replicas.perform(room, head.fanout);
-            head.done.tryComplete(head.reply);
+        if (room.own != own) {
+            return; // relinquished meanwhile
         }
+        Ownership.Pending head;
+        List<Ownership.Pending> committed = null;
+        boolean stalled = false;
+        while ((head = own.unreleased.peek()) != null) {
+            if (head.acks + 1 >= majority) {
+                own.unreleased.poll();
+                replicas.perform(room, head.fanout);
+                room.committed = head.event.getLong(VER);
+                room.committedEpoch = head.event.getLong(EPOCH);
+                room.matched = room.committed;
+                if (committed == null) {
+                    committed = new ArrayList<>();
+                }
+                committed.add(head);
+            } else {
+                stalled = head.acks + 1 + head.waitingFor.size() < majority;
+                break;
+            }
+        }
+        if (committed != null) {
+            // the commit goes out before the answers: a requester's node applies the event before its ok arrives
+            JsonObject commit = Wire.op(Wire.COMMIT).put(ROOM, room.name).put(OWNER, self).put(EPOCH, room.epoch)
+                    .put(Wire.CV, room.committed);
+            for (String peer : peers.peers()) {
+                peers.send(peer, commit);
+            }
+            for (Ownership.Pending p : committed) {
+                p.done.tryComplete(p.reply);
+            }
+        }
+        if (stalled) {
+            stall(room, own);
+        }
+    }
+
+    /**
+     * An event this node sequenced cannot be committed under its ballot. Nothing after it can be
+     * either: the room goes back to its committed state, and this node claims the room again under
+     * a new ballot (or hands it over, if the directory names another owner). Requests waiting for
+     * those events are answered when the next takeover commits them again, or "not replicated"
+     * (outcome unknown: a later owner may still commit them) if it cannot.
+     */
+    private void stall(RoomReplica room, Ownership own) {
+        LOG.warn("room {}: version {} is not held by a majority ({}); not acknowledged, taking the room over again",
+                room.name, own.unreleased.peek().event.getLong(VER), majorityText());
+        own.ready = false;
+        carry(room, own);
+        contest(room, room.epoch);
     }
 
     // ---- takeover ----
 
+    /** Rolls uncommitted events back to held ones, keeping their requesters for the next takeover. */
+    private void carry(RoomReplica room, Ownership own) {
+        for (Ownership.Pending p : own.unreleased) {
+            own.carried.put(p.event.getLong(VER), p);
+        }
+        replicas.rollBack(room, own);
+    }
+
+    /** Answers the requesters of events the takeover did not commit again. */
+    private static void dropCarried(Ownership own, JsonObject answer) {
+        for (Ownership.Pending p : own.carried.values()) {
+            p.done.tryComplete(answer);
+        }
+        own.carried.clear();
+    }
+
     private void takeOver(RoomReplica room, Ownership own) {
-        JsonObject query = Wire.op(Wire.SYNC).put(ROOM, room.name).put(OWNER, self).put(EPOCH, room.epoch);
-        Map<String, Long> versions = new HashMap<>();
+        if (!own.unreleased.isEmpty()) {
+            carry(room, own);
+        }
+        own.syncing = true;
+        if (!hasMajority()) {
+            failTakeover(room, own, "no majority");
+            return;
+        }
+        long ballot = room.epoch;
+        JsonObject query = Wire.op(Wire.SYNC).put(ROOM, room.name).put(OWNER, self).put(EPOCH, ballot);
+        Map<String, JsonObject> promised = new HashMap<>();
+        long[] higher = {0};
         List<Future<JsonObject>> asked = new ArrayList<>();
         for (String peer : new ArrayList<>(peers.peers())) {
-            asked.add(peers.request(peer, query, SYNC_TIMEOUT_MS)
-                    .onSuccess(r -> versions.put(peer, r.getLong(VER, 0L))));
+            asked.add(peers.request(peer, query, SYNC_TIMEOUT_MS).onSuccess(r -> {
+                if (r.getBoolean(Wire.PROMISED, false)) {
+                    promised.put(peer, r);
+                } else {
+                    higher[0] = Math.max(higher[0], r.getLong(EPOCH, 0L));
+                }
+            }));
         }
         Future.join(asked).onComplete(x -> {
-            List<String> fresher = new ArrayList<>();
-            for (Map.Entry<String, Long> e : versions.entrySet()) {
-                if (e.getValue() > room.version) {
-                    fresher.add(e.getKey());
+            if (room.own != own || room.epoch != ballot) {
+                return; // handed over or claimed again meanwhile
+            }
+            if (promised.size() + 1 < majority) {
+                failTakeover(room, own, promised.size() + 1 + " of " + majority + " needed promised");
+                if (higher[0] > 0) {
+                    contest(room, higher[0]);
+                }
+                return;
+            }
+            String best = null;
+            long bestEpoch = room.lastEpoch;
+            long bestVer = room.version;
+            for (Map.Entry<String, JsonObject> e : promised.entrySet()) {
+                long le = e.getValue().getLong(Wire.LE, 0L);
+                long ver = e.getValue().getLong(VER, 0L);
+                if (le > bestEpoch || (le == bestEpoch && ver > bestVer)) {
+                    best = e.getKey();
+                    bestEpoch = le;
+                    bestVer = ver;
                 }
             }
-            fresher.sort((a, b) -> Long.compare(versions.get(b), versions.get(a)));
-            copyFreshest(room, fresher, 0).onComplete(y -> pushToStale(room, own, versions));
+            Future<Void> fetched = best == null ? Future.succeededFuture()
+                    : peers.request(best, Wire.op(Wire.SNAP).put(ROOM, room.name), SYNC_TIMEOUT_MS).map(snap -> {
+                        if (!snap.isEmpty()) {
+                            replicas.install(snap, true);
+                        }
+                        return null;
+                    });
+            fetched.onComplete(y -> {
+                if (room.own != own || room.epoch != ballot) {
+                    return;
+                }
+                if (y.failed()) {
+                    failTakeover(room, own, "the freshest copy could not be fetched: " + y.cause().getMessage());
+                    return;
+                }
+                serve(room, own, promised);
+            });
         });
     }
 
-    /** Installs the snapshot of the first peer in {@code fresher} that answers. */
-    private Future<Void> copyFreshest(RoomReplica room, List<String> fresher, int i) {
-        if (i >= fresher.size()) {
-            return Future.succeededFuture();
+    /**
+     * A majority follows this node's ballot and it holds the freshest copy: the peers behind get
+     * the committed state, the uncommitted events are sequenced again under this ballot, and the
+     * room is served.
+     */
+    private void serve(RoomReplica room, Ownership own, Map<String, JsonObject> promised) {
+        JsonObject install = null;
+        for (Map.Entry<String, JsonObject> e : promised.entrySet()) {
+            if (e.getValue().getLong(Wire.CV, 0L) < room.committed && peers.isLive(e.getKey())) {
+                if (install == null) {
+                    install = Wire.op(Wire.INSTALL).put(Wire.SNAP, replicas.snapshot(room).put(Wire.TAIL, new JsonArray()));
+                }
+                peers.request(e.getKey(), install, SYNC_TIMEOUT_MS); // events sent after it arrive after it
+            }
         }
-        return peers.request(fresher.get(i), Wire.op(Wire.SNAP).put(ROOM, room.name), SYNC_TIMEOUT_MS)
-                .compose(snap -> {
-                    if (!snap.isEmpty() && snap.getLong(VER) > room.version) {
-                        replicas.install(snap, true);
-                    }
-                    return Future.<Void>succeededFuture();
-                }, e -> copyFreshest(room, fresher, i + 1));
+        List<JsonObject> tail = replicas.takeHeld(room);
+        own.syncing = false;
+        own.ready = true;
+        LOG.info("room {}: now sequenced here (epoch {}, version {}, seq {}; {} uncommitted event(s) carried on)",
+                room.name, room.epoch, room.committed, room.lastSeq, tail.size());
+        for (JsonObject ev : tail) {
+            Ownership.Pending was = own.carried.get(ev.getLong(VER));
+            JsonObject again = ev.copy();
+            if (was != null && was.event == ev) {
+                own.carried.remove(ev.getLong(VER));
+                sequence(room, again, () -> was.reply, was.done);
+            } else {
+                sequence(room, again, Wire::ok, Promise.promise());
+            }
+        }
+        dropCarried(own, Wire.error(Refusal.NOT_REPLICATED, null));
+        quitDeadMembers(room);
+        Runnable next;
+        while (own.ready && (next = own.waiting.poll()) != null) {
+            next.run();
+        }
     }
 
-    private void pushToStale(RoomReplica room, Ownership own, Map<String, Long> versions) {
-        JsonObject snap = null;
-        List<Future<JsonObject>> pushed = new ArrayList<>();
-        for (Map.Entry<String, Long> e : versions.entrySet()) {
-            if (e.getValue() < room.version) {
-                if (snap == null) {
-                    snap = Wire.op(Wire.INSTALL).put(Wire.SNAP, replicas.snapshot(room));
-                }
-                pushed.add(peers.request(e.getKey(), snap, SYNC_TIMEOUT_MS));
-            }
+    /** The takeover cannot go on now: requests are answered, and reconcile tries again. */
+    private void failTakeover(RoomReplica room, Ownership own, String why) {
+        LOG.warn("room {}: cannot take it over now ({}); answering unavailable until a majority follows", room.name, why);
+        own.syncing = false;
+        own.ready = false;
+        dropCarried(own, Wire.error(Refusal.NOT_REPLICATED, null));
+        List<Runnable> waiting = new ArrayList<>(own.waiting);
+        own.waiting.clear();
+        for (Runnable r : waiting) {
+            r.run(); // answered by submit: not syncing any more
         }
-        Future.join(pushed).onComplete(x -> {
-            if (room.own != own) {
-                return; // a newer owner fenced us meanwhile
-            }
-            LOG.info("room {}: now sequenced here (epoch {}, version {}, seq {})",
-                    room.name, room.epoch, room.version, room.lastSeq);
-            own.ready = true;
-            quitDeadMembers(room);
-            Runnable next;
-            while (own.ready && (next = own.waiting.poll()) != null) {
-                next.run();
-            }
-        });
     }
 
     /** Members whose node is gone leave the room with a {@code quit} event. */
@@ -462,6 +621,8 @@ final class RoomSequencer {
             if (room.own != null) {
                 if (room.own.ready) {
                     quitDeadMembers(room);
+                } else if (!room.own.syncing && hasMajority()) {
+                    contest(room, room.epoch); // a takeover that failed: claim the room again
                 }
             } else if (!peers.isLive(room.owner) || room.owner.equals(self)) {
                 if (!resolving.containsKey(room.name) && self.equals(Rendezvous.pick(room.name, peers.candidates()))) {
@@ -476,19 +637,29 @@ final class RoomSequencer {
 
     // ---- answers to other nodes ----
 
-    /** {@code sync}: a new owner takes the room; fence older epochs and tell it how far we are. */
+    /**
+     * {@code sync}: a new owner takes the room. If its ballot is not lower than the one this node
+     * follows, promise it (refuse lower ballots from now on) and say how far this node's copy
+     * goes; else refuse, naming the ballot this node follows.
+     */
     JsonObject onSync(JsonObject req) {
         String name = req.getString(ROOM);
         long epoch = req.getLong(EPOCH);
         String owner = req.getString(OWNER);
         RoomReplica room = replicas.getOrCreate(name, owner, epoch);
-        if (room.own != null && epoch > room.epoch) {
-            relinquish(room, owner, epoch); // it took the room over by compare-and-set: it is the owner
-        } else if (room.own == null && (epoch > room.epoch || (epoch == room.epoch && !owner.equals(room.owner)))) {
+        int c = Ballot.compare(epoch, owner, room.epoch, room.owner);
+        if (c < 0) {
+            return new JsonObject().put(Wire.PROMISED, false).put(EPOCH, room.epoch).put(OWNER, room.owner);
+        }
+        if (room.own != null) {
+            relinquish(room, owner, epoch);
+        } else if (c > 0) {
             room.epoch = epoch;
             room.owner = owner;
+            room.matched = Math.min(room.matched, room.committed);
         }
-        return new JsonObject().put(VER, room.version).put(SEQ, room.lastSeq).put(EPOCH, room.epoch);
+        return new JsonObject().put(Wire.PROMISED, true).put(VER, room.version).put(Wire.LE, room.lastEpoch)
+                .put(Wire.CV, room.committed).put(SEQ, room.lastSeq).put(EPOCH, room.epoch);
     }
 
     /**
@@ -503,16 +674,17 @@ final class RoomSequencer {
             return;
         }
         LOG.warn("room {}: {} owns it (epoch {}); this node stops sequencing it", room.name, newOwner, epoch);
+        List<Ownership.Pending> unanswered = new ArrayList<>(own.unreleased);
+        unanswered.addAll(own.carried.values());
+        own.carried.clear();
+        replicas.rollBack(room, own);
         room.own = null;
         room.owner = newOwner;
         room.epoch = epoch;
-        room.version = 0;
-        room.storedSeq = 0;
-        replicas.history().drop(room.name);
-        for (Ownership.Pending p : own.unreleased) {
-            p.done.tryComplete(Wire.retry());
+        room.matched = room.committed;
+        for (Ownership.Pending p : unanswered) {
+            p.done.tryComplete(Wire.retry()); // the requester's node asks the new owner, which knows the say by its rid
         }
-        own.unreleased.clear();
         Runnable next;
         while ((next = own.waiting.poll()) != null) {
             next.run(); // now redirected to the new owner
@@ -546,8 +718,8 @@ final class RoomSequencer {
             }
             long next = Math.max(Math.max(seenEpoch, room.epoch), Directory.numberOf(entry)) + 1;
             directory.takeRoom(room.name, entry, Directory.owner(self, next)).onSuccess(taken -> {
-                if (taken && room.own == own && own.ready) {
-                    LOG.warn("room {}: claimed again under epoch {} after a conflicting owner", room.name, next);
+                if (taken && room.own == own && !own.syncing) {
+                    LOG.warn("room {}: claimed again under epoch {}", room.name, next);
                     room.epoch = next;
                     own.ready = false;
                     takeOver(room, own);

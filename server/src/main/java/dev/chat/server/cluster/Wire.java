@@ -14,11 +14,12 @@ import java.util.List;
  * op       body                                                 reply
  * hello    node                    a node finished joining      {} once the receiver can reach it
  * ping                                                          {}
- * ev       room owner epoch ver k ...   a room event, in order   null: stored (the ack)
+ * ev       room owner epoch ver pe cv k ...  a room event      null: held (the ack)
+ * commit   room owner epoch cv     events up to cv committed    none (sent, not requested)
  * own      room k node session nick [ttl] ...  to the owner      {r: ok|joined|parted|err|redirect|retry}
  * dm       session from text ts    a direct message to deliver  {r: ok|err}
- * sync     room owner epoch        a new owner takes the room   {ver, seq, epoch}
- * snap     room                    the room's state             a snapshot, or {}
+ * sync     room owner epoch        a new owner takes the room   {promised, ver, le, cv, epoch, owner}
+ * snap     room                    the room's state             committed state + tail, or {}
  * install  snap                    replace the room's state     null
  * owned                            rooms this node sequences    {rooms: [name...]}
  * holds    session nick            does the session hold it?    {held}
@@ -46,6 +47,8 @@ final class Wire {
     static final String SYNC = "sync";
     static final String SNAP = "snap";
     static final String INSTALL = "install";
+    /** One-way, owner to the others: every event of the room up to {@link #CV} is committed. */
+    static final String COMMIT = "commit";
     static final String OWNED = "owned";
     static final String PRESENCE = "presence";
     static final String PEERS = "peers";
@@ -65,6 +68,18 @@ final class Wire {
     static final String OWNER = "owner";
     static final String EPOCH = "epoch";
     static final String VER = "ver";
+    /** The version committed so far (a majority holds every event up to it). */
+    static final String CV = "cv";
+    /** On an event: the epoch of the event before it in the owner's log. */
+    static final String PE = "pe";
+    /** Epoch of the last event a node holds (in a {@code sync} answer). */
+    static final String LE = "le";
+    /** Epoch of the last committed event (in a snapshot). */
+    static final String CE = "ce";
+    /** Events after a snapshot's committed state that its node holds, not committed yet. */
+    static final String TAIL = "tail";
+    /** In a {@code sync} answer: whether the node now follows the asking owner's ballot. */
+    static final String PROMISED = "promised";
     static final String NODE = "node";
     static final String SESSION = "session";
     static final String NICKNAME = "nick";

@@ -33,6 +33,12 @@ public enum Refusal {
     ROOMS_UNAVAILABLE(ErrorCode.UNAVAILABLE, "the room directory is not available"),
     OWNER_UNREACHABLE(ErrorCode.UNAVAILABLE, "the room's owner cannot be reached; try again"),
     ROOM_BUSY(ErrorCode.UNAVAILABLE, "the room is busy; try again"),
+    /** A cluster node that cannot reach a majority of the cluster's nodes: refused, not applied (docs/CLUSTER.md). */
+    NO_MAJORITY(ErrorCode.UNAVAILABLE, "this node cannot reach a majority of the cluster (%s); nothing was applied,"
+            + " try again or use another node"),
+    /** A majority did not confirm the event in time: its outcome is unknown (docs/CLUSTER.md). */
+    NOT_REPLICATED(ErrorCode.UNAVAILABLE, "a majority of the cluster did not confirm this in time; it was not"
+            + " acknowledged and may still be applied"),
     PRESENCE_UNAVAILABLE(ErrorCode.UNAVAILABLE, "presence is not available"),
     /** The store failed to commit the message: not acknowledged, delivered to nobody (docs/STORAGE.md). */
     NOT_STORED(ErrorCode.UNAVAILABLE, "the message could not be stored (%s); it was not delivered, try again"),

@@ -38,6 +38,8 @@ class RoomSequencerTest {
     private final List<JsonObject> toC = new ArrayList<>();
     /** When set, node C holds its acknowledgement of message events until the promise completes. */
     private volatile Promise<Void> holdC;
+    /** The same for node B. */
+    private volatile Promise<Void> holdB;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -49,10 +51,10 @@ class RoomSequencerTest {
             peers.addPeer("node-b");
             peers.addPeer("node-c");
             replicas = new Replicas(SELF, 1, 100, new InMemoryHistory(100), (loop, d) -> { }, s -> null);
-            sequencer = new RoomSequencer(vertx, ServerConfig.forTests(), replicas, peers, directory, () -> 1000L);
+            sequencer = new RoomSequencer(vertx, ServerConfig.forTests(), replicas, peers, directory, () -> 1000L, 2);
             // node A's answers arrive in batches, as from real nodes
             vertx.eventBus().<JsonObject>consumer(Addresses.node(SELF), m -> peers.onBatch(m.body(), in -> { }));
-            vertx.eventBus().<JsonObject>consumer(Addresses.node("node-b"), m -> record(m, "node-b", toB, null));
+            vertx.eventBus().<JsonObject>consumer(Addresses.node("node-b"), m -> record(m, "node-b", toB, holdB));
             vertx.eventBus().<JsonObject>consumer(Addresses.node("node-c"), m -> record(m, "node-c", toC, holdC));
             return Future.succeededFuture();
         });
@@ -100,14 +102,16 @@ class RoomSequencerTest {
                 .put(Wire.SESSION, session).put(Wire.NICKNAME, nick);
     }
 
+    /** Events of a kind sent to a node; with a null kind, the commit notices. */
     private static long count(List<JsonObject> events, String kind) {
         synchronized (events) {
-            return events.stream().filter(e -> kind.equals(e.getString(Wire.K))).count();
+            return events.stream().filter(e -> kind == null ? Wire.COMMIT.equals(e.getString(Wire.OP))
+                    : kind.equals(e.getString(Wire.K))).count();
         }
     }
 
     @Test
-    void oneEventPerNodeNotPerMemberAndOkOnlyOnceEveryNodeHasIt() throws Exception {
+    void oneEventPerNodeNotPerMemberAndOkOnlyOnceAMajorityHasIt() throws Exception {
         for (long s = 1; s <= 6; s++) {
             long session = s;
             JsonObject joined = on(() -> sequencer.onRequest(request(Wire.JOIN, "node-b", session, "b" + session)));
@@ -118,19 +122,24 @@ class RoomSequencerTest {
         assertThat(count(toB, Wire.JOIN)).isEqualTo(6);
         assertThat(count(toC, Wire.JOIN)).as("node C has no member, and gets every event once").isEqualTo(6);
 
+        holdB = Promise.promise();
         holdC = Promise.promise();
         CompletableFuture<JsonObject> ok = new CompletableFuture<>();
         JsonObject say = request(Wire.SAY, "node-b", 1, "b1").put(Wire.TEXT, "hi").put(Wire.RID, "b/1/1");
         ctx.runOnContext(v -> sequencer.onRequest(say).onSuccess(ok::complete));
-        Awaitility.await().until(() -> count(toC, Wire.MSG) == 1);
+        Awaitility.await().until(() -> count(toC, Wire.MSG) == 1 && count(toB, Wire.MSG) == 1);
         assertThat(count(toB, Wire.MSG)).as("six members on node B: one copy").isEqualTo(1);
-        assertThat(ok).as("no ok while node C has not stored it").isNotDone();
+        assertThat(ok).as("no ok while only this node of three holds it").isNotDone();
+        assertThat(on(() -> Future.succeededFuture(replicas.history().latest("ops", 10).size()))).isZero();
         holdC.complete();
-        assertThat(ok.get(10, TimeUnit.SECONDS).getString(Wire.R)).isEqualTo(Wire.OK);
+        assertThat(ok.get(10, TimeUnit.SECONDS).getString(Wire.R)).as("two of three: a majority").isEqualTo(Wire.OK);
         assertThat(on(() -> Future.succeededFuture(replicas.history().latest("ops", 10).size()))).isEqualTo(1);
+        Awaitility.await().until(() -> count(toC, null) > 0);
+        holdB.complete();
 
         // the same say again (a retry after a lost reply): ok, not stored twice
         holdC = null;
+        holdB = null;
         assertThat(on(() -> sequencer.onRequest(say.copy())).getString(Wire.R)).isEqualTo(Wire.OK);
         assertThat(count(toB, Wire.MSG)).isEqualTo(1);
         assertThat(on(() -> Future.succeededFuture(replicas.history().latest("ops", 10).size()))).isEqualTo(1);
