@@ -93,11 +93,21 @@ public final class ServerProcess implements AutoCloseable {
      * @param log where its stderr goes as well, or null
      */
     public static ServerProcess launch(String name, Path log, List<String> options) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return launch(name, log, List.of(), "127.0.0.1", options);
+    }
+
+    /**
+     * As {@link #launch(String, Path, List)}, with the command behind {@code prefix} (for example
+     * {@code ip netns exec NS}, which runs the server in a network namespace with the same pid) and
+     * bound to {@code host}.
+     */
+    public static ServerProcess launch(String name, Path log, List<String> prefix, String host, List<String> options)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM);
         cmd.addAll(serverCommand());
-        cmd.addAll(List.of("--host", "127.0.0.1"));
+        cmd.addAll(List.of("--host", host));
         for (String port : List.of("--tcp-port", "--udp-port", "--http-port", "--irc-port")) {
             if (options.stream().noneMatch(o -> o.equals(port) || o.startsWith(port + "="))) {
                 cmd.addAll(List.of(port, "0")); // unless the test sets it (--tcp-port off, a fixed port)

@@ -62,6 +62,8 @@ final class ClusterHubVerticle extends VerticleBase {
     private ClusterRooms rooms;
     private Hub hub;
     private ClusterPresence presence;
+    /** Nodes being greeted by {@link #greetMissing}. */
+    private final java.util.Set<String> greeting = new java.util.HashSet<>();
 
     ClusterHubVerticle(ServerConfig config, ServerMetrics metrics, HazelcastClusterManager manager, Lanes lanes) {
         this.config = config;
@@ -120,6 +122,7 @@ final class ClusterHubVerticle extends VerticleBase {
                     peers::itemsSent);
             metrics.gauge("chat_cluster_rooms_owned", "Rooms this node sequences.", () -> roomsOwned);
             vertx.setPeriodic(RECONCILE_MS, t -> {
+                greetMissing(self);
                 sequencer.reconcile();
                 refreshGauges();
             });
@@ -169,6 +172,25 @@ final class ClusterHubVerticle extends VerticleBase {
                 return Future.<Void>succeededFuture();
             });
         });
+    }
+
+    /**
+     * Greets every member of the cluster that is not a peer (yet): a greeting lost while a node
+     * merged back after a partition, or while it was still starting, is not lost for good.
+     */
+    private void greetMissing(String self) {
+        for (String node : manager.getNodes()) {
+            if (!node.equals(self) && !peers.peers().contains(node) && greeting.add(node)) {
+                peers.memberAdded(node);
+                greet(self, node, 1).onComplete(ar -> {
+                    greeting.remove(node);
+                    if (peers.peers().contains(node)) {
+                        LOG.info("node {} is a peer again", node);
+                        sequencer.verifyOwnership();
+                    }
+                });
+            }
+        }
     }
 
     private Future<Void> greet(String self, String node, int attempts) {

@@ -716,6 +716,9 @@ final class RoomSequencer {
                 relinquish(room, Directory.nodeOf(entry), Directory.numberOf(entry));
                 return;
             }
+            if (own.ready && seenEpoch < room.epoch) {
+                return; // this node's ballot is the highest: whoever follows an older one is refused, nothing to claim
+            }
             long next = Math.max(Math.max(seenEpoch, room.epoch), Directory.numberOf(entry)) + 1;
             directory.takeRoom(room.name, entry, Directory.owner(self, next)).onSuccess(taken -> {
                 if (taken && room.own == own && !own.syncing) {
