@@ -61,6 +61,8 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     /** The registered nick, or {@code null} before registration. */
     private String nick;
+    /** {@link Names#nickKey} of {@link #nick}. */
+    private String nickKey;
     private String away;
     private int caps;
     private boolean closed;
@@ -193,11 +195,24 @@ public final class IrcSession implements IrcLineReader.Sink {
         event(m, null);
     }
 
-    /** A fanned-out event, rendered through the delivery's shared cache. */
+    /**
+     * A fanned-out event, rendered through the delivery's shared cache. A room message for a
+     * member other than its sender (the bulk of a fan-out) takes the short way: the shared bytes
+     * of this session's render key, nothing else looked at or allocated.
+     */
     public void onEvent(RenderCache cache) {
-        if (!closed) {
-            event(cache.event(), cache);
+        if (closed) {
+            return;
         }
+        String sender = cache.senderKey();
+        if (sender != null && nickKey != null && !sender.equals(nickKey)) {
+            byte[] bytes = cache.bytes(caps & cache.keyMask(), renderer);
+            if (bytes.length > 0) {
+                out.write(bytes);
+            }
+            return;
+        }
+        event(cache.event(), cache);
     }
 
     /** {@code nick} (in one of this session's rooms) is now away with {@code message}, or back ({@code null}). */
@@ -303,6 +318,7 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     void registeredAs(String nick) {
         this.nick = nick;
+        this.nickKey = nick == null ? null : Names.nickKey(nick);
     }
 
     Registration registration() {
@@ -329,7 +345,7 @@ public final class IrcSession implements IrcLineReader.Sink {
     }
 
     boolean isMe(String who) {
-        return nick != null && who != null && Names.nickKey(who).equals(Names.nickKey(nick));
+        return nickKey != null && who != null && Names.nickKey(who).equals(nickKey);
     }
 
     /** A builder of a request for a given id. */
@@ -412,9 +428,7 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     private void deliver(ServerMessage m, RenderCache cache) {
         int key = caps & EventRenderer.keyMask(m);
-        byte[] bytes = cache != null
-                ? cache.bytes(key, k -> renderer.encode(m, k, cache.nowMillis()))
-                : renderer.encode(m, key, now());
+        byte[] bytes = cache != null ? cache.bytes(key, renderer) : renderer.encode(m, key, now());
         if (bytes.length > 0) {
             out.write(bytes);
         }
