@@ -17,6 +17,8 @@ public final class Addresses {
     public static final String CLUSTER_PEERS = "chat.cluster.peers";
     /** Prefix of each cluster node's address (JSON messages between nodes); see {@link #node(String)}. */
     public static final String NODE_PREFIX = "chat.node.";
+    /** An IRC user went away or came back: published to every loop's IRC output (away-notify). */
+    public static final String IRC_AWAY = "chat.irc.away";
 
     private Addresses() {
     }

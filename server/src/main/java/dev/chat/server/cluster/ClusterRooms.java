@@ -274,6 +274,12 @@ final class ClusterRooms implements HubBackend {
         return directory.releaseNick(Names.nickKey(me.nick()), Directory.holder(self, me.who().sessionId())).mapEmpty();
     }
 
+    /** The node of the session that holds the nick, from the cluster's directory (null: nobody, or a stale entry). */
+    @Override
+    public Future<String> nickNode(String key) {
+        return directory.nickHolder(key).map(holder -> holder == null || isStale(holder) ? null : Directory.nodeOf(holder));
+    }
+
     // ---- direct messages ----
 
     @Override

@@ -40,6 +40,9 @@ public final class HubEndpoint {
             }
             reply.onComplete(ar -> msg.reply(ar.succeeded() ? ar.result() : Refusal.INTERNAL.to(call.message()),
                     LocalCodec.LOCAL));
+        } else if (body instanceof UserLookup q) {
+            hub.lookup(q.nick()).onComplete(ar -> msg.reply(ar.succeeded() ? ar.result() : UserLookup.NOT_FOUND,
+                    LocalCodec.LOCAL));
         } else if (body == NetworkView.QUERY) {
             msg.reply(hub.network(), LocalCodec.LOCAL);
         } else if (body instanceof Disconnected d) {

@@ -263,6 +263,21 @@ public final class IrcSession implements IrcLineReader.Sink {
         return closed;
     }
 
+    /** Whether this session is in at least one of {@code rooms} (canonical names). */
+    public boolean inAnyOf(java.util.Collection<String> rooms) {
+        for (String room : rooms) {
+            if (joined.contains(room)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This session's rooms, canonical names, in join order (a copy). */
+    public List<String> rooms() {
+        return List.copyOf(joined);
+    }
+
     /** The registered nick, or {@code null} before registration. */
     public String nick() {
         return nick;
@@ -319,6 +334,9 @@ public final class IrcSession implements IrcLineReader.Sink {
     void registeredAs(String nick) {
         this.nick = nick;
         this.nickKey = nick == null ? null : Names.nickKey(nick);
+        if (nick != null) {
+            core.identity(nick, registration.realname());
+        }
     }
 
     Registration registration() {

@@ -59,6 +59,8 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     private final ServerMetrics metrics;
     private final IrcLineReader reader = new IrcLineReader();
     private final IrcSession irc;
+    private final IrcServerInfo info;
+    private final CoreHooks hooks;
     private Session session;
     private ChannelHandlerContext channel;
     private long incompleteSince = Long.MIN_VALUE;
@@ -113,13 +115,42 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
         this.out = out;
         this.loop = out.loop();
         this.metrics = out.metrics();
-        this.irc = new IrcSession(info, new CoreHooks(this), this, System::currentTimeMillis);
+        this.info = info;
+        this.hooks = new CoreHooks(this, out.users());
+        this.irc = new IrcSession(info, hooks, this, System::currentTimeMillis);
     }
 
     /** Registers with the loop; false if the loop refused it (server full or stopping: then it is closing). */
     boolean open() {
         session = loop.open(this);
+        if (session != null) {
+            out.opened(this);
+        }
         return session != null;
+    }
+
+    /** This server's name in IRC lines. */
+    String serverName() {
+        return info.serverName();
+    }
+
+    /** The rooms this connection's user is in. */
+    java.util.List<String> rooms() {
+        return irc.rooms();
+    }
+
+    /** Someone went away or came back: shown to this connection if it shares a room and asked for away-notify. */
+    void onAway(IrcUsers.AwayChange change) {
+        if (!closeRequested && irc.registered() && irc.inAnyOf(change.rooms())) {
+            irc.onAway(change.nick(), change.away());
+        }
+    }
+
+    /** Reading resumes unless something else holds it paused (lines waiting for the welcome, the loop's in-flight bound). */
+    void resumeReadingIfFree() {
+        if (!closeRequested && !earlyPaused && session != null && !session.readsPaused()) {
+            resumeReading();
+        }
     }
 
     IrcFanout fanout() {
@@ -212,6 +243,8 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
         closing = true;
         closeRequested = true;
         releasePending();
+        hooks.closed();
+        out.closed(this);
         if (session != null) {
             loop.closed(session);
         }

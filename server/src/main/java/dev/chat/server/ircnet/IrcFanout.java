@@ -46,9 +46,36 @@ final class IrcFanout implements Output {
     private final Runnable flushLater = () -> loop().loopContext().runOnContext(flushTask);
     private EventExecutor eventLoop;
 
+    /** This loop's open IRC connections (for what reaches them outside a delivery: away-notify). */
+    private final java.util.Set<IrcConnection> connections =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final IrcUsers users;
+
+    /** Made on the loop's context ({@link ChatLoop#output}): the away consumer runs there. */
     IrcFanout(ChatLoop loop) {
         this.loop = loop;
         this.metrics = loop.metrics();
+        this.users = IrcUsers.of(loop.vertx());
+        loop.vertx().eventBus().<IrcUsers.AwayChange>localConsumer(dev.chat.server.bus.Addresses.IRC_AWAY,
+                m -> away(m.body()));
+    }
+
+    IrcUsers users() {
+        return users;
+    }
+
+    void opened(IrcConnection c) {
+        connections.add(c);
+    }
+
+    void closed(IrcConnection c) {
+        connections.remove(c);
+    }
+
+    private void away(IrcUsers.AwayChange change) {
+        for (IrcConnection c : connections) {
+            c.onAway(change);
+        }
     }
 
     ChatLoop loop() {
