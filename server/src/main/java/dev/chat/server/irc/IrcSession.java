@@ -7,6 +7,7 @@ import dev.chat.protocol.Ping;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -264,7 +265,7 @@ public final class IrcSession implements IrcLineReader.Sink {
     }
 
     /** Whether this session is in at least one of {@code rooms} (canonical names). */
-    public boolean inAnyOf(java.util.Collection<String> rooms) {
+    public boolean inAnyOf(Collection<String> rooms) {
         for (String room : rooms) {
             if (joined.contains(room)) {
                 return true;

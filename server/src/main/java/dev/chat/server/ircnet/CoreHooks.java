@@ -7,6 +7,7 @@ import dev.chat.server.core.UserLookup;
 import dev.chat.server.irc.IrcHooks;
 import dev.chat.server.irc.IrcServerInfo;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -96,7 +97,7 @@ final class CoreHooks implements IrcHooks {
             return;
         }
         users.away(connection, nick, message);
-        java.util.List<String> rooms = connection.rooms();
+        List<String> rooms = connection.rooms();
         if (!rooms.isEmpty()) {
             connection.fanout().loop().vertx().eventBus().publish(Addresses.IRC_AWAY,
                     new IrcUsers.AwayChange(nick, message, rooms), LocalCodec.LOCAL);

@@ -24,6 +24,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -135,7 +136,7 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     }
 
     /** The rooms this connection's user is in. */
-    java.util.List<String> rooms() {
+    List<String> rooms() {
         return irc.rooms();
     }
 

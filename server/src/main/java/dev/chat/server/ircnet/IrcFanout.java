@@ -1,5 +1,6 @@
 package dev.chat.server.ircnet;
 
+import dev.chat.server.bus.Addresses;
 import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Delivery;
 import dev.chat.server.core.Output;
@@ -11,6 +12,9 @@ import dev.chat.server.net.VertxNetty;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Handler;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,12 +37,14 @@ import java.util.concurrent.TimeUnit;
  * Loop thread only.
  */
 final class IrcFanout implements Output {
+    /** As the framed port's flush spacing: flushes of one loop are at least this far apart. */
+    static final long FLUSH_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private final ChatLoop loop;
     private final ServerMetrics metrics;
     /** Bytes on their way from a socket to a line reader (which copies what it keeps): one per loop. */
     private final byte[] scratch = new byte[16 * 1024];
-    /** As the framed port's flush spacing: flushes of one loop are at least this far apart. */
-    static final long FLUSH_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Connections with lines pending, each once, until the next flush. */
     private final ArrayDeque<IrcConnection> dirty = new ArrayDeque<>();
     private boolean flushScheduled;
     private long lastFlushAt = System.nanoTime() - FLUSH_SPACING_NANOS;
@@ -47,8 +53,7 @@ final class IrcFanout implements Output {
     private EventExecutor eventLoop;
 
     /** This loop's open IRC connections (for what reaches them outside a delivery: away-notify). */
-    private final java.util.Set<IrcConnection> connections =
-            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<IrcConnection> connections = Collections.newSetFromMap(new IdentityHashMap<>());
     private final IrcUsers users;
 
     /** Made on the loop's context ({@link ChatLoop#output}): the away consumer runs there. */
@@ -56,8 +61,7 @@ final class IrcFanout implements Output {
         this.loop = loop;
         this.metrics = loop.metrics();
         this.users = IrcUsers.of(loop.vertx());
-        loop.vertx().eventBus().<IrcUsers.AwayChange>localConsumer(dev.chat.server.bus.Addresses.IRC_AWAY,
-                m -> away(m.body()));
+        loop.vertx().eventBus().<IrcUsers.AwayChange>localConsumer(Addresses.IRC_AWAY, m -> away(m.body()));
     }
 
     IrcUsers users() {

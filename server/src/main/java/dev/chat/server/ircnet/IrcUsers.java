@@ -70,8 +70,4 @@ final class IrcUsers implements Shareable {
     User get(String nick) {
         return nick == null ? null : byNick.get(Names.nickKey(nick));
     }
-
-    int size() {
-        return byNick.size();
-    }
 }
