@@ -5,7 +5,7 @@ package dev.chat.server.bus;
  * through {@link LocalCodec}; they never leave the JVM.
  */
 public final class Addresses {
-    /** The chat hub: requests from sessions ({@link dev.chat.server.core.HubCall}, {@link dev.chat.server.core.Disconnected}). */
+    /** The chat hub: requests from sessions ({@link dev.chat.server.core.HubCall}, {@link dev.chat.server.core.Disconnected}, {@link dev.chat.server.core.UserLookup}). */
     public static final String HUB = "chat.hub";
     /** Prefix of each event loop's delivery address ({@link dev.chat.server.core.Delivery}); see {@link #loop(int)}. */
     public static final String LOOP_PREFIX = "chat.loop.";
