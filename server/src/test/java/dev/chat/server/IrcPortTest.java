@@ -81,7 +81,8 @@ class IrcPortTest {
 
     private static void joinIrc(IrcClient c, String nick, String room) throws IOException {
         c.send("JOIN #" + room);
-        c.awaitLine(l -> l.equals(":" + nick + "!" + nick + "@chat JOIN #" + room));
+        c.awaitLine(l -> l.equals(":" + nick + "!" + nick + "@chat JOIN #" + room)
+                || l.endsWith(" :" + nick + "!" + nick + "@chat JOIN #" + room)); // with tags (server-time)
         c.awaitNumeric("366");
     }
 
@@ -399,5 +400,162 @@ class IrcPortTest {
                     ((ServerMessage.WhoReply) probe.request(id -> new ClientMessage.Who(id, room))).members()
                             .equals(List.of(fastNick)));
         }
+    }
+
+    /** Registers with capabilities asked for before the welcome. */
+    private IrcClient ircWithCaps(String nick, String caps) throws IOException {
+        IrcClient c = ircConnected(nick);
+        c.send("CAP LS 302");
+        c.send("NICK " + nick);
+        c.send("USER " + nick + " 0 * :" + nick + " Example");
+        c.send("CAP REQ :" + caps);
+        assertThat(c.awaitLine(l -> l.contains(" CAP * ACK ") || l.contains(" CAP * NAK "))).contains(" ACK ");
+        c.send("CAP END");
+        c.awaitLine(l -> numeric(l, "376") || numeric(l, "422"));
+        return c;
+    }
+
+    /** Sends PING and returns every line up to its PONG: what the server said in between. */
+    private static List<String> untilPong(IrcClient c, String token) throws IOException {
+        c.send("PING :" + token);
+        return c.awaitLines(l -> l.contains(" PONG ") && l.endsWith(":" + token));
+    }
+
+    @Test
+    void aRoomMessageReachesEachMemberInItsOwnRenderingAndTheSenderAsItsEcho() throws Exception {
+        start();
+        String room = unique("fan");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String carol = unique("carol");
+        String dave = unique("dave");
+        IrcClient a = ircWithCaps(alice, "echo-message message-tags server-time");
+        IrcClient b = irc(bob);
+        IrcClient c = ircWithCaps(carol, "server-time");
+        ChatClient d = framed(dave);
+        joinIrc(a, alice, room);
+        joinIrc(b, bob, room);
+        joinIrc(c, carol, room);
+        join(d, room);
+        a.send("PRIVMSG #" + room + " :one render per kind");
+        String tail = " PRIVMSG #" + room + " :one render per kind";
+        String echo = a.awaitLine(l -> l.endsWith(tail));
+        assertThat(echo).matches("@(time=[^;]+;msgid=" + room + ":1|msgid=" + room + ":1;time=[^;]+) :" + alice + "!"
+                + alice + "@chat" + tail);
+        assertThat(b.awaitLine(l -> l.endsWith(tail))).isEqualTo(":" + alice + "!" + alice + "@chat" + tail);
+        assertThat(c.awaitLine(l -> l.endsWith(tail))).matches("@time=\\S+ :" + alice + "!" + alice + "@chat" + tail);
+        assertThat(d.await(ChatMessage.class, m -> m.from().equals(alice)).text()).isEqualTo("one render per kind");
+        // from the framed side: every IRC member gets it, none as an echo
+        d.send(new ClientMessage.Say("s1", room, "from dave"));
+        String tail2 = " PRIVMSG #" + room + " :from dave";
+        assertThat(a.awaitLine(l -> l.endsWith(tail2))).contains("msgid=" + room + ":2").contains(":" + dave + "!");
+        assertThat(b.awaitLine(l -> l.endsWith(tail2))).isEqualTo(":" + dave + "!" + dave + "@chat" + tail2);
+        assertThat(c.awaitLine(l -> l.endsWith(tail2))).startsWith("@time=").doesNotContain("msgid");
+        // bob never got alice's or dave's message twice
+        assertThat(untilPong(b, "done")).noneMatch(l -> l.contains(" PRIVMSG "));
+    }
+
+    @Test
+    void whoisAndWhoKnowOtherUsersOfEveryTransport() throws Exception {
+        start();
+        String room = unique("who");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String carol = unique("carol");
+        ChatClient framedBob = framed(bob);
+        join(framedBob, room);
+        IrcClient ircCarol = irc(carol);
+        joinIrc(ircCarol, carol, room);
+        IrcClient a = irc(alice);
+
+        a.send("WHOIS " + bob);
+        List<String> whois = a.awaitLines(l -> numeric(l, "318"));
+        assertThat(whois).anyMatch(l -> l.endsWith(" 311 " + alice + " " + bob + " " + bob + " chat * :" + bob));
+        assertThat(whois).anyMatch(l -> l.endsWith(" 319 " + alice + " " + bob + " :#" + room));
+        assertThat(whois).anyMatch(l -> numeric(l, "312") && l.contains(" 312 " + alice + " " + bob + " "));
+        assertThat(whois).noneMatch(l -> numeric(l, "401") || numeric(l, "301"));
+
+        a.send("WHOIS " + carol.toUpperCase());
+        whois = a.awaitLines(l -> numeric(l, "318"));
+        assertThat(whois).anyMatch(l -> l.endsWith(" 311 " + alice + " " + carol + " " + carol + " chat * :" + carol
+                + " Example"));
+        assertThat(whois).anyMatch(l -> l.endsWith(" 319 " + alice + " " + carol + " :#" + room));
+
+        String nobody = unique("nobody");
+        a.send("WHOIS " + nobody);
+        assertThat(a.awaitLines(l -> numeric(l, "318"))).anyMatch(l -> numeric(l, "401") && l.contains(" " + nobody + " "));
+        a.send("WHOIS");
+        assertThat(a.awaitLine(l -> numeric(l, "461") || numeric(l, "431"))).contains("WHOIS");
+
+        a.send("WHO " + carol);
+        List<String> who = a.awaitLines(l -> numeric(l, "315"));
+        assertThat(who).anyMatch(l -> l.contains(" 352 " + alice + " * " + carol + " chat ") && l.contains(" " + carol
+                + " H :0 " + carol + " Example"));
+        a.send("WHO " + nobody);
+        assertThat(a.awaitLines(l -> numeric(l, "315"))).noneMatch(l -> numeric(l, "352"));
+        a.send("WHO #" + room);
+        who = a.awaitLines(l -> numeric(l, "315"));
+        assertThat(who.stream().filter(l -> numeric(l, "352"))).hasSize(2)
+                .anyMatch(l -> l.contains(" " + bob + " H :0 " + bob)).anyMatch(l -> l.contains(" " + carol + " H :0 "));
+
+        a.send("ISON " + bob + " " + nobody + " " + carol);
+        assertThat(a.awaitNumeric("303")).endsWith(":" + bob + " " + carol);
+        a.send("USERHOST " + bob);
+        assertThat(a.awaitNumeric("302")).endsWith(":" + bob + "=+" + bob + "@chat");
+        // a user who left is gone from the lookups
+        ircCarol.send("QUIT :bye");
+        ircCarol.awaitClose();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            a.send("WHOIS " + carol);
+            assertThat(a.awaitLines(l -> numeric(l, "318"))).anyMatch(l -> numeric(l, "401"));
+        });
+    }
+
+    @Test
+    void awayIsShownToOthersWith301WhoisWhoAndAwayNotify() throws Exception {
+        start();
+        String room = unique("away");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String carol = unique("carol");
+        IrcClient a = irc(alice);
+        IrcClient b = irc(bob);
+        IrcClient c = ircWithCaps(carol, "away-notify");
+        joinIrc(a, alice, room);
+        joinIrc(b, bob, room);
+        joinIrc(c, carol, room);
+
+        a.send("AWAY :gone for lunch");
+        assertThat(a.awaitNumeric("306")).endsWith(":You have been marked as being away");
+        assertThat(c.awaitLine(l -> l.contains(" AWAY"))).isEqualTo(":" + alice + "!" + alice + "@chat AWAY :gone for lunch");
+        b.send("PRIVMSG " + alice + " :are you there?");
+        assertThat(b.awaitNumeric("301")).endsWith(" 301 " + bob + " " + alice + " :gone for lunch");
+        assertThat(a.awaitLine(l -> l.contains(" PRIVMSG "))).endsWith(" PRIVMSG " + alice + " :are you there?");
+        b.send("WHOIS " + alice);
+        assertThat(b.awaitLines(l -> numeric(l, "318"))).anyMatch(l -> l.endsWith(" 301 " + bob + " " + alice
+                + " :gone for lunch"));
+        b.send("WHO #" + room);
+        assertThat(b.awaitLines(l -> numeric(l, "315"))).anyMatch(l -> numeric(l, "352") && l.contains(" " + alice
+                + " G :0 "));
+        b.send("USERHOST " + alice);
+        assertThat(b.awaitNumeric("302")).endsWith(":" + alice + "=-" + alice + "@chat");
+        // bob did not ask for away-notify: no AWAY line
+        assertThat(untilPong(b, "b1")).noneMatch(l -> l.contains(" AWAY"));
+
+        a.send("AWAY");
+        assertThat(a.awaitNumeric("305")).endsWith(":You are no longer marked as being away");
+        assertThat(c.awaitLine(l -> l.contains(" AWAY"))).isEqualTo(":" + alice + "!" + alice + "@chat AWAY");
+        b.send("PRIVMSG " + alice + " :back?");
+        assertThat(untilPong(b, "b2")).noneMatch(l -> numeric(l, "301"));
+        // the away message follows a nick change
+        a.send("AWAY :still out");
+        a.awaitNumeric("306");
+        String alice2 = unique("alice");
+        a.send("NICK " + alice2);
+        a.awaitLine(l -> l.endsWith(" NICK " + alice2));
+        b.send("PRIVMSG " + alice2 + " :hi");
+        assertThat(b.awaitNumeric("301")).endsWith(" " + alice2 + " :still out");
+        b.send("PRIVMSG " + alice + " :old nick");
+        assertThat(b.awaitLine(l -> numeric(l, "401") || numeric(l, "301"))).matches(l -> numeric(l, "401"), "401");
     }
 }

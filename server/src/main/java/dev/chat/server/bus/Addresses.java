@@ -5,7 +5,7 @@ package dev.chat.server.bus;
  * through {@link LocalCodec}; they never leave the JVM.
  */
 public final class Addresses {
-    /** The chat hub: requests from sessions ({@link dev.chat.server.core.HubCall}, {@link dev.chat.server.core.Disconnected}). */
+    /** The chat hub: requests from sessions ({@link dev.chat.server.core.HubCall}, {@link dev.chat.server.core.Disconnected}, {@link dev.chat.server.core.UserLookup}). */
     public static final String HUB = "chat.hub";
     /** Prefix of each event loop's delivery address ({@link dev.chat.server.core.Delivery}); see {@link #loop(int)}. */
     public static final String LOOP_PREFIX = "chat.loop.";
@@ -17,6 +17,8 @@ public final class Addresses {
     public static final String CLUSTER_PEERS = "chat.cluster.peers";
     /** Prefix of each cluster node's address (JSON messages between nodes); see {@link #node(String)}. */
     public static final String NODE_PREFIX = "chat.node.";
+    /** An IRC user went away or came back: published to every loop's IRC output (away-notify). */
+    public static final String IRC_AWAY = "chat.irc.away";
 
     private Addresses() {
     }

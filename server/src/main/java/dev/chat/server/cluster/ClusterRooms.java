@@ -209,7 +209,13 @@ final class ClusterRooms implements HubBackend {
 
     @Override
     public Future<Void> part(Participant me, String room, long deadline) {
-        return callOwner(room, request(Wire.PART, room, me), deadline).compose(ClusterRooms::success);
+        return part(me, room, null, deadline);
+    }
+
+    /** The reason travels in the request ({@link Wire#REASON}) for the owner to put in the event. */
+    @Override
+    public Future<Void> part(Participant me, String room, String reason, long deadline) {
+        return callOwner(room, withReason(request(Wire.PART, room, me), reason), deadline).compose(ClusterRooms::success);
     }
 
     @Override
@@ -271,11 +277,23 @@ final class ClusterRooms implements HubBackend {
 
     @Override
     public Future<Void> leave(Participant me) {
+        return leave(me, null);
+    }
+
+    /** The reason travels in each room's {@code quit} request ({@link Wire#REASON}) for the owner to put in the event. */
+    @Override
+    public Future<Void> leave(Participant me, String reason) {
         locals.remove(me.who().sessionId());
         for (String room : me.rooms()) {
-            callOwner(room, request(Wire.QUIT, room, me), Deadlines.none());
+            callOwner(room, withReason(request(Wire.QUIT, room, me), reason), Deadlines.none());
         }
         return directory.releaseNick(Names.nickKey(me.nick()), Directory.holder(self, me.who().sessionId())).mapEmpty();
+    }
+
+    /** The node of the session that holds the nick, from the cluster's directory (null: nobody, or a stale entry). */
+    @Override
+    public Future<String> nickNode(String key) {
+        return directory.nickHolder(key).map(holder -> holder == null || isStale(holder) ? null : Directory.nodeOf(holder));
     }
 
     // ---- direct messages ----
@@ -312,6 +330,10 @@ final class ClusterRooms implements HubBackend {
     }
 
     // ---- requests to room owners ----
+
+    private static JsonObject withReason(JsonObject request, String reason) {
+        return reason == null || reason.isEmpty() ? request : request.put(Wire.REASON, reason);
+    }
 
     private JsonObject request(String kind, String room, Participant me) {
         return Wire.op(OWN).put(ROOM, room).put(K, kind).put(NODE, self)

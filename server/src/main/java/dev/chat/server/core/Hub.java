@@ -139,6 +139,21 @@ public final class Hub {
         return new ArrayList<>(bySession.values());
     }
 
+    /**
+     * Who holds {@code nick}: a session of this node (with its rooms), one of another node (as the
+     * backend's directory knows it), or nobody ({@link UserLookup#NOT_FOUND}). Never fails.
+     */
+    public Future<UserLookup.Found> lookup(String nick) {
+        String key = Names.nickKey(nick);
+        Participant p = byNick.get(key);
+        if (p != null) {
+            return Future.succeededFuture(new UserLookup.Found(p.nick(), nodeId, true, List.copyOf(p.rooms())));
+        }
+        return safely(() -> backend.nickNode(key)).map(node -> node == null || node.equals(nodeId)
+                ? UserLookup.NOT_FOUND : new UserLookup.Found(nick, node, false, null))
+                .otherwise(UserLookup.NOT_FOUND);
+    }
+
     /** Whether a session of this node holds, or is claiming, the nick key. */
     public boolean holdsOrClaims(Recipient who, String key) {
         Participant p = byNick.get(key);

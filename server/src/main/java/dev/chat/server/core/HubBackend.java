@@ -100,6 +100,14 @@ public interface HubBackend {
         return out;
     }
 
+    /**
+     * The node whose session holds the nick {@code key}, when no session of this node does (IRC's
+     * {@code WHOIS}): null if nobody does. A backend without other nodes inherits this default.
+     */
+    default io.vertx.core.Future<String> nickNode(String key) {
+        return io.vertx.core.Future.succeededFuture(null);
+    }
+
     /** The other live nodes of the cluster, by id (none without a cluster). */
     default List<String> otherNodes() {
         return List.of();

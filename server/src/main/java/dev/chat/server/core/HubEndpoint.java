@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Where the loops reach the hub: the consumer of {@link Addresses#HUB} for either backend's hub
  * verticle. It turns each {@link HubCall} into {@link Hub#handle} with the hub's share of the
  * request's deadline and always replies (an exception is answered {@code internal} and logged once
- * with its stack), and each {@link Disconnected} into {@link Hub#disconnected}.
+ * with its stack), each {@link Disconnected} into {@link Hub#disconnected}, and each
+ * {@link UserLookup} into {@link Hub#lookup}.
  */
 public final class HubEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(HubEndpoint.class);
@@ -39,6 +40,9 @@ public final class HubEndpoint {
                 reply = Future.succeededFuture(Refusal.INTERNAL.to(call.message()));
             }
             reply.onComplete(ar -> msg.reply(ar.succeeded() ? ar.result() : Refusal.INTERNAL.to(call.message()),
+                    LocalCodec.LOCAL));
+        } else if (body instanceof UserLookup q) {
+            hub.lookup(q.nick()).onComplete(ar -> msg.reply(ar.succeeded() ? ar.result() : UserLookup.NOT_FOUND,
                     LocalCodec.LOCAL));
         } else if (body == NetworkView.QUERY) {
             msg.reply(hub.network(), LocalCodec.LOCAL);

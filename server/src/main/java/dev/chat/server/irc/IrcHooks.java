@@ -23,6 +23,14 @@ public interface IrcHooks {
      */
     void send(ClientMessage request);
 
+    /**
+     * This connection's user is registered as {@code nick} (after the welcome, and after each
+     * nick change), with the real name of its {@code USER}: what {@link #realname} and
+     * {@link #awayMessage} then answer for it to other connections.
+     */
+    default void identity(String nick, String realname) {
+    }
+
     /** Counts for {@code LUSERS} and the welcome burst; a recent snapshot is fine. */
     default LuserCounts lusers() {
         return new LuserCounts(0, 1, 0, 0);

@@ -7,6 +7,7 @@ import dev.chat.protocol.Ping;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,6 +62,8 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     /** The registered nick, or {@code null} before registration. */
     private String nick;
+    /** {@link Names#nickKey} of {@link #nick}. */
+    private String nickKey;
     private String away;
     private int caps;
     private boolean closed;
@@ -193,11 +196,24 @@ public final class IrcSession implements IrcLineReader.Sink {
         event(m, null);
     }
 
-    /** A fanned-out event, rendered through the delivery's shared cache. */
+    /**
+     * A fanned-out event, rendered through the delivery's shared cache. A room message for a
+     * member other than its sender (the bulk of a fan-out) takes the short way: the shared bytes
+     * of this session's render key, nothing else looked at or allocated.
+     */
     public void onEvent(RenderCache cache) {
-        if (!closed) {
-            event(cache.event(), cache);
+        if (closed) {
+            return;
         }
+        String sender = cache.senderKey();
+        if (sender != null && nickKey != null && !sender.equals(nickKey)) {
+            byte[] bytes = cache.bytes(caps & cache.keyMask(), renderer);
+            if (bytes.length > 0) {
+                out.write(bytes);
+            }
+            return;
+        }
+        event(cache.event(), cache);
     }
 
     /** {@code nick} (in one of this session's rooms) is now away with {@code message}, or back ({@code null}). */
@@ -246,6 +262,21 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     public boolean closed() {
         return closed;
+    }
+
+    /** Whether this session is in at least one of {@code rooms} (canonical names). */
+    public boolean inAnyOf(Collection<String> rooms) {
+        for (String room : rooms) {
+            if (joined.contains(room)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This session's rooms, canonical names, in join order (a copy). */
+    public List<String> rooms() {
+        return List.copyOf(joined);
     }
 
     /** The registered nick, or {@code null} before registration. */
@@ -303,6 +334,10 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     void registeredAs(String nick) {
         this.nick = nick;
+        this.nickKey = nick == null ? null : Names.nickKey(nick);
+        if (nick != null) {
+            core.identity(nick, registration.realname());
+        }
     }
 
     Registration registration() {
@@ -329,7 +364,7 @@ public final class IrcSession implements IrcLineReader.Sink {
     }
 
     boolean isMe(String who) {
-        return nick != null && who != null && Names.nickKey(who).equals(Names.nickKey(nick));
+        return nickKey != null && who != null && Names.nickKey(who).equals(nickKey);
     }
 
     /** A builder of a request for a given id. */
@@ -412,9 +447,7 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     private void deliver(ServerMessage m, RenderCache cache) {
         int key = caps & EventRenderer.keyMask(m);
-        byte[] bytes = cache != null
-                ? cache.bytes(key, k -> renderer.encode(m, k, cache.nowMillis()))
-                : renderer.encode(m, key, now());
+        byte[] bytes = cache != null ? cache.bytes(key, renderer) : renderer.encode(m, key, now());
         if (bytes.length > 0) {
             out.write(bytes);
         }

@@ -1,8 +1,8 @@
 package dev.chat.server.irc;
 
+import dev.chat.protocol.Names;
 import dev.chat.protocol.ServerMessage;
 import java.util.Arrays;
-import java.util.function.IntFunction;
 
 /**
  * One fanned-out event rendered once per distinct way of rendering it, not once per recipient.
@@ -18,6 +18,10 @@ import java.util.function.IntFunction;
 public final class RenderCache {
     private final ServerMessage event;
     private final long nowMillis;
+    /** {@link EventRenderer#keyMask} of the event: the same for every recipient. */
+    private final int keyMask;
+    /** The sender's {@link Names#nickKey} for a room message (its echo is rendered apart), else null. */
+    private final String senderKey;
     private int[] keys = new int[2];
     private byte[][] values = new byte[2][];
     private int size;
@@ -29,6 +33,8 @@ public final class RenderCache {
     public RenderCache(ServerMessage event, long nowMillis) {
         this.event = event;
         this.nowMillis = nowMillis;
+        this.keyMask = EventRenderer.keyMask(event);
+        this.senderKey = event instanceof ServerMessage.ChatMessage m && !m.isDirect() ? Names.nickKey(m.from()) : null;
     }
 
     public ServerMessage event() {
@@ -39,14 +45,23 @@ public final class RenderCache {
         return nowMillis;
     }
 
-    /** The bytes for {@code key}, rendered by {@code render} the first time this key is asked for. */
-    byte[] bytes(int key, IntFunction<byte[]> render) {
+    int keyMask() {
+        return keyMask;
+    }
+
+    /** For a room message: the sender's nick key, to tell the one member who gets its echo instead; else null. */
+    String senderKey() {
+        return senderKey;
+    }
+
+    /** The bytes for {@code key}, rendered by {@code renderer} the first time this key is asked for. */
+    byte[] bytes(int key, EventRenderer renderer) {
         for (int i = 0; i < size; i++) {
             if (keys[i] == key) {
                 return values[i];
             }
         }
-        byte[] b = render.apply(key);
+        byte[] b = renderer.encode(event, key, nowMillis);
         if (size == keys.length) {
             keys = Arrays.copyOf(keys, size * 2);
             values = Arrays.copyOf(values, size * 2);

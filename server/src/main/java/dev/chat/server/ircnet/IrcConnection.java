@@ -24,6 +24,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,13 +36,15 @@ import java.util.concurrent.TimeUnit;
  *   bytes -&gt; IrcLineReader (bounded: 512-byte lines, 8,191 more for tags) -&gt; IrcSession
  *         -&gt; ClientMessage -&gt; ChatLoop.received (the core's rules, rate limit, in-flight bound)
  *   core reply / ping / bye -&gt; Connection.send / close -&gt; IrcSession -&gt; lines -&gt; socket
- *   fan-out -&gt; IrcFanout (one render per capability set) -&gt; onEvent -&gt; socket
+ *   fan-out -&gt; IrcFanout (one render per capability set) -&gt; onEvent -&gt; pending -&gt; socket
  * </pre>
  *
- * Output is bounded as on the framed port: lines go to Netty's queue until it is full (128 KiB);
- * then they are copied into this connection's backlog, and past {@code --max-backlog} the session
- * is dropped as a slow consumer ({@code ERROR :Closing link: ...}). Writes are flushed once at the
- * end of the loop's task that made them. Loop thread only.
+ * Output as on the framed port: every line for this connection (fan-out, replies) is appended to
+ * one pending buffer (pooled, direct) in the order it comes; the loop's {@link IrcFanout} flushes
+ * it with the rest of the loop's dirty connections, one Netty write and flush per connection per
+ * flush, not one per line. While the socket's queue is full (128 KiB) the pending buffer is the
+ * backlog: past {@code --max-backlog} the session is dropped as a slow consumer
+ * ({@code ERROR :Closing link: ...}). Loop thread only.
  */
 final class IrcConnection extends ChannelInboundHandlerAdapter implements Connection, IrcOutput {
     /** How long a closing connection has to read its last lines before it is cut off. */
@@ -49,12 +52,16 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     /** Lines held while the registration is answered; at this many the socket is not read until then. */
     static final int MAX_EARLY_LINES = 64;
     static final int MAX_CLOSE_ROUNDS = 12;
+    /** The first allocation of a pending buffer: a few lines; it grows as lines come. */
+    static final int MIN_PENDING = 1024;
 
     private final IrcFanout out;
     private final ChatLoop loop;
     private final ServerMetrics metrics;
     private final IrcLineReader reader = new IrcLineReader();
     private final IrcSession irc;
+    private final IrcServerInfo info;
+    private final CoreHooks hooks;
     private Session session;
     private ChannelHandlerContext channel;
     private long incompleteSince = Long.MIN_VALUE;
@@ -62,10 +69,15 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     private boolean closeRequested;
     /** The channel is closing: nothing more is written. */
     private boolean closing;
-    private boolean flushScheduled;
+    /** Queued in the loop's dirty list, to be flushed ({@link IrcFanout#markDirty}). */
+    private boolean dirty;
     private boolean waitingDrain;
-    /** Lines copied while the socket's queue is full: the bounded backlog; or null. */
-    private ByteBuf backlog;
+    /**
+     * Lines not handed to Netty yet, in order; or null. While the socket's queue is full this is
+     * the bounded backlog.
+     */
+    private ByteBuf pending;
+    private int pendingLines;
     /**
      * Lines read while the registration's {@code hello} is on its way (a client that sends
      * {@code JOIN} right after {@code NICK} and {@code USER}), or from a {@code QUIT} on while
@@ -104,13 +116,42 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
         this.out = out;
         this.loop = out.loop();
         this.metrics = out.metrics();
-        this.irc = new IrcSession(info, new CoreHooks(this), this, System::currentTimeMillis);
+        this.info = info;
+        this.hooks = new CoreHooks(this, out.users());
+        this.irc = new IrcSession(info, hooks, this, System::currentTimeMillis);
     }
 
     /** Registers with the loop; false if the loop refused it (server full or stopping: then it is closing). */
     boolean open() {
         session = loop.open(this);
+        if (session != null) {
+            out.opened(this);
+        }
         return session != null;
+    }
+
+    /** This server's name in IRC lines. */
+    String serverName() {
+        return info.serverName();
+    }
+
+    /** The rooms this connection's user is in. */
+    List<String> rooms() {
+        return irc.rooms();
+    }
+
+    /** Someone went away or came back: shown to this connection if it shares a room and asked for away-notify. */
+    void onAway(IrcUsers.AwayChange change) {
+        if (!closeRequested && irc.registered() && irc.inAnyOf(change.rooms())) {
+            irc.onAway(change.nick(), change.away());
+        }
+    }
+
+    /** Reading resumes unless something else holds it paused (lines waiting for the welcome, the loop's in-flight bound). */
+    void resumeReadingIfFree() {
+        if (!closeRequested && !earlyPaused && session != null && !session.readsPaused()) {
+            resumeReading();
+        }
     }
 
     IrcFanout fanout() {
@@ -194,13 +235,7 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable() && waitingDrain && !closing) {
             waitingDrain = false;
-            if (backlog != null) {
-                ByteBuf b = backlog;
-                backlog = null;
-                channel.write(b, channel.voidPromise());
-                scheduleFlush();
-                waitingDrain = !channel.channel().isWritable();
-            }
+            flush();
         }
     }
 
@@ -208,7 +243,9 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         closeRequested = true;
-        releaseBacklog();
+        releasePending();
+        hooks.closed();
+        out.closed(this);
         if (session != null) {
             loop.closed(session);
         }
@@ -285,7 +322,7 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
      */
     @Override
     public void abandon(ServerMessage last) {
-        releaseBacklog();
+        releasePending();
         waitingDrain = false;
         dropQueuedBeyondCurrent();
         close(last);
@@ -293,28 +330,31 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
 
     // ---- IrcOutput: the translator's side ----
 
-    /** Whole lines from the translator; the array is shared by every recipient of a fan-out and never modified. */
+    /**
+     * Whole lines from the translator, appended to what is pending; the array is shared by every
+     * recipient of a fan-out and never modified.
+     */
     @Override
     public void write(byte[] lines) {
         if (closing || channel == null) {
             return;
         }
-        metrics.framesOut.increment();
-        metrics.bytesOut.add(lines.length);
+        if (pending == null) {
+            pending = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(MIN_PENDING, lines.length));
+        }
+        pending.writeBytes(lines);
+        pendingLines++;
         if (waitingDrain) {
-            if (backlog == null) {
-                backlog = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(256, lines.length));
-            }
-            backlog.writeBytes(lines);
-            if (backlog.readableBytes() > loop.serverConfig().maxBacklog() && session != null) {
+            if (pending.readableBytes() > loop.serverConfig().maxBacklog() && session != null) {
                 loop.slowConsumer(session);
             }
-            return;
+            return; // channelWritabilityChanged writes it
         }
-        channel.write(Unpooled.wrappedBuffer(lines), channel.voidPromise());
-        scheduleFlush();
-        if (!channel.channel().isWritable()) {
-            waitingDrain = true; // channelWritabilityChanged ends it
+        if (pending.readableBytes() >= IrcTransport.WRITE_QUEUE_BYTES) {
+            flush(); // a burst as large as the socket's queue within one turn: written now
+        } else if (!dirty) {
+            dirty = true;
+            out.markDirty(this);
         }
     }
 
@@ -379,17 +419,30 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
 
     // ---- output ----
 
-    private void scheduleFlush() {
-        if (!flushScheduled) {
-            flushScheduled = true;
-            channel.executor().execute(this::flush);
+    /**
+     * Hands what is pending to Netty and flushes (the loop's flush, a large burst, or the socket
+     * drained). While the socket's queue is full, what comes next stays pending.
+     */
+    void flush() {
+        dirty = false;
+        if (closing || waitingDrain || pending == null) {
+            return;
+        }
+        writePending();
+        channel.flush();
+        if (!channel.channel().isWritable()) {
+            waitingDrain = true; // channelWritabilityChanged ends it
         }
     }
 
-    private void flush() {
-        flushScheduled = false;
-        if (!closing) {
-            channel.flush();
+    private void writePending() {
+        if (pending != null) {
+            ByteBuf b = pending;
+            pending = null;
+            metrics.framesOut.add(pendingLines);
+            metrics.bytesOut.add(b.readableBytes());
+            pendingLines = 0;
+            channel.write(b, channel.voidPromise()); // Netty releases it once written, or on close
         }
     }
 
@@ -398,11 +451,7 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
             return;
         }
         closing = true;
-        if (backlog != null) {
-            ByteBuf b = backlog;
-            backlog = null;
-            channel.write(b, channel.voidPromise());
-        }
+        writePending();
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         ChannelOutboundBuffer queue = channel.channel().unsafe().outboundBuffer();
         cutOffUnlessReading(queue == null ? 0 : queue.totalPendingWriteBytes(), 1);
@@ -461,10 +510,11 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
         }
     }
 
-    private void releaseBacklog() {
-        if (backlog != null) {
-            backlog.release();
-            backlog = null;
+    private void releasePending() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+            pendingLines = 0;
         }
     }
 }

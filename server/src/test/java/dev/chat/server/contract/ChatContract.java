@@ -175,6 +175,31 @@ abstract class ChatContract {
         assertThat(quit.reason()).isEqualTo(carriesQuitReasons() ? "done" : null);
     }
 
+    @Test
+    void ircWhoisFindsUsersOfEitherTransportOnEveryNode() throws Exception {
+        String room = unique("whois");
+        String ann = unique("ann");
+        String bea = unique("bea");
+        IrcClient ircAnn = IrcClient.registered(ircPort(0), ann);
+        ircClients.add(ircAnn);
+        IrcClient ircBea = IrcClient.registered(ircPort(1), bea);
+        ircClients.add(ircBea);
+        ChatClient carol = in(2, unique("carol"), room);
+        for (String nick : List.of(bea, nick(carol))) {
+            ircAnn.send("WHOIS " + nick);
+            List<String> whois = ircAnn.awaitLines(l -> IrcClient.numeric(l, "318"));
+            assertThat(whois).as(nick).anyMatch(l -> l.endsWith(" 311 " + ann + " " + nick + " " + nick + " chat * :"
+                    + nick + (nick.equals(bea) && ircPort(0) == ircPort(1) ? " Example" : "")));
+            assertThat(whois).as(nick).anyMatch(l -> IrcClient.numeric(l, "312") && l.contains(" " + nick + " "));
+            assertThat(whois).as(nick).noneMatch(l -> IrcClient.numeric(l, "401"));
+        }
+        ircAnn.send("ISON " + bea + " " + nick(carol) + " nobody" + ann);
+        assertThat(ircAnn.awaitNumeric("303")).endsWith(":" + bea + " " + nick(carol));
+        String nobody = unique("nobody");
+        ircAnn.send("WHOIS " + nobody);
+        assertThat(ircAnn.awaitLines(l -> IrcClient.numeric(l, "318"))).anyMatch(l -> IrcClient.numeric(l, "401"));
+    }
+
     // ---- hello ----
 
     @Test

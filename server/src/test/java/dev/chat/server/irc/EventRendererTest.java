@@ -87,14 +87,16 @@ class EventRendererTest {
     @Test
     void aCacheRendersOncePerKey() {
         RenderCache cache = new RenderCache(ChatMessage.inRoom("a", "bob", "hi", T, 1), T);
-        int[] calls = {0};
+        int[] keys = {0, Capability.SERVER_TIME.bit(), Capability.MESSAGE_TAGS.bit()};
+        byte[][] first = new byte[3][];
         for (int i = 0; i < 100; i++) {
-            cache.bytes(i % 3, k -> {
-                calls[0]++;
-                return new byte[] {(byte) k};
-            });
+            byte[] b = cache.bytes(keys[i % 3], r);
+            if (first[i % 3] == null) {
+                first[i % 3] = b;
+            }
+            assertThat(b).isSameAs(first[i % 3]); // shared, not rendered again
         }
-        assertThat(calls[0]).isEqualTo(3);
         assertThat(cache.renders()).isEqualTo(3);
+        assertThat(new String(first[1], java.nio.charset.StandardCharsets.UTF_8)).startsWith("@time=");
     }
 }
