@@ -327,7 +327,7 @@ final class Replicas {
                     dropped.accept(session, room.name);
                 }
                 String event = kind.equals(Wire.PART) ? Member.PART : Member.QUIT;
-                return memberEvent(room, recipients(room), null, new Member(room.name, nick, event, null));
+                return memberEvent(room, recipients(room), null, new Member(room.name, nick, event, null, ev.getString(Wire.REASON)));
             }
             case Wire.NICK -> {
                 if (room.contains(node, session)) {

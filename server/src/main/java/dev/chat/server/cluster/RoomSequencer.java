@@ -312,7 +312,7 @@ final class RoomSequencer {
                 if (member == null) {
                     reply.complete(Wire.error(Refusal.NOT_IN_ROOM, room.name));
                 } else {
-                    sequence(room, event(Wire.PART, node, session, member.nick()),
+                    sequence(room, event(Wire.PART, node, session, member.nick()).put(Wire.REASON, req.getString(Wire.REASON)),
                             () -> new JsonObject().put(Wire.R, Wire.PARTED), reply);
                 }
             }
@@ -320,7 +320,8 @@ final class RoomSequencer {
                 if (member == null) {
                     reply.complete(Wire.ok());
                 } else {
-                    sequence(room, event(Wire.QUIT, node, session, member.nick()), Wire::ok, reply);
+                    sequence(room, event(Wire.QUIT, node, session, member.nick()).put(Wire.REASON, req.getString(Wire.REASON)),
+                            Wire::ok, reply);
                 }
             }
             case Wire.NICK -> {

@@ -28,7 +28,7 @@ import java.util.List;
  * </pre>
  *
  * Event kinds ({@code k}): {@code msg} (text ts seq rid; {@code action} when true), {@code join},
- * {@code part}, {@code quit} ({@link #REASON}: their reason, in the member's request; the owner does not copy it into the event yet),
+ * {@code part}, {@code quit} ({@link #REASON}: their reason, from the member's request into the event),
  * {@code nick} (old), {@code drop} (the room, empty, is forgotten with its history); every event
  * names the member (for {@code drop}: the session that asked) by {@code node}, {@code session},
  * {@code nick}.

@@ -51,9 +51,4 @@ class ClusterContractTest extends ChatContract {
     int ircPort(int i) {
         return nodes.get(i).port("irc");
     }
-
-    @Override
-    boolean carriesQuitReasons() {
-        return false; // ClusterRooms does not pass a quit's reason on to the other nodes yet
-    }
 }
