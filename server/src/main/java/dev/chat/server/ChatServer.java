@@ -120,6 +120,18 @@ public final class ChatServer {
     }
 
     /**
+     * As {@link #start(ServerConfig, ServerTls)}; with {@code clusterTls} the event bus between
+     * cluster nodes runs inside TLS with {@code tls}'s certificate, required of both sides
+     * ({@code --cluster-tls}).
+     */
+    public static Future<ChatServer> start(ServerConfig config, ServerTls tls, boolean clusterTls) {
+        if (clusterTls && (tls == null || !config.cluster())) {
+            return Future.failedFuture(new IllegalArgumentException("--cluster-tls needs --cluster and a certificate"));
+        }
+        return start(config, transports(config, config.needsTls() ? tls : null), tls, clusterTls ? tls : null);
+    }
+
+    /**
      * The transports {@code config} asks for: framed JSON over plaintext TCP unless
      * {@code --tcp-port off}, inside TLS with {@code tls} unless {@code --tls-port off} (or
      * {@code tls} is null), IRC unless {@code --irc-port off}, and IRC inside TLS with {@code tls}
@@ -174,8 +186,13 @@ public final class ChatServer {
 
     /** As {@link #start(ServerConfig, List)}; {@code tls} also serves {@code --https-port} (null: no HTTPS). */
     public static Future<ChatServer> start(ServerConfig config, List<Transport> transports, ServerTls tls) {
+        return start(config, transports, tls, null);
+    }
+
+    private static Future<ChatServer> start(ServerConfig config, List<Transport> transports, ServerTls tls,
+                                            ServerTls busTls) {
         if (config.cluster()) {
-            return ClusterBootstrap.start(config, vertxOptions()).compose(node -> {
+            return ClusterBootstrap.start(config, vertxOptions(), busTls).compose(node -> {
                 ChatServer server = new ChatServer(node.vertx(), config, node.nodeId(), transports, tls);
                 // the cluster's hub keeps its rooms in memory until it persists them through server.store()
                 return launch(server, bound -> node.hubVerticle(bound, server.metrics, server.lanes));

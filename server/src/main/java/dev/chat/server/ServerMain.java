@@ -202,13 +202,17 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
             System.err.println("Try './chat server --help' for more information.");
             return 2;
         }
-        if (tlsOptions.clusterTls()) {
-            System.err.println("chat server: --cluster-tls is not available yet: the event bus between nodes is "
-                    + "plaintext (docs/TLS.md)");
+        if (tlsOptions.clusterTls() && !config.cluster()) {
+            System.err.println("chat server: --cluster-tls needs --cluster");
+            return 2;
+        }
+        if (tlsOptions.clusterTls() && !tlsOptions.hasCertificateFiles()) {
+            System.err.println("chat server: --cluster-tls needs --tls-cert and --tls-key, the same on every node: a"
+                    + " self-signed certificate made at first start differs per node (docs/TLS.md)");
             return 2;
         }
         ServerTls tls = null;
-        if (config.needsTls()) {
+        if (config.needsTls() || tlsOptions.clusterTls()) {
             try {
                 tls = ServerTls.load(tlsOptions.settings(config.dataDir(), ChatServer.certificateNames(config)),
                         tlsOptions.preferOpenSsl());
@@ -219,7 +223,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         }
         ChatServer server;
         try {
-            server = ChatServer.start(config, tls)
+            server = ChatServer.start(config, tls, tlsOptions.clusterTls())
                     .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;

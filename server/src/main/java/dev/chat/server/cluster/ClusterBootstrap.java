@@ -32,6 +32,11 @@ public final class ClusterBootstrap {
 
     /** Joins the cluster; completes once this node is a member and its event bus listens. */
     public static Future<ClusterNode> start(ServerConfig config, VertxOptions options) {
+        return start(config, options, null);
+    }
+
+    /** As {@link #start(ServerConfig, VertxOptions)}; with {@code busTls}, the event bus runs inside TLS ({@code --cluster-tls}). */
+    public static Future<ClusterNode> start(ServerConfig config, VertxOptions options, dev.chat.server.tls.ServerTls busTls) {
         if (!config.cluster()) {
             throw new IllegalArgumentException("not a cluster configuration");
         }
@@ -44,10 +49,14 @@ public final class ClusterBootstrap {
         // load the JSON codec here rather than on an event loop with the first cluster message
         new JsonObject(new JsonObject().put("warm", true).toBuffer());
         HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config, host));
-        options.setEventBusOptions(new EventBusOptions()
+        EventBusOptions bus = new EventBusOptions()
                 .setHost(host)
                 .setClusterPublicHost(host)
-                .setPort(config.busPort()));
+                .setPort(config.busPort());
+        if (busTls != null) {
+            dev.chat.server.tls.ClusterTls.applyTo(bus, busTls);
+        }
+        options.setEventBusOptions(bus);
         return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
                 .map(vertx -> new ClusterNode(vertx, manager));
     }

@@ -62,6 +62,11 @@ public final class TlsOptions {
         return !engine.equals("jdk");
     }
 
+    /** Whether {@code --tls-cert} and {@code --tls-key} are given (not the self-signed certificate). */
+    public boolean hasCertificateFiles() {
+        return certFile != null && keyFile != null;
+    }
+
     /** {@code --cluster-tls}. */
     public boolean clusterTls() {
         return clusterTls;
