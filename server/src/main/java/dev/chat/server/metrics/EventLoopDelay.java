@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #PERIOD_MS} ms each loop runs one scheduled task of Netty's (no Vert.x timer, no event-bus
  * message) that records how long after its due time it started, then schedules the next: a loop
  * that is busy or blocked runs it late by as much as any task queued on it waits. A few tasks a
- * second per loop, a clock read and a lock-free add each: nothing the chat's own work would
+ * second per loop, a clock read and a timer update each: nothing the chat's own work would
  * notice, and nothing ever waits for them. Exposed as a Micrometer timer (count, sum, the
  * largest delay of the last two minutes as {@code _max}, and cumulative buckets from 1 ms to 5 s).
  */
