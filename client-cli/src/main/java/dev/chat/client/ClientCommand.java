@@ -148,8 +148,8 @@ public final class ClientCommand implements Callable<Integer> {
     Path tlsCa;
 
     @Option(names = "--known-servers", paramLabel = "FILE",
-            description = "Certificates trusted on first use (default: $XDG_CONFIG_HOME/chat/known_servers, "
-                    + "else ~/.config/chat/known_servers).")
+            description = "Certificates trusted on first use (default: $XDG_CONFIG_HOME/chat/known_servers; "
+                    + "without XDG_CONFIG_HOME, .config/chat/known_servers in your home directory).")
     Path knownServers;
 
     @Option(names = "--insecure", description = "With --tls: accept any certificate. Still encrypted, but anyone "

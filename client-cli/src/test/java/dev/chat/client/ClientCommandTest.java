@@ -87,6 +87,13 @@ class ClientCommandTest {
                 + " not").contains("--log-dir=DIR").contains("--no-bell");
         assertThat(optionText(lines, "--history-file")).isEqualTo(
                 "Interactive input history (default: .chat_history in your home directory).");
+        // no word broken across lines (picocli breaks after a colon: HOST:PORT, URLs)
+        picocli.CommandLine unlimited = ClientMain.commandLine(new java.io.ByteArrayInputStream(new byte[0]), System.out,
+                System.err, false);
+        unlimited.getCommandSpec().usageMessage().width(10_000);
+        java.util.Set<String> words = new java.util.HashSet<>(java.util.List.of(unlimited.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF)
+                .split("\\s+")));
+        assertThat(help.split("\\s+")).allSatisfy(w -> assertThat(words).as("'%s' is a whole word", w).contains(w));
     }
 
     /** An option's description, its continuation lines joined. */

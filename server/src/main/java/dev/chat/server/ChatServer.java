@@ -10,6 +10,7 @@ import dev.chat.server.core.Transport;
 import dev.chat.server.http.WebTransport;
 import dev.chat.server.ircnet.IrcTransport;
 import dev.chat.server.metrics.ActivityLog;
+import dev.chat.server.metrics.EventLoopDelay;
 import dev.chat.server.metrics.ServerMetrics;
 import dev.chat.server.metrics.StoreMetricsView;
 import dev.chat.server.net.TcpTransport;
@@ -295,6 +296,7 @@ public final class ChatServer {
                 .onSuccess(v -> {
                     announcements = beacon.announcements();
                     new ActivityLog(metrics).start(vertx);
+                    new EventLoopDelay(metrics).start(VertxNetty.eventLoops(vertx));
                     if (tls != null) {
                         tlsMetrics(tls);
                         tls.watch(vertx);

@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * wrong with it), and for a TLS certificate or key that cannot be used (the message names the
  * file and the problem).
  */
-@Command(name = "chat server", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "chat server", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         version = "chat server 0.1.0",
         description = "Runs one chat server node: framed JSON over TCP and over TLS, IRC, UDP presence, HTTP /health and /metrics;"
                 + " rooms and history in a store (SQLite by default).",
@@ -81,7 +81,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     int maxRooms;
     @Option(names = "--data-dir", defaultValue = "${env:CHAT_DATA_DIR:-" + ServerConfig.DEFAULT_DATA_DIR + "}", description = "This node's files: the SQLite store (chat.db), created if missing; one server per directory, so servers on one machine each need their own (default: ${DEFAULT-VALUE}).")
     Path dataDir;
-    @Option(names = "--store", defaultValue = "${env:CHAT_STORE:-" + ServerConfig.DEFAULT_STORE + "}", description = "Where rooms and history live: sqlite (a file in --data-dir), postgresql://user:password@host:port/db, or memory (lost when the server stops). With --cluster the store is opened but not used yet: history stays in memory on every node (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", defaultValue = "${env:CHAT_STORE:-" + ServerConfig.DEFAULT_STORE + "}", description = "Where rooms and history live: sqlite (a file in --data-dir), memory (lost when the server stops), or a PostgreSQL server given by its URL, postgresql://user:password@host:port/db. With --cluster the store is opened but not used yet: history stays in memory on every node (default: ${DEFAULT-VALUE}).")
     String store;
     @Option(names = "--durability", defaultValue = "${env:CHAT_DURABILITY:-" + ServerConfig.DEFAULT_DURABILITY_TEXT + "}", converter = DurabilityConverter.class, description = "What an acknowledged message survives: process (a crash or kill -9 of the server) or fsync (also a power cut) (default: ${DEFAULT-VALUE}).")
     Durability durability;

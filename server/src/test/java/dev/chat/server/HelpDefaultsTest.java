@@ -24,6 +24,22 @@ class HelpDefaultsTest {
         assertThat(parsed).isEqualTo(defaults);
     }
 
+    /**
+     * {@code --help} fits 80 columns and breaks lines only between words: every word of the help
+     * as printed is a word of the same help printed without a width limit (picocli would otherwise
+     * break a URL or a HOST:PORT after its colon).
+     */
+    @Test
+    void helpFitsEightyColumnsAndNeverBreaksAWord() {
+        String help = ServerMain.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertThat(help.lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+        CommandLine unlimited = ServerMain.commandLine();
+        unlimited.getCommandSpec().usageMessage().width(10_000);
+        java.util.Set<String> words = new java.util.HashSet<>(java.util.List.of(unlimited.getUsageMessage(CommandLine.Help.Ansi.OFF).split("\\s+")));
+        assertThat(help.split("\\s+")).allSatisfy(w -> assertThat(words).as("'%s' is a whole word", w).contains(w));
+        assertThat(help).contains("postgresql://user:password@host:port/db");
+    }
+
     @Test
     void helpShowsEachDefaultTheOptionReallyHas() {
         assumeTrue(System.getenv().keySet().stream().noneMatch(k -> k.startsWith("CHAT_")), "CHAT_* variables are set");

@@ -4,12 +4,16 @@ import dev.chat.testsupport.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.protocol.ClientMessage.Join;
+import dev.chat.protocol.ClientMessage.Part;
 import dev.chat.protocol.ClientMessage.Say;
 import io.vertx.core.json.JsonObject;
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +78,53 @@ class HttpTest {
             assertThat(after).contains("chat_errors_total{code=\"bad_json\"} 1");
             assertThat(after).contains("# TYPE chat_frames_out_total counter");
         }
+    }
+
+    @Test
+    void metricsCountRoomsMembersAndSessions() throws Exception {
+        String empty = get("/metrics").body();
+        assertThat(metric(empty, "chat_rooms")).isZero();
+        assertThat(metric(empty, "chat_room_members")).isZero();
+        assertThat(metric(empty, "chat_sessions")).isZero();
+        try (ChatClient a = ChatClient.registered(fx.port(), "a");
+             ChatClient b = ChatClient.registered(fx.port(), "b")) {
+            a.request(id -> new Join(id, "one"));
+            a.request(id -> new Join(id, "two"));
+            b.request(id -> new Join(id, "one"));
+            // 2 rooms, 3 memberships (a twice, b once), 2 registered sessions
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String body = get("/metrics").body();
+                assertThat(metric(body, "chat_rooms")).isEqualTo(2);
+                assertThat(metric(body, "chat_room_members")).isEqualTo(3);
+                assertThat(metric(body, "chat_sessions")).isEqualTo(2);
+            });
+            b.request(id -> new Part(id, "one"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(metric(get("/metrics").body(), "chat_room_members")).isEqualTo(2));
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String body = get("/metrics").body();
+            assertThat(metric(body, "chat_rooms")).isZero();
+            assertThat(metric(body, "chat_sessions")).isZero();
+        });
+    }
+
+    @Test
+    void metricsMeasureHowLateTheEventLoopsRun() throws Exception {
+        // every loop is probed a few times a second: the count grows, delays are never negative
+        long loops = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(metric(get("/metrics").body(), "chat_event_loop_delay_seconds_count")).isGreaterThanOrEqualTo(loops));
+        String body = get("/metrics").body();
+        assertThat(body).contains("# TYPE chat_event_loop_delay_seconds histogram",
+                "chat_event_loop_delay_seconds_bucket{le=\"0.001\"}", "chat_event_loop_delay_seconds_bucket{le=\"+Inf\"}");
+        assertThat(seconds(body, "chat_event_loop_delay_seconds_max")).isGreaterThanOrEqualTo(0).isLessThan(5);
+        assertThat(seconds(body, "chat_event_loop_delay_seconds_sum")).isGreaterThanOrEqualTo(0);
+    }
+
+    private static double seconds(String body, String name) {
+        return body.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " missing in:\n" + body));
     }
 
     @Test

@@ -92,6 +92,58 @@ class ServerProcessTest {
         }
     }
 
+    /**
+     * One client's visit (connect, hello, join, close) at the given log level, then SIGTERM: what
+     * the server wrote on stderr.
+     */
+    private static String logOfOneVisit(Map<String, String> env, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--tcp-port", "0", "--udp-port", "0",
+                "--http-port", "0"));
+        all.addAll(List.of(args));
+        Process p = start(env, all.toArray(String[]::new));
+        Path log = Files.createTempFile(dataDirs, "server", ".err");
+        try {
+            Thread drain = new Thread(() -> {
+                try {
+                    Files.copy(p.getErrorStream(), log, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            String ready = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            Matcher m = READY.matcher(String.valueOf(ready));
+            assertThat(m.matches()).as(ready + "\n" + Files.readString(log)).isTrue();
+            int port = Integer.parseInt(m.group(2));
+            try (ChatClient visitor = ChatClient.registered(port, "visitor")) {
+                visitor.request(id -> new dev.chat.protocol.ClientMessage.Join(id, "hall"));
+            }
+            p.toHandle().destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            drain.join(10_000);
+            return Files.readString(log);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void connectionsAreLoggedAtDebugOnlyAndTheLevelIsAnOptionOrTheEnvironment() throws Exception {
+        String info = logOfOneVisit(Map.of());
+        assertThat(info).as("INFO: nothing per connection").contains(" INFO ChatServer - ")
+                .doesNotContain("open #").doesNotContain("hello #").doesNotContain("close #").doesNotContain(" DEBUG ");
+
+        String debug = logOfOneVisit(Map.of("CHAT_LOG_LEVEL", "debug"));
+        assertThat(debug).as("CHAT_LOG_LEVEL=debug: each connection's open, hello and close")
+                .containsPattern("DEBUG ChatLoop - open #\\d+ \\(tcp /?127\\.0\\.0\\.1:\\d+\\)")
+                .containsPattern("DEBUG Commands - hello #\\d+ visitor ")
+                .containsPattern("DEBUG ChatLoop - close #\\d+ visitor ");
+
+        String warn = logOfOneVisit(Map.of("CHAT_LOG_LEVEL", "debug"), "--log-level", "WARN");
+        assertThat(warn).as("--log-level wins over CHAT_LOG_LEVEL").doesNotContain(" INFO ").doesNotContain(" DEBUG ");
+    }
+
     @Test
     void sigtermSaysByeToEveryClientAndExitsZero() throws Exception {
         Process p = start(Map.of("CHAT_NAME", "envname", "CHAT_HOST", "127.0.0.1"),

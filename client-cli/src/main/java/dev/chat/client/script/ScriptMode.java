@@ -16,8 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,6 +34,8 @@ public final class ScriptMode {
     /** Lines read ahead of their acknowledgements at most: stdin is read no faster than this. */
     static final int MAX_UNACKNOWLEDGED = 256;
     private static final Duration POLL = Duration.ofMillis(200);
+    /** The end of stdin, as the reader thread hands it over (compared by identity). */
+    private static final String END = new String("end of stdin");
 
     private final ClientConfig config;
     private final InputStream in;
@@ -94,24 +99,35 @@ public final class ScriptMode {
     }
 
     private int pipe(Session session) throws InterruptedException {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.isEmpty()) {
-                    continue;
+        // stdin is read on a thread of its own: a session that gives up (exit 3) must not wait for
+        // a line that an idle, still open stdin never brings
+        BlockingQueue<String> lines = new SynchronousQueue<>();
+        Thread reader = new Thread(() -> readLines(lines), "chat-stdin");
+        reader.setDaemon(true);
+        reader.start();
+        while (true) {
+            String line = lines.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                if (session.failure().isDone()) {
+                    return session.failure().join();
                 }
-                String room = session.state().currentRoom();
-                for (String piece : TextSplitter.split(line, session.maxFrame())) {
-                    while (!session.outbox().awaitBelow(MAX_UNACKNOWLEDGED, POLL)) {
-                        if (session.failure().isDone()) {
-                            return session.failure().join();
-                        }
-                    }
-                    track(session.say(room, piece));
-                }
+                continue;
             }
-        } catch (IOException e) {
-            err.println("chat client: cannot read stdin: " + e.getMessage());
+            if (line == END) {
+                break;
+            }
+            if (line.isEmpty()) {
+                continue;
+            }
+            String room = session.state().currentRoom();
+            for (String piece : TextSplitter.split(line, session.maxFrame())) {
+                while (!session.outbox().awaitBelow(MAX_UNACKNOWLEDGED, POLL)) {
+                    if (session.failure().isDone()) {
+                        return session.failure().join();
+                    }
+                }
+                track(session.say(room, piece));
+            }
         }
         if (config.follow()) {
             return session.failure().join(); // until SIGTERM, or the session gives up
@@ -122,6 +138,25 @@ public final class ScriptMode {
             }
         }
         return refused.get() ? ExitCode.SERVER_ERROR : ExitCode.OK;
+    }
+
+    /** Hands stdin's lines over one at a time (no read-ahead beyond one line), then {@link #END}. */
+    private void readLines(BlockingQueue<String> to) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                to.put(line);
+            }
+        } catch (IOException e) {
+            err.println("chat client: cannot read stdin: " + e.getMessage());
+        } catch (InterruptedException e) {
+            return;
+        }
+        try {
+            to.put(END);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private CompletableFuture<Void> track(CompletableFuture<Void> ack) {

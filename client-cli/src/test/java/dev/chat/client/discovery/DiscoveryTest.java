@@ -97,6 +97,9 @@ class DiscoveryTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("NAME\\s+ADDRESS\\s+NODE\\s+AGE");
         assertThat(lines.get(1)).matches("alpha\\s+127\\.0\\.0\\.1:7420\\s+" + NODE_A + "\\s+\\d+\\.\\ds");
+        // each column is as wide as its widest cell, two spaces apart: no 36-character NODE column
+        assertThat(lines.get(0)).startsWith("NAME   ADDRESS         NODE         AGE");
+        assertThat(lines.get(1)).startsWith("alpha  127.0.0.1:7420  " + NODE_A + "  ");
         assertThat(r.out()).doesNotContain("beta").doesNotContain("someone");
     }
 

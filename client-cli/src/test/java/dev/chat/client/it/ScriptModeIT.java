@@ -124,6 +124,38 @@ class ScriptModeIT {
         }
     }
 
+    /**
+     * docs/CLIENT.md: without {@code --follow} a connection lost for 30 s ends the script with 3;
+     * with {@code --follow} the client keeps trying past that, comes back when the server does,
+     * and only SIGTERM (143) ends it.
+     */
+    @Test
+    void aScriptGivesUpWithThreeAfter30sButFollowRetriesForever() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(server.tcpPort);
+             ClientProcess script = ClientProcess.startReady("--port", String.valueOf(proxy.port()), "--nick", "quitter",
+                     "--room", "outage", "--beacon-interval", "0s");
+             ClientProcess bot = ClientProcess.startReady("--port", String.valueOf(proxy.port()), "--nick", "stayer",
+                     "--room", "outage", "--follow", "--beacon-interval", "0s")) {
+            proxy.refuse(true);
+            proxy.sever();
+            long lost = System.nanoTime();
+            assertThat(script.waitFor()).as(script.err.joined()).isEqualTo(3);
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - lost);
+            assertThat(seconds).as("gave up after 30 s of outage, not before").isBetween(29L, 59L);
+            assertThat(script.err.all()).anyMatch(l -> l.contains("giving up"));
+
+            // the --follow bot is still trying, past the 30 s, and comes back with the server
+            assertThat(bot.isAlive()).isTrue();
+            proxy.refuse(false);
+            bot.awaitErr(l -> l.contains("reconnected to"));
+            try (ClientProcess peer = ClientProcess.startReady(args("peer", "outage"))) {
+                peer.writeLine("welcome back");
+                bot.awaitOutLine("#outage <peer> welcome back");
+            }
+            assertThat(bot.terminate()).isEqualTo(143);
+        }
+    }
+
     @Test
     void aNickTakenExitsOneWithTheServersReason() throws Exception {
         try (ClientProcess holder = ClientProcess.startReady(args("taken", "x", "--follow"))) {

@@ -167,6 +167,42 @@ class WindowsIT {
         }
     }
 
+    /** Two terminals through the real server: /part and /quit reasons and /me reach the other one. */
+    @Test
+    void reasonsAndActionsReachAnotherTerminalThroughTheServer() throws Exception {
+        Path bobHome = Files.createDirectories(tmp.resolve("bob"));
+        try (Tmux bob = new Tmux(InteractiveIT.client(bobHome, "--port", String.valueOf(server.tcpPort),
+                "--nick", "rbob", "--room", "side", "--room", "lounge"))) {
+            bob.awaitPrompt("rbob@#side> ");
+            bob.awaitScreen(r -> r.stream().anyMatch(x -> x.startsWith("*** connected")));
+            try (Tmux alice = new Tmux(InteractiveIT.client(tmp, "--port", String.valueOf(server.tcpPort), "--nick",
+                    "ralice", "--room", "lounge", "--room", "side"))) {
+                alice.awaitPrompt("ralice@#lounge> ");
+                bob.awaitScreen(r -> r.stream().anyMatch(x -> x.contains("ralice joined #side")));
+
+                alice.type("/part #side see you");
+                alice.keys("Enter");
+                bob.awaitScreen(r -> r.contains("-- ralice left #side (see you)"));
+
+                bob.keys("M-2");
+                bob.awaitPrompt("rbob@#lounge> ");
+                alice.type("/me waves");
+                alice.keys("Enter");
+                bob.awaitScreen(r -> hasLine(r, TIME + "\\* ralice waves"));
+                alice.awaitScreen(r -> hasLine(r, TIME + "\\* ralice waves"));
+                assertThat(alice.screen().stream().filter(x -> x.contains("ralice waves"))).as("shown once").hasSize(1);
+
+                alice.type("/quit off to lunch");
+                alice.keys("Enter");
+                bob.awaitScreen(r -> r.contains("-- ralice quit (off to lunch)"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> !alice.alive());
+            }
+            bob.type("/quit");
+            bob.keys("Enter");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !bob.alive());
+        }
+    }
+
     @Test
     void noBellTurnsTheBellOff() throws Exception {
         Path raw = tmp.resolve("terminal-output");

@@ -132,7 +132,7 @@ final class ClusterHubVerticle extends VerticleBase {
                             : Refusal.PRESENCE_UNAVAILABLE.to(m.body()),
                             LocalCodec.LOCAL)));
             return Future.all(
-                    HubEndpoint.register(vertx, config, hub),
+                    HubEndpoint.register(vertx, config, hub, metrics),
                     vertx.eventBus().<JsonObject>consumer(Addresses.node(self), this::onNode).completion());
         }).compose(v -> joinCluster(self));
     }

@@ -15,6 +15,7 @@ import dev.chat.protocol.Names;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.server.config.ServerConfig;
+import dev.chat.server.metrics.ServerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -152,6 +153,21 @@ public final class Hub {
         return safely(() -> backend.nickNode(key)).map(node -> node == null || node.equals(nodeId)
                 ? UserLookup.NOT_FOUND : new UserLookup.Found(nick, node, false, null))
                 .otherwise(UserLookup.NOT_FOUND);
+    }
+
+    /**
+     * Hands {@code /metrics} the rooms with at least one member (in a cluster: the cluster's, as
+     * this node's copy has them), their memberships together, and this node's registered sessions.
+     * Hub context only; {@link HubEndpoint} calls it every {@link HubEndpoint#COUNT_EVERY_MS} ms.
+     */
+    public void countInto(ServerMetrics metrics) {
+        int rooms = 0;
+        int members = 0;
+        for (ServerMessage.RoomInfo r : backend.rooms()) {
+            rooms++;
+            members += r.members();
+        }
+        metrics.hubCounts(rooms, members, bySession.size());
     }
 
     /** Whether a session of this node holds, or is claiming, the nick key. */

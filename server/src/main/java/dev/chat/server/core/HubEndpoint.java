@@ -4,6 +4,7 @@ import dev.chat.protocol.ServerMessage;
 import dev.chat.server.bus.Addresses;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
+import dev.chat.server.metrics.ServerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -21,6 +22,19 @@ public final class HubEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(HubEndpoint.class);
 
     private HubEndpoint() {
+    }
+
+    /** How often the hub hands its room, member and session counts to {@code /metrics}. */
+    public static final long COUNT_EVERY_MS = 500;
+
+    /**
+     * As {@link #register(Vertx, ServerConfig, Hub)}, and refreshes {@code chat_rooms},
+     * {@code chat_room_members} and {@code chat_sessions} every {@link #COUNT_EVERY_MS} ms on the
+     * hub's context (the gauges read the last counts: a scrape never touches the hub's state).
+     */
+    public static Future<Void> register(Vertx vertx, ServerConfig config, Hub hub, ServerMetrics metrics) {
+        vertx.setPeriodic(COUNT_EVERY_MS, t -> hub.countInto(metrics));
+        return register(vertx, config, hub);
     }
 
     /** Registers the consumer on the calling (hub's) context; completes once registered. */

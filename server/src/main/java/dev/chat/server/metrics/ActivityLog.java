@@ -29,22 +29,32 @@ public final class ActivityLog {
     }
 
     private void log() {
+        String line = summary();
+        if (line != null) {
+            LOG.info(line);
+        }
+    }
+
+    /** The summary of what happened since the last one, or null if nothing did. */
+    String summary() {
         long nowOpened = metrics.connectionsTotal.sum();
         long nowIn = metrics.framesIn.sum();
         long nowDelivered = metrics.messagesDelivered.sum();
         int nowConnections = metrics.connections.get();
         long newConnections = nowOpened - opened;
         if (newConnections == 0 && nowIn == framesIn && nowDelivered == delivered && nowConnections == connections) {
-            return;
+            return null;
         }
         long closed = newConnections - (nowConnections - connections);
         double seconds = PERIOD_MS / 1000.0;
-        LOG.info("{} connection(s) open ({} opened, {} closed in the last {} s); {} request(s)/s in, {} message(s)/s delivered",
-                nowConnections, newConnections, closed, (long) seconds,
-                String.format("%.1f", (nowIn - framesIn) / seconds), String.format("%.1f", (nowDelivered - delivered) / seconds));
+        String line = String.format(java.util.Locale.ROOT,
+                "%d connection(s) open (%d opened, %d closed in the last %d s); %.1f request(s)/s in, %.1f message(s)/s delivered",
+                nowConnections, newConnections, closed, (long) seconds, (nowIn - framesIn) / seconds,
+                (nowDelivered - delivered) / seconds);
         opened = nowOpened;
         framesIn = nowIn;
         delivered = nowDelivered;
         connections = nowConnections;
+        return line;
     }
 }

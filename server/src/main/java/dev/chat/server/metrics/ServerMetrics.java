@@ -3,6 +3,7 @@ package dev.chat.server.metrics;
 import dev.chat.protocol.ErrorCode;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -29,7 +30,7 @@ import java.util.function.LongSupplier;
  * in bulk once per flush, not once per frame), and {@code /metrics}: Micrometer's Prometheus
  * registry reads them at scrape time (so the hot paths stay a {@link LongAdder} add) next to
  * Micrometer's own JVM, GC, memory, thread, class-loader, CPU, file-descriptor and uptime meters;
- * the names are listed in docs/PROTOCOL.md. Labelled counters appear with 0 from the start.
+ * the names are listed in docs/ARCHITECTURE.md (Metrics). Labelled counters appear with 0 from the start.
  */
 public final class ServerMetrics {
     /** Open client connections (every transport); also what {@code --max-connections} is checked against. */
@@ -64,6 +65,10 @@ public final class ServerMetrics {
     private final List<Consumer<StringBuilder>> sections = new CopyOnWriteArrayList<>();
     /** The suppliers registered meters read (kept here: the registry references them weakly). */
     private final List<Object> held = new CopyOnWriteArrayList<>();
+    // the hub's counts, handed over by the hub on its own context (Hub.countInto), read at scrape time
+    private volatile int rooms;
+    private volatile int roomMembers;
+    private volatile int sessions;
 
     public ServerMetrics() {
         gauge("chat_connections", "Open client connections (every transport).", connections::get);
@@ -99,6 +104,21 @@ public final class ServerMetrics {
         new ProcessorMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        gauge("chat_rooms", "Rooms with at least one member (in a cluster: every node's rooms).", () -> rooms);
+        gauge("chat_room_members", "Room memberships: the members of those rooms, added up.", () -> roomMembers);
+        gauge("chat_sessions", "Registered sessions (a nick) on this node, every transport.", () -> sessions);
+    }
+
+    /** The hub's latest counts: rooms with members, their memberships, this node's registered sessions. */
+    public void hubCounts(int rooms, int roomMembers, int sessions) {
+        this.rooms = rooms;
+        this.roomMembers = roomMembers;
+        this.sessions = sessions;
+    }
+
+    /** The registry, for meters the metrics package makes itself ({@link EventLoopDelay}). */
+    MeterRegistry registry() {
+        return registry;
     }
 
     private LongAdder errorCounter(String code) {

@@ -29,6 +29,7 @@ import java.util.Locale;
  *       precision (Vert.x timers are in milliseconds and allocate a timer each).
  *   <li>{@link #transportName}: which Netty transport runs (epoll, NIO), for the start-up log.
  *   <li>{@link #contextOn}: a Vert.x context on a given Netty event loop (the fan-out benchmark).
+ *   <li>{@link #eventLoops}: the Netty event loops, probed for how late they run a task ({@code metrics.EventLoopDelay}).
  * </ul>
  */
 public final class VertxNetty {
@@ -64,6 +65,11 @@ public final class VertxNetty {
     public static String transportName(Vertx vertx) {
         String name = ((VertxInternal) vertx).transport().getClass().getSimpleName();
         return name.replace("Transport", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** Every event loop of {@code vertx} (not the acceptor's): what {@code chat_event_loop_delay_seconds} probes. */
+    public static Iterable<EventExecutor> eventLoops(Vertx vertx) {
+        return ((VertxInternal) vertx).nettyEventLoopGroup();
     }
 
     /** A new event-loop context of {@code vertx} whose tasks run on {@code loop}. */

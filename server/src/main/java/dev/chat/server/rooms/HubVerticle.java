@@ -55,7 +55,7 @@ public final class HubVerticle extends VerticleBase {
                 config::historyMemoryBytes);
         vertx.setPeriodic(EXPIRE_EVERY_MS, t -> rooms.expire(System.nanoTime()));
         Hub hub = new Hub(config, nodeId, rooms, outbox, System::currentTimeMillis);
-        return HubEndpoint.register(vertx, config, hub);
+        return HubEndpoint.register(vertx, config, hub, metrics);
     }
 
     /**

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * members other than the sender), latency percentiles and loss (expected minus received
  * deliveries of the messages sent in the measurement window), which must be 0.
  */
-@Command(name = "fanout", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "fanout", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Room fan-out: CLIENTS clients in rooms of ROOM-SIZE, SENDERS of them send; measures"
                 + " deliveries/s, latency and loss.",
             "Either --rate (paced, messages/s over all senders; latency is taken from the time each message was due)"

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * connection. A first group of {@code --prime} clients is set up (and kept) before the first
  * reading, so that class loading, JIT code and buffer pools are not charged to the connections.
  */
-@Command(name = "idle", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "idle", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Idle connections: CLIENTS clients connect, register and join rooms of ROOM-SIZE, then stay quiet.",
             "Reports the set-up rate and, with --server-pid, the server's RSS (after a GC by jcmd) per connection."})
 final class IdleCommand implements Callable<Integer> {

@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
  * connections its open files and threads are the baseline; after the churn the same reading must
  * come back to it (small slack): exit 0; else exit 1.
  */
-@Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Churn for a long time (connects, quits, drops, joins, parts, says, DMs, beacons, slow readers),"
                 + " reading the server's /metrics every --sample: RSS, heap after GC, open files, threads, probe round trip.",
             "One JSON line per sample on stdout; exit 0 if open files and threads came back to their baseline"
@@ -60,7 +60,7 @@ final class SoakCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--server", defaultValue = "127.0.0.1:7420", paramLabel = "HOST:PORT",
-            description = "The server's framed TCP port (default: ${DEFAULT-VALUE}).")
+            description = "The server's chat port, framed TCP (default: ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--http", paramLabel = "HOST:PORT",

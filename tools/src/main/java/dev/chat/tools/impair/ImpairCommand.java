@@ -39,9 +39,11 @@ import picocli.CommandLine.Spec;
                     + " bursts: a Good/Bad Markov chain, lost in Bad, with r = 1/B (Bad->Good) and p = P r/(1-P)"
                     + " (Good->Bad), so the long-run loss is P and runs of losses average B datagrams.",
             "Delay: every datagram (TCP: chunk) waits at least --delay, plus X >= 0 drawn from --distribution"
-                    + " scaled by --jitter J: uniform X = J u; normal X = J |z| (half-normal); exponential"
-                    + " X = -J ln(1-u) (mean J); pareto X = J/2 ((1-u)^(-1/1.5) - 1) (mean J, heavy tail);"
-                    + " X is capped at 100 J.",
+                    + " scaled by --jitter J, capped at 100 J (u uniform in [0,1), z standard normal):",
+            "  uniform      X = J u",
+            "  normal       X = J |z| (half-normal)",
+            "  exponential  X = -J ln(1-u) (mean J)",
+            "  pareto       X = J/2 ((1-u)^(-1/1.5) - 1) (mean J, heavy tail)",
             "Order: with jitter a later datagram may draw a smaller delay and overtake an earlier one (natural"
                     + " reordering); --no-reorder-by-jitter raises each due time to its predecessor's instead."
                     + " TCP chunks never overtake each other.",
