@@ -1,6 +1,8 @@
 package dev.chat.server.presence;
 
 import dev.chat.protocol.Beacon;
+import dev.chat.protocol.BeaconSignature;
+import dev.chat.protocol.Names;
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.FrameTooLargeException;
 import dev.chat.protocol.Frames;
@@ -54,6 +56,8 @@ public final class BeaconVerticle extends VerticleBase {
     static final int EVENT_BURST = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(BeaconVerticle.class);
     private static final int MAX_NAME = 255; // what the beacon decoder accepts
+    /** How far a signed beacon's {@code ts} may be from this node's clock, ms. */
+    static final long MAX_SKEW_MS = 30_000;
 
     private final ServerConfig config;
     private final ServerMetrics metrics;
@@ -74,6 +78,7 @@ public final class BeaconVerticle extends VerticleBase {
     private volatile boolean announcing;
 
     private PresenceTable table;
+    private BeaconKeys keys;
     private DatagramSocket socket;
     private Announcer announcer;
     private volatile String announcements = "not started";
@@ -109,6 +114,12 @@ public final class BeaconVerticle extends VerticleBase {
     public Future<?> start() {
         table = new PresenceTable(config.maxPeers(), System::nanoTime, this::publish);
         eventTokensAt = System.nanoTime();
+        keys = BeaconKeys.of(vertx);
+        io.vertx.core.Context ctx = context;
+        keys.onRelease((nickKey, holder) -> ctx.runOnContext(v -> {
+            table.released(nickKey, holder);
+            tableChanged();
+        }));
         metrics.gauge("chat_presence_peers", "Peers in the presence table.", () -> peerCount);
         metrics.gauge("chat_presence_announcing", "1 while this node announces itself over UDP.",
                 () -> announcing ? 1 : 0);
@@ -268,9 +279,47 @@ public final class BeaconVerticle extends VerticleBase {
             metrics.beaconDropped("server_beacon");
             return;
         }
+        BeaconKeys.Holder holder = keys.holder(Names.nickKey(client.nick()));
+        String refused = verify(client, holder, System.currentTimeMillis());
+        if (refused != null) {
+            metrics.beaconDropped(refused);
+            return;
+        }
+        if (!table.onBeacon(client, address(packet.sender()), holder)) {
+            metrics.beaconDropped("unverified"); // it would have displaced a verified peer
+            return;
+        }
         metrics.beaconsAccepted.increment();
-        table.onBeacon(client, address(packet.sender()));
         tableChanged();
+    }
+
+    /**
+     * Why a beacon is refused (a drop reason), or null when it may go to the table: verified
+     * when {@code holder} (the key of the session holding its nick here) is not null.
+     * <ul>
+     *   <li>{@code unsigned}: the nick is held by a session here, and the beacon has no {@code sig};
+     *   <li>{@code bad_signature}: it has a {@code sig}, but not the right one under the holder's
+     *       key, or no session here holds the nick (a late beacon of a session gone, or a nick
+     *       held on another node: keys never leave their node);
+     *   <li>{@code stale}: its {@code ts} is more than {@value #MAX_SKEW_MS} ms from this node's clock;
+     *   <li>{@code replayed}: the session's beacon with that {@code seq} was taken already, or is
+     *       too old to tell ({@link ReplayWindow}).
+     * </ul>
+     */
+    static String verify(Beacon.ClientBeacon b, BeaconKeys.Holder holder, long nowMs) {
+        if (holder == null) {
+            return b.sig() == null ? null : "bad_signature";
+        }
+        if (b.sig() == null) {
+            return "unsigned";
+        }
+        if (!BeaconSignature.verify(holder.key(), b)) {
+            return "bad_signature";
+        }
+        if (Math.abs(b.ts() - nowMs) > MAX_SKEW_MS) {
+            return "stale";
+        }
+        return holder.replay.accept(b.seq()) ? null : "replayed";
     }
 
     private static String address(SocketAddress sender) {
@@ -359,11 +408,11 @@ public final class BeaconVerticle extends VerticleBase {
 
     /**
      * Upper bound of one row's JSON:
-     * {@code {"nick":"","address":"","status":"","last_seen_ms":,"loss":,"jitter_ms":}} is 73
-     * bytes, plus the separating comma, the ASCII values, and slack for number formatting.
+     * {@code {"nick":"","address":"","status":"","last_seen_ms":,"loss":,"jitter_ms":,"verified":false}}
+     * is 91 bytes, plus the separating comma, the ASCII values, and slack for number formatting.
      */
     private static int rowBytes(PeerInfo p) {
-        return 74 + p.nick().length() + p.address().length() + p.status().length()
+        return 92 + p.nick().length() + p.address().length() + p.status().length()
                 + Long.toString(p.lastSeenMs()).length() + Double.toString(p.loss()).length()
                 + Double.toString(p.jitterMs()).length() + 4;
     }
