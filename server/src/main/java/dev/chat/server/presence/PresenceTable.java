@@ -68,9 +68,9 @@ public final class PresenceTable {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** Takes one unverified client beacon that arrived now from {@code address} ({@code ip:port}). */
-    public void onBeacon(Beacon.ClientBeacon beacon, String address) {
-        onBeacon(beacon, address, null);
+    /** Takes one unverified client beacon that arrived now from {@code address} ({@code ip:port}); false if refused. */
+    public boolean onBeacon(Beacon.ClientBeacon beacon, String address) {
+        return onBeacon(beacon, address, null);
     }
 
     /**
