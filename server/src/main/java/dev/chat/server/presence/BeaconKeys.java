@@ -3,9 +3,7 @@ package dev.chat.server.presence;
 import dev.chat.protocol.BeaconSignature;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 
 /**
  * The beacon keys of the sessions that hold nicks on this node, by nick key
@@ -47,7 +45,6 @@ public final class BeaconKeys implements Shareable {
     }
 
     private final ConcurrentHashMap<String, Holder> byNick = new ConcurrentHashMap<>();
-    private volatile BiConsumer<String, Holder> onRelease = (nickKey, holder) -> { };
 
     /** This node's keys (one per Vert.x instance). */
     public static BeaconKeys of(Vertx vertx) {
@@ -72,19 +69,14 @@ public final class BeaconKeys implements Shareable {
 
     /** The session holding {@code nickKey} with {@code holder} (null: none) gave it up. */
     public void released(String nickKey, Holder holder) {
-        if (holder != null && byNick.remove(nickKey, holder)) {
-            onRelease.accept(nickKey, holder);
+        if (holder != null) {
+            byNick.remove(nickKey, holder);
         }
     }
 
     /** The holder of the nick key, or null when no session here holds it with a key. */
     Holder holder(String nickKey) {
         return byNick.get(nickKey);
-    }
-
-    /** Told (on the releasing thread) every nick key given up, with its holder. */
-    void onRelease(BiConsumer<String, Holder> listener) {
-        onRelease = Objects.requireNonNull(listener, "listener");
     }
 
     /** Sessions holding a key: {@code /metrics}. */

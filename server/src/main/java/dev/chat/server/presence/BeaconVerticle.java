@@ -115,11 +115,6 @@ public final class BeaconVerticle extends VerticleBase {
         table = new PresenceTable(config.maxPeers(), System::nanoTime, this::publish);
         eventTokensAt = System.nanoTime();
         keys = BeaconKeys.of(vertx);
-        io.vertx.core.Context ctx = context;
-        keys.onRelease((nickKey, holder) -> ctx.runOnContext(v -> {
-            table.released(nickKey, holder);
-            tableChanged();
-        }));
         metrics.gauge("chat_presence_peers", "Peers in the presence table.", () -> peerCount);
         metrics.gauge("chat_presence_announcing", "1 while this node announces itself over UDP.",
                 () -> announcing ? 1 : 0);
@@ -279,7 +274,13 @@ public final class BeaconVerticle extends VerticleBase {
             metrics.beaconDropped("server_beacon");
             return;
         }
-        BeaconKeys.Holder holder = keys.holder(Names.nickKey(client.nick()));
+        String nickKey = Names.nickKey(client.nick());
+        BeaconKeys.Holder holder = keys.holder(nickKey);
+        if (holder == null && table.holderOf(nickKey) instanceof BeaconKeys.Holder listed) {
+            // its session left (or took another nick): its own late beacons and goodbye still
+            // count, until the entry goes; nobody else's
+            holder = listed;
+        }
         String refused = verify(client, holder, System.currentTimeMillis());
         if (refused != null) {
             metrics.beaconDropped(refused);
@@ -295,7 +296,8 @@ public final class BeaconVerticle extends VerticleBase {
 
     /**
      * Why a beacon is refused (a drop reason), or null when it may go to the table: verified
-     * when {@code holder} (the key of the session holding its nick here) is not null.
+     * when {@code holder} (the key of the session holding its nick here, or of the one whose
+     * verified entry is still listed) is not null.
      * <ul>
      *   <li>{@code unsigned}: the nick is held by a session here, and the beacon has no {@code sig};
      *   <li>{@code bad_signature}: it has a {@code sig}, but not the right one under the holder's

@@ -167,18 +167,10 @@ public final class PresenceTable {
         return true;
     }
 
-    /**
-     * The session that vouched for {@code nickKey}'s entry with {@code holder} gave the nick up
-     * (it left, or took another nick): its verified entry goes, as after a goodbye.
-     */
-    public void released(String nickKey, Object holder) {
+    /** Who vouches for the present peer of that nick key: its holder, or null (unverified or absent). */
+    public Object holderOf(String nickKey) {
         Peer p = byKey.get(nickKey);
-        if (p == null || holder == null || p.holder != holder) {
-            return;
-        }
-        unlink(p);
-        expired.remove(nickKey);
-        listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE));
+        return p == null ? null : p.holder;
     }
 
     private void link(Peer p) {

@@ -288,16 +288,18 @@ class PresenceTableTest {
     }
 
     @Test
-    void aVerifiedPeerOfAnotherSessionStartsAfreshAndAReleasedOneGoes() {
+    void aVerifiedPeerOfAnotherSessionStartsAfreshAndItsHolderIsKnown() {
         Object bobKey = new Object();
         table.onBeacon(online("alice", 5), ADDR, aliceKey);
-        table.released("alice", bobKey); // not its holder: nothing
-        assertThat(row("alice")).isNotNull();
+        assertThat(table.holderOf("alice")).isSameAs(aliceKey);
         table.onBeacon(online("alice", 1), FORGER, bobKey); // the nick changed hands
-        assertThat(row("alice").address()).isEqualTo(FORGER);
-        table.released("alice", bobKey);
+        assertThat(row("alice")).extracting(PeerInfo::address, PeerInfo::verified).containsExactly(FORGER, true);
+        assertThat(table.holderOf("alice")).isSameAs(bobKey);
+        table.onBeacon(beacon("alice", Beacon.OFFLINE, 2, 400, 200), FORGER, bobKey);
         assertThat(row("alice")).isNull();
-        assertThat(events).last().isEqualTo(new Presence("alice", FORGER, Beacon.OFFLINE));
+        assertThat(table.holderOf("alice")).isNull();
+        table.onBeacon(online("dora", 1), FORGER);
+        assertThat(table.holderOf("dora")).as("unverified").isNull();
     }
 
     @Test
