@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * Presence events are rate-limited ({@value #EVENT_RATE} per second, bursts of
  * {@value #EVENT_BURST}) so a flood of fake nicks cannot turn into a flood of TCP writes; the
  * ones over the limit are counted and skipped ({@code peers} always tells the truth).
+ *
+ * <p>A beacon for a nick a session holds here must be signed with that session's key
+ * ({@link BeaconKeys}, {@link #verify}); it is then listed as verified, and unverified beacons
+ * never touch its entry ({@link PresenceTable#onBeacon(Beacon.ClientBeacon, String, Object)}).
  */
 public final class BeaconVerticle extends VerticleBase {
     /** Presence events published per second at most, on average. */
