@@ -5,11 +5,19 @@ The vectors are the reference and are committed; this script is how they were ma
 case can be added or changed without counting bytes by hand. It knows nothing of the Java codec:
 each payload is written out here byte for byte. Run: python3 generate.py
 """
+import base64
+import hashlib
+import hmac
 import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PING = b'{"type":"ping"}'
+# the signed beacon's key and signature, computed here (BeaconSignature in Java must agree)
+BEACON_KEY = bytes(range(32))
+BEACON_KEY_B64 = base64.b64encode(BEACON_KEY).decode()
+SIGNED = b'chat-beacon-v1\nalice\nonline\n17\n1767225600000\n2000\n'
+SIG = base64.b64encode(hmac.new(BEACON_KEY, SIGNED, hashlib.sha256).digest()).decode()
 CASES = []
 
 
@@ -175,8 +183,19 @@ case('server-history', 'server', 'history',
      note='The answer to history: message objects, oldest first.')
 case('server-peers', 'server', 'peers',
      '{"type":"peers","peers":[{"nick":"carol","address":"127.0.0.1:50123","status":"away",'
-     '"last_seen_ms":1250,"loss":0.125,"jitter_ms":2.5}]}', canonical='same',
-     note='The answer to peers: the presence table.')
+     '"last_seen_ms":1250,"loss":0.125,"jitter_ms":2.5}]}',
+     canonical='{"type":"peers","peers":[{"nick":"carol","address":"127.0.0.1:50123","status":"away",'
+     '"last_seen_ms":1250,"loss":0.125,"jitter_ms":2.5,"verified":false}]}',
+     note='The answer to peers from a server that does not say verified: read as false.')
+case('server-peers-verified', 'server', 'peers',
+     '{"type":"peers","peers":[{"nick":"alice","address":"127.0.0.1:50124","status":"online",'
+     '"last_seen_ms":120,"loss":0.0,"jitter_ms":0.4,"verified":true},{"nick":"carol","address":"127.0.0.1:50123",'
+     '"status":"away","last_seen_ms":1250,"loss":0.125,"jitter_ms":2.5,"verified":false}]}', canonical='same',
+     note='The answer to peers: the presence table; verified: beacons signed by the holder of the nick.')
+case('server-welcome-beacon-key', 'server', 'welcome',
+     '{"type":"welcome","id":1,"nick":"alice","server":"chat-1","node":"n-7f3a","protocol":1,'
+     '"heartbeat_ms":30000,"max_frame":65536,"udp_port":7421,"beacon_key":"' + BEACON_KEY_B64 + '"}', id='1',
+     canonical='same', note='welcome with the session beacon key (32 bytes in Base64) its beacons are signed with.')
 case('server-message-room', 'server', 'message',
      '{"type":"message","room":"general","from":"alice","text":"hello, world","ts":1767225600000,"seq":42}',
      canonical='same', note='A room message, as every member of the room receives it.')
@@ -225,6 +244,11 @@ case('server-pong', 'server', 'pong', '{"type":"pong","id":99}', id='99', canoni
 case('beacon-client', 'beacon', 'beacon',
      '{"type":"beacon","role":"client","nick":"alice","status":"online","seq":17,"ts":1767225600000,'
      '"interval_ms":2000}', canonical='same', note='A client presence beacon.')
+case('beacon-client-signed', 'beacon', 'beacon',
+     '{"type":"beacon","role":"client","nick":"alice","status":"online","seq":17,"ts":1767225600000,'
+     '"interval_ms":2000,"sig":"' + SIG + '"}', canonical='same',
+     note='A signed client beacon: sig is HMAC-SHA256 under the key 00 01 .. 1f over\n'
+          + repr(SIGNED.decode()) + ' (docs/PRESENCE.md).')
 case('beacon-client-away', 'beacon', 'beacon',
      '{"type":"beacon","role":"client","nick":"alice","status":"away","seq":18,"ts":1767225602000,'
      '"interval_ms":2000}', canonical='same', note='A client that is away.')
@@ -459,6 +483,13 @@ case('invalid-server-welcome-tls-port-0', 'server', 'error invalid',
 case('invalid-beacon-missing-seq', 'beacon', 'error invalid',
      '{"type":"beacon","role":"client","nick":"alice","status":"online","ts":1,"interval_ms":1000}',
      note='seq is required.')
+case('invalid-beacon-sig', 'beacon', 'error invalid',
+     '{"type":"beacon","role":"client","nick":"alice","status":"online","seq":1,"ts":1,"interval_ms":1000,'
+     '"sig":"not base64"}', note='sig is 32 bytes in Base64 when present.')
+case('invalid-server-welcome-beacon-key', 'server', 'error invalid',
+     '{"type":"welcome","id":1,"nick":"alice","server":"chat-1","node":"n-7f3a","protocol":1,'
+     '"heartbeat_ms":30000,"max_frame":65536,"beacon_key":"AAEC"}', id='1',
+     note='beacon_key is 32 bytes in Base64 when present.')
 case('invalid-beacon-interval-0', 'beacon', 'error invalid',
      '{"type":"beacon","role":"client","nick":"alice","status":"online","seq":1,"ts":1,"interval_ms":0}',
      note='interval_ms is 1 to 3600000.')

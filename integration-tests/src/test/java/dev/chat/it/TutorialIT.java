@@ -566,6 +566,7 @@ class TutorialIT {
         }, Duration.ofSeconds(120));
 
         JsonNode ann = awaitPeer("ann", p -> true);
+        assertThat(ann.path("verified").asBoolean()).as("ann's signed beacons, through the relay: " + ann).isTrue();
         double loss = ann.path("loss").asDouble();
         double jitter = ann.path("jitter_ms").asDouble();
         System.out.println("TutorialIT lesson 7: configured loss 0.2, jitter uniform 0..30 ms; measured " + ann);

@@ -27,8 +27,16 @@ public sealed interface Beacon extends Message permits Beacon.ClientBeacon, Beac
         return TYPE;
     }
 
-    /** A client's presence: {@code status} is online, away, or offline (a goodbye). */
-    record ClientBeacon(String nick, String status, long seq, long ts, long intervalMs) implements Beacon {
+    /**
+     * A client's presence: {@code status} is online, away, or offline (a goodbye). {@code sig}
+     * (null: unsigned) is the {@link BeaconSignature} with the session's {@code beacon_key}.
+     */
+    record ClientBeacon(String nick, String status, long seq, long ts, long intervalMs, String sig) implements Beacon {
+        /** An unsigned beacon. */
+        public ClientBeacon(String nick, String status, long seq, long ts, long intervalMs) {
+            this(nick, status, seq, ts, intervalMs, null);
+        }
+
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("role", "client");
             g.writeStringField("nick", nick);
@@ -36,6 +44,9 @@ public sealed interface Beacon extends Message permits Beacon.ClientBeacon, Beac
             g.writeNumberField("seq", seq);
             g.writeNumberField("ts", ts);
             g.writeNumberField("interval_ms", intervalMs);
+            if (sig != null) {
+                g.writeStringField("sig", sig);
+            }
         }
     }
 

@@ -92,7 +92,8 @@ public final class MessageCodec {
                     f.string("node"), (int) f.integer("protocol", 0, Integer.MAX_VALUE),
                     f.integer("heartbeat_ms", 0, Long.MAX_VALUE),
                     (int) f.integer("max_frame", 1, Integer.MAX_VALUE),
-                    optionalInt(f.optionalInteger("udp_port", 0, 65535)), tlsPort(f), tlsFingerprint(f))),
+                    optionalInt(f.optionalInteger("udp_port", 0, 65535)), tlsPort(f), tlsFingerprint(f),
+                    base64Field(f, "beacon_key"))),
             Map.entry(Joined.TYPE, f -> new Joined(f.id(), f.string("room"), f.strings("members"),
                     f.integer("last_seq", 0, Long.MAX_VALUE))),
             Map.entry(Parted.TYPE, f -> new Parted(f.id(), f.string("room"))),
@@ -106,7 +107,8 @@ public final class MessageCodec {
                             "message objects"))),
             Map.entry(PeerList.TYPE, f -> new PeerList(f.id(), f.list("peers", e -> nested(f, e, "peers",
                     p -> new PeerInfo(p.string("nick"), p.string("address"), p.string("status"),
-                            p.integer("last_seen_ms", 0, Long.MAX_VALUE), p.number("loss"), p.number("jitter_ms"))),
+                            p.integer("last_seen_ms", 0, Long.MAX_VALUE), p.number("loss"), p.number("jitter_ms"),
+                            p.optionalFlag("verified"))),
                     "peer objects"))),
             Map.entry(ChatMessage.TYPE, MessageCodec::chatMessage),
             Map.entry(Member.TYPE, f -> new Member(f.string("room"), f.string("nick"), f.string("event"),
@@ -127,7 +129,8 @@ public final class MessageCodec {
         long interval = f.integer("interval_ms", 1, 3_600_000);
         if (role.equals("client")) {
             return new Beacon.ClientBeacon(f.nick("nick"),
-                    f.oneOf("status", Beacon.ONLINE, Beacon.AWAY, Beacon.OFFLINE), seq, ts, interval);
+                    f.oneOf("status", Beacon.ONLINE, Beacon.AWAY, Beacon.OFFLINE), seq, ts, interval,
+                    base64Field(f, "sig"));
         }
         String status = f.optionalString("status");
         if (status != null && !status.equals(Beacon.ONLINE) && !status.equals(Beacon.OFFLINE)) {
@@ -140,6 +143,15 @@ public final class MessageCodec {
         return new Beacon.ServerBeacon(name, f.string("node"), (int) f.integer("tcp_port", 1, 65535),
                 status == null ? Beacon.ONLINE : status, seq, ts, interval, tlsPort(f), tlsFingerprint(f), ircPort(f));
     });
+
+    // Optional 32 bytes in Base64: a client beacon's sig, welcome's beacon_key (BeaconSignature).
+    private static String base64Field(JsonFields f, String field) throws InvalidMessageException {
+        String v = f.optionalString(field);
+        if (v != null && !BeaconSignature.isValidBase64(v)) {
+            throw f.invalid("'" + field + "' must be 32 bytes in Base64 (44 characters)");
+        }
+        return v;
+    }
 
     // Optional IRC port of server announcements: absent means no IRC listener.
     private static int ircPort(JsonFields f) throws InvalidMessageException {

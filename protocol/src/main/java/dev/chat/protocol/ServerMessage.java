@@ -19,10 +19,24 @@ public sealed interface ServerMessage extends Message
      *        its own setting, 7421 by default)
      * @param tlsPort the server's TLS port (0: none); sent together with {@code tlsFingerprint}
      * @param tlsFingerprint the certificate the server presents there (null: none)
+     * @param beaconKey this session's key for signing its beacons, 32 bytes in Base64
+     *        ({@link BeaconSignature}); null: none
      */
     record Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
-                   int maxFrame, Integer udpPort, int tlsPort, String tlsFingerprint) implements ServerMessage {
+                   int maxFrame, Integer udpPort, int tlsPort, String tlsFingerprint, String beaconKey)
+            implements ServerMessage {
         public static final String TYPE = "welcome";
+
+        /** A welcome without a beacon key. */
+        public Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
+                       int maxFrame, Integer udpPort, int tlsPort, String tlsFingerprint) {
+            this(id, nick, server, node, protocol, heartbeatMs, maxFrame, udpPort, tlsPort, tlsFingerprint, null);
+        }
+
+        /** The same welcome with the session's beacon key. */
+        public Welcome withBeaconKey(String key) {
+            return new Welcome(id, nick, server, node, protocol, heartbeatMs, maxFrame, udpPort, tlsPort, tlsFingerprint, key);
+        }
 
         /** A welcome that names neither the UDP port nor a TLS port. */
         public Welcome(Object id, String nick, String server, String node, int protocol, long heartbeatMs,
@@ -61,6 +75,9 @@ public sealed interface ServerMessage extends Message
             }
             if (tlsFingerprint != null) {
                 g.writeStringField("tls_fingerprint", tlsFingerprint);
+            }
+            if (beaconKey != null) {
+                g.writeStringField("beacon_key", beaconKey);
             }
         }
     }
@@ -186,8 +203,14 @@ public sealed interface ServerMessage extends Message
      * @param lastSeenMs milliseconds since its last beacon
      * @param loss share (0..1) of seq numbers missing over the last 64 expected
      * @param jitterMs RFC 3550 interarrival jitter, milliseconds
+     * @param verified its beacons are signed with the key of the session holding its nick
      */
-    record PeerInfo(String nick, String address, String status, long lastSeenMs, double loss, double jitterMs) {
+    record PeerInfo(String nick, String address, String status, long lastSeenMs, double loss, double jitterMs,
+                    boolean verified) {
+        /** An unverified row. */
+        public PeerInfo(String nick, String address, String status, long lastSeenMs, double loss, double jitterMs) {
+            this(nick, address, status, lastSeenMs, loss, jitterMs, false);
+        }
     }
 
     /** {@code peers{peers}}: the presence table. */
@@ -212,6 +235,7 @@ public sealed interface ServerMessage extends Message
                 g.writeNumberField("last_seen_ms", p.lastSeenMs());
                 g.writeNumberField("loss", p.loss());
                 g.writeNumberField("jitter_ms", p.jitterMs());
+                g.writeBooleanField("verified", p.verified());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -2,6 +2,7 @@ package dev.chat.client.presence;
 
 import dev.chat.client.net.FrameTracer;
 import dev.chat.protocol.Beacon;
+import dev.chat.protocol.BeaconSignature;
 import dev.chat.protocol.MessageCodec;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
  * server we are connected to (never multicast or broadcast: the server is the only one who
  * needs them). {@code seq} counts up by one per beacon so the server can measure loss; a change
  * of status ({@code /away}, {@code /back}) goes out at once; {@link #close} sends
- * {@code offline} as a goodbye so the server need not wait three intervals.
+ * {@code offline} as a goodbye so the server need not wait three intervals. Beacons are signed
+ * with the session's key when the server gave one ({@code sig}, docs/PRESENCE.md).
  */
 public final class BeaconSender implements AutoCloseable {
     private final Duration interval;
@@ -29,6 +31,7 @@ public final class BeaconSender implements AutoCloseable {
     private final DatagramSocket socket;
     private final ScheduledExecutorService timer;
     private InetSocketAddress target;   // guarded by this
+    private byte[] key;                 // guarded by this; null: unsigned
     private String status = Beacon.ONLINE;
     private long seq;
     private boolean closed;
@@ -52,15 +55,25 @@ public final class BeaconSender implements AutoCloseable {
     }
 
     /**
-     * Where beacons go from now on (null: nowhere, while disconnected); sends one at once.
-     * After {@link #close} it does nothing: a connection thread may still report a change.
+     * Where beacons go from now on (null: nowhere, while disconnected); sends one at once,
+     * unsigned. After {@link #close} it does nothing: a connection thread may still report a change.
      */
     public void target(InetSocketAddress server) {
+        target(server, null);
+    }
+
+    /**
+     * As {@link #target(InetSocketAddress)}, signing every beacon with {@code beaconKey} (the
+     * {@code beacon_key} of the server's {@code welcome}, decoded; null: unsigned), as
+     * {@link BeaconSignature} says. {@code seq} goes on counting up across servers and keys.
+     */
+    public void target(InetSocketAddress server, byte[] beaconKey) {
         synchronized (this) {
             if (closed) {
                 return;
             }
             target = server;
+            key = server == null ? null : beaconKey;
         }
         tickSoon();
     }
@@ -124,10 +137,15 @@ public final class BeaconSender implements AutoCloseable {
 
     private void send(InetSocketAddress to, String s) {
         long n;
+        byte[] k;
         synchronized (this) {
             n = ++seq;
+            k = key;
         }
         Beacon.ClientBeacon b = new Beacon.ClientBeacon(nick.get(), s, n, System.currentTimeMillis(), interval.toMillis());
+        if (k != null) {
+            b = BeaconSignature.signed(k, b);
+        }
         byte[] frame = MessageCodec.encodeFrame(b);
         try {
             socket.send(new DatagramPacket(frame, frame.length, to));

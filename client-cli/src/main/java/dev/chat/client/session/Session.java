@@ -435,7 +435,9 @@ public final class Session implements AutoCloseable {
         outbox.onResumed(c::send);
         if (beacons != null) {
             int port = beaconPort(welcome);
-            beacons.target(port == 0 ? null : new InetSocketAddress(c.remoteAddress(), port));
+            String key = welcome.beaconKey();
+            beacons.target(port == 0 ? null : new InetSocketAddress(c.remoteAddress(), port),
+                    key == null ? null : dev.chat.protocol.BeaconSignature.decodeKey(key));
         }
         return new Connected(c);
     }

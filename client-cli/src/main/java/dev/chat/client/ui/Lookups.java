@@ -118,6 +118,14 @@ final class Lookups {
         }
     }
 
+    /**
+     * The peers list's mark: {@code yes} when the server checked the peer's beacons against the
+     * key of the session holding its nick, {@code no} when anyone could have sent them.
+     */
+    static String verifiedMark(ServerMessage.PeerInfo p) {
+        return p.verified() ? "yes" : "no";
+    }
+
     void peers(String arg) {
         session.request(ClientMessage.ListPeers::new).whenComplete((m, ex) -> {
             if (ex != null) {
@@ -125,11 +133,12 @@ final class Lookups {
                 return;
             }
             List<ServerMessage.PeerInfo> peers = ((ServerMessage.PeerList) m).peers();
-            StringBuilder b = new StringBuilder(String.format("%-20s %-22s %-8s %10s %6s %8s",
-                    "NICK", "ADDRESS", "STATUS", "LAST SEEN", "LOSS", "JITTER"));
+            StringBuilder b = new StringBuilder(String.format("%-20s %-22s %-8s %10s %6s %8s %s",
+                    "NICK", "ADDRESS", "STATUS", "LAST SEEN", "LOSS", "JITTER", "VERIFIED"));
             for (ServerMessage.PeerInfo p : peers) {
-                b.append(String.format("%n%-20s %-22s %-8s %8dms %5.1f%% %6.1fms", singleLine(p.nick()),
-                        singleLine(p.address()), singleLine(p.status()), p.lastSeenMs(), p.loss() * 100, p.jitterMs()));
+                b.append(String.format("%n%-20s %-22s %-8s %8dms %5.1f%% %6.1fms %s", singleLine(p.nick()),
+                        singleLine(p.address()), singleLine(p.status()), p.lastSeenMs(), p.loss() * 100, p.jitterMs(),
+                        verifiedMark(p)));
             }
             if (peers.isEmpty()) {
                 b.append("\n(no peers: nobody's beacons reach this server)");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.chat.client.net.FrameTracer;
 import dev.chat.protocol.Beacon;
+import dev.chat.protocol.BeaconSignature;
 import dev.chat.protocol.Frames;
 import dev.chat.protocol.MessageCodec;
 import java.net.DatagramPacket;
@@ -51,6 +52,27 @@ class BeaconSenderTest {
             });
             assertThat(got.get(0).status()).isEqualTo(Beacon.ONLINE);
             assertThat(got.get(0).nick()).isEqualTo("alice");
+        }
+    }
+
+    @Test
+    void withTheWelcomeKeyEveryBeaconIsSignedTheGoodbyeTooAndWithoutOneNone() throws Exception {
+        byte[] key = BeaconSignature.newKey();
+        try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            server.setSoTimeout(30_000);
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+            BeaconSender sender = new BeaconSender(Duration.ofSeconds(10), () -> "alice", FrameTracer.OFF);
+            sender.target(to);
+            Beacon.ClientBeacon unsigned = receive(server);
+            assertThat(unsigned.sig()).isNull();
+            sender.target(to, key); // a new connection, with a key
+            Beacon.ClientBeacon signed = receive(server);
+            assertThat(signed.seq()).as("seq goes on across connections").isGreaterThan(unsigned.seq());
+            assertThat(BeaconSignature.verify(key, signed)).isTrue();
+            sender.close();
+            Beacon.ClientBeacon bye = receive(server);
+            assertThat(bye.status()).isEqualTo(Beacon.OFFLINE);
+            assertThat(BeaconSignature.verify(key, bye)).isTrue();
         }
     }
 

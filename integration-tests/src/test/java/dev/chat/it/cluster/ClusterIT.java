@@ -274,6 +274,44 @@ class ClusterIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void aNickVerifiedOnItsNodeHidesUnverifiedBeaconsOfItFromOtherNodes() throws Exception {
+        ChatClient xena = ChatClient.connectReading(n1, "xena");
+        clients.add(xena);
+        ServerMessage.Welcome w = (ServerMessage.Welcome) xena.request(id -> new ClientMessage.Hello(id, "xena"));
+        byte[] key = dev.chat.protocol.BeaconSignature.decodeKey(w.beaconKey());
+        ChatClient onN3 = client(n3, "yuri");
+        try (DatagramSocket real = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramSocket forger = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress node1 = new InetSocketAddress(InetAddress.getLoopbackAddress(), nodes.get(0).udpPort());
+            InetSocketAddress node2 = new InetSocketAddress(InetAddress.getLoopbackAddress(), nodes.get(1).udpPort());
+            send(real, node1, dev.chat.protocol.BeaconSignature.signed(key, new Beacon.ClientBeacon("xena", Beacon.ONLINE,
+                    1, System.currentTimeMillis(), 60_000)));
+            // node2 holds no key for xena (keys never leave node1): it lists the forger's beacon, unverified
+            send(forger, node2, new Beacon.ClientBeacon("xena", Beacon.AWAY, 1, System.currentTimeMillis(), 60_000));
+            onN3.await(m -> m instanceof ServerMessage.Presence p && p.nick().equals("xena")
+                    && p.status().equals(Beacon.ONLINE), ChatClient.TIMEOUT); // node1 heard xena
+            onN3.await(m -> m instanceof ServerMessage.Presence p && p.nick().equals("xena")
+                    && p.status().equals(Beacon.AWAY), ChatClient.TIMEOUT); // node2 heard the forger
+            for (ChatClient c : List.of(xena, onN3)) {
+                List<ServerMessage.PeerInfo> rows = ((ServerMessage.PeerList) c.request(new ClientMessage.ListPeers("p")))
+                        .peers().stream().filter(p -> p.nick().equals("xena")).toList();
+                assertThat(rows).as("xena from every node: the verified row only").hasSize(1);
+                assertThat(rows.get(0).verified()).isTrue();
+                assertThat(rows.get(0).address()).isEqualTo("127.0.0.1:" + real.getLocalPort());
+            }
+            send(real, node1, dev.chat.protocol.BeaconSignature.signed(key, new Beacon.ClientBeacon("xena", Beacon.OFFLINE,
+                    2, System.currentTimeMillis(), 60_000)));
+            send(forger, node2, new Beacon.ClientBeacon("xena", Beacon.OFFLINE, 2, System.currentTimeMillis(), 60_000));
+        }
+    }
+
+    private static void send(DatagramSocket udp, InetSocketAddress to, Beacon.ClientBeacon b) throws java.io.IOException {
+        byte[] frame = MessageCodec.encodeFrame(b);
+        udp.send(new DatagramPacket(frame, frame.length, to));
+    }
+
     private static void beacon(DatagramSocket udp, InetSocketAddress to, String status, long seq) {
         byte[] frame = MessageCodec.encodeFrame(new Beacon.ClientBeacon("beacon-ann", status, seq,
                 System.currentTimeMillis(), 500));

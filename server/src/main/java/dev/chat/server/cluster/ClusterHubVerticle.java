@@ -93,7 +93,8 @@ final class ClusterHubVerticle extends VerticleBase {
             sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis,
                     size / 2 + 1);
             rooms = new ClusterRooms(vertx, config, peers, directory, replicas, sequencer, outbox);
-            hub = new Hub(config, self, rooms, outbox, System::currentTimeMillis);
+            hub = new Hub(config, self, rooms, outbox, System::currentTimeMillis,
+                    dev.chat.server.presence.BeaconKeys.of(vertx));
             presence = new ClusterPresence(vertx, peers, config.maxFrame());
             manager.nodeListener(new NodeListener() {
                 @Override

@@ -24,8 +24,10 @@ import java.util.Set;
 /**
  * Presence across the cluster. Each node keeps its own presence table (the beacons it received);
  * this forwards every local {@code presence} event to the other nodes, which publish it to their
- * sessions, and answers {@code peers} with the union of every node's table. Runs on the cluster
- * hub's context.
+ * sessions, and answers {@code peers} with the union of every node's table. Beacon keys never
+ * leave their node, so only the node holding a nick can verify its beacons; in the union, a nick
+ * verified on one node hides the unverified rows of the same nick from the others (someone else
+ * beaconing that nick elsewhere). Runs on the cluster hub's context.
  */
 final class ClusterPresence {
     private static final long PEERS_TIMEOUT_MS = 3_000;
@@ -66,7 +68,8 @@ final class ClusterPresence {
             JsonArray rows = new JsonArray();
             for (PeerInfo p : list) {
                 rows.add(new JsonObject().put("nick", p.nick()).put("address", p.address()).put("status", p.status())
-                        .put("last_seen_ms", p.lastSeenMs()).put("loss", p.loss()).put("jitter_ms", p.jitterMs()));
+                        .put("last_seen_ms", p.lastSeenMs()).put("loss", p.loss()).put("jitter_ms", p.jitterMs())
+                        .put("verified", p.verified()));
             }
             return new JsonObject().put(Wire.PEERS, rows);
         });
@@ -92,6 +95,14 @@ final class ClusterPresence {
                     }
                 }
             }
+            // a nick verified on its holder's node: rows of it unverified elsewhere are someone else's
+            Set<String> verified = new java.util.HashSet<>();
+            for (PeerInfo p : merged.values()) {
+                if (p.verified()) {
+                    verified.add(dev.chat.protocol.Names.nickKey(p.nick()));
+                }
+            }
+            merged.values().removeIf(p -> !p.verified() && verified.contains(dev.chat.protocol.Names.nickKey(p.nick())));
             return Future.succeededFuture(new ServerMessage.PeerList(request.id(), fit(request.id(), merged.values())));
         });
     }
@@ -106,7 +117,8 @@ final class ClusterPresence {
         for (Object o : body.getJsonArray(Wire.PEERS, new JsonArray())) {
             JsonObject r = (JsonObject) o;
             out.add(new PeerInfo(r.getString("nick"), r.getString("address"), r.getString("status"),
-                    r.getLong("last_seen_ms"), r.getDouble("loss"), r.getDouble("jitter_ms")));
+                    r.getLong("last_seen_ms"), r.getDouble("loss"), r.getDouble("jitter_ms"),
+                    r.getBoolean("verified", false)));
         }
         return out;
     }

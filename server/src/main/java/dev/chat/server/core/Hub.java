@@ -16,6 +16,7 @@ import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.metrics.ServerMetrics;
+import dev.chat.server.presence.BeaconKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -70,7 +71,16 @@ public final class Hub {
     /** Sessions with an unfinished request, and what waits behind it. */
     private final Map<Recipient, ArrayDeque<Supplier<Future<?>>>> waiting = new IdentityHashMap<>();
 
+    private final BeaconKeys beaconKeys;
+
     public Hub(ServerConfig config, String nodeId, HubBackend backend, Outbox outbox, LongSupplier clock) {
+        this(config, nodeId, backend, outbox, clock, new BeaconKeys());
+    }
+
+    /** @param beaconKeys where each registered session's beacon key goes ({@code welcome}'s {@code beacon_key}) */
+    public Hub(ServerConfig config, String nodeId, HubBackend backend, Outbox outbox, LongSupplier clock,
+               BeaconKeys beaconKeys) {
+        this.beaconKeys = beaconKeys;
         this.config = config;
         this.nodeId = nodeId;
         this.backend = backend;
@@ -287,9 +297,11 @@ public final class Hub {
             Participant me = new Participant(from, h.nick());
             bySession.put(from, me);
             byNick.put(key, me);
+            me.beaconKey(beaconKeys.issue(key));
             backend.registered(me);
             return Future.succeededFuture(new ServerMessage.Welcome(h.id(), h.nick(), config.name(), nodeId,
-                    Frames.PROTOCOL_VERSION, config.heartbeat().toMillis(), config.maxFrame(), config.udpPort()));
+                    Frames.PROTOCOL_VERSION, config.heartbeat().toMillis(), config.maxFrame(), config.udpPort())
+                    .withBeaconKey(me.beaconKey().encoded()));
         });
     }
 
@@ -376,6 +388,7 @@ public final class Hub {
         byNick.remove(oldKey);
         byNick.put(newKey, me);
         me.nick(nick);
+        beaconKeys.moved(oldKey, newKey, me.beaconKey());
         backend.renamed(me, old);
     }
 
@@ -394,6 +407,7 @@ public final class Hub {
             return Future.succeededFuture();
         }
         byNick.remove(Names.nickKey(me.nick()));
+        beaconKeys.released(Names.nickKey(me.nick()), me.beaconKey());
         return backend.leave(me, quitReason);
     }
 }

@@ -16,6 +16,8 @@ public final class Participant {
      * {@code --max-rooms-per-session}), and a set costs ~150 bytes per session.
      */
     private final List<String> rooms = new ArrayList<>(2);
+    /** Its beacon key while it holds its nick (null: none). */
+    private dev.chat.server.presence.BeaconKeys.Holder beaconKey;
 
     Participant(Recipient who, String nick) {
         this.who = who;
@@ -37,6 +39,14 @@ public final class Participant {
 
     public boolean in(String room) {
         return rooms.contains(room);
+    }
+
+    dev.chat.server.presence.BeaconKeys.Holder beaconKey() {
+        return beaconKey;
+    }
+
+    void beaconKey(dev.chat.server.presence.BeaconKeys.Holder key) {
+        beaconKey = key;
     }
 
     void nick(String nick) {

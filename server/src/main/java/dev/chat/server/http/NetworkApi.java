@@ -93,7 +93,8 @@ final class NetworkApi {
         JsonArray peers = new JsonArray();
         for (ServerMessage.PeerInfo p : recent.subList(0, Math.min(MAX_LISTED, recent.size()))) {
             peers.add(new JsonObject().put("nick", p.nick()).put("address", p.address()).put("status", p.status())
-                    .put("last_seen_ms", p.lastSeenMs()).put("loss", p.loss()).put("jitter_ms", p.jitterMs()));
+                    .put("last_seen_ms", p.lastSeenMs()).put("loss", p.loss()).put("jitter_ms", p.jitterMs())
+                    .put("verified", p.verified()));
         }
         JsonArray nodes = new JsonArray();
         for (String id : view.nodes()) {

@@ -53,7 +53,8 @@ public final class ServerMetrics {
     public final LongAdder readsPausedTotal = new LongAdder();
     public final LongAdder beaconsAccepted = new LongAdder();
     /** Why a datagram is dropped (the presence listener counts each under one of these). */
-    public static final List<String> BEACON_DROP_REASONS = List.of("malformed", "oversized", "server_beacon");
+    public static final List<String> BEACON_DROP_REASONS = List.of("malformed", "oversized", "server_beacon",
+            "unsigned", "bad_signature", "stale", "replayed", "unverified");
 
     private static final String BUILD_VERSION = java.util.Objects.requireNonNullElse(
             ServerMetrics.class.getPackage().getImplementationVersion(), "dev");

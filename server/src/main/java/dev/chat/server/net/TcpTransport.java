@@ -92,7 +92,7 @@ public final class TcpTransport implements Transport {
             return w;
         }
         return new ServerMessage.Welcome(w.id(), w.nick(), w.server(), w.node(), w.protocol(), w.heartbeatMs(),
-                w.maxFrame(), w.udpPort(), port, tls.fingerprint());
+                w.maxFrame(), w.udpPort(), port, tls.fingerprint(), w.beaconKey());
     }
 
     private int configuredPort() {

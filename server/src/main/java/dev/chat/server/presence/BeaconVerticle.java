@@ -1,6 +1,8 @@
 package dev.chat.server.presence;
 
 import dev.chat.protocol.Beacon;
+import dev.chat.protocol.BeaconSignature;
+import dev.chat.protocol.Names;
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.FrameTooLargeException;
 import dev.chat.protocol.Frames;
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * Presence events are rate-limited ({@value #EVENT_RATE} per second, bursts of
  * {@value #EVENT_BURST}) so a flood of fake nicks cannot turn into a flood of TCP writes; the
  * ones over the limit are counted and skipped ({@code peers} always tells the truth).
+ *
+ * <p>A beacon for a nick a session holds here must be signed with that session's key
+ * ({@link BeaconKeys}, {@link #verify}); it is then listed as verified, and unverified beacons
+ * never touch its entry ({@link PresenceTable#onBeacon(Beacon.ClientBeacon, String, Object)}).
  */
 public final class BeaconVerticle extends VerticleBase {
     /** Presence events published per second at most, on average. */
@@ -54,6 +60,8 @@ public final class BeaconVerticle extends VerticleBase {
     static final int EVENT_BURST = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(BeaconVerticle.class);
     private static final int MAX_NAME = 255; // what the beacon decoder accepts
+    /** How far a signed beacon's {@code ts} may be from this node's clock, ms. */
+    static final long MAX_SKEW_MS = 30_000;
 
     private final ServerConfig config;
     private final ServerMetrics metrics;
@@ -74,6 +82,7 @@ public final class BeaconVerticle extends VerticleBase {
     private volatile boolean announcing;
 
     private PresenceTable table;
+    private BeaconKeys keys;
     private DatagramSocket socket;
     private Announcer announcer;
     private volatile String announcements = "not started";
@@ -109,6 +118,7 @@ public final class BeaconVerticle extends VerticleBase {
     public Future<?> start() {
         table = new PresenceTable(config.maxPeers(), System::nanoTime, this::publish);
         eventTokensAt = System.nanoTime();
+        keys = BeaconKeys.of(vertx);
         metrics.gauge("chat_presence_peers", "Peers in the presence table.", () -> peerCount);
         metrics.gauge("chat_presence_announcing", "1 while this node announces itself over UDP.",
                 () -> announcing ? 1 : 0);
@@ -268,9 +278,54 @@ public final class BeaconVerticle extends VerticleBase {
             metrics.beaconDropped("server_beacon");
             return;
         }
+        String nickKey = Names.nickKey(client.nick());
+        BeaconKeys.Holder holder = keys.holder(nickKey);
+        if (holder == null && table.holderOf(nickKey) instanceof BeaconKeys.Holder listed) {
+            // its session left (or took another nick): its own late beacons and goodbye still
+            // count, until the entry goes; nobody else's
+            holder = listed;
+        }
+        String refused = verify(client, holder, System.currentTimeMillis());
+        if (refused != null) {
+            metrics.beaconDropped(refused);
+            return;
+        }
+        if (!table.onBeacon(client, address(packet.sender()), holder)) {
+            metrics.beaconDropped("unverified"); // it would have displaced a verified peer
+            return;
+        }
         metrics.beaconsAccepted.increment();
-        table.onBeacon(client, address(packet.sender()));
         tableChanged();
+    }
+
+    /**
+     * Why a beacon is refused (a drop reason), or null when it may go to the table: verified
+     * when {@code holder} (the key of the session holding its nick here, or of the one whose
+     * verified entry is still listed) is not null.
+     * <ul>
+     *   <li>{@code unsigned}: the nick is held by a session here, and the beacon has no {@code sig};
+     *   <li>{@code bad_signature}: it has a {@code sig}, but not the right one under the holder's
+     *       key, or no session here holds the nick (a late beacon of a session gone, or a nick
+     *       held on another node: keys never leave their node);
+     *   <li>{@code stale}: its {@code ts} is more than {@value #MAX_SKEW_MS} ms from this node's clock;
+     *   <li>{@code replayed}: the session's beacon with that {@code seq} was taken already, or is
+     *       too old to tell ({@link ReplayWindow}).
+     * </ul>
+     */
+    static String verify(Beacon.ClientBeacon b, BeaconKeys.Holder holder, long nowMs) {
+        if (holder == null) {
+            return b.sig() == null ? null : "bad_signature";
+        }
+        if (b.sig() == null) {
+            return "unsigned";
+        }
+        if (!BeaconSignature.verify(holder.key(), b)) {
+            return "bad_signature";
+        }
+        if (Math.abs(b.ts() - nowMs) > MAX_SKEW_MS) {
+            return "stale";
+        }
+        return holder.replay.accept(b.seq()) ? null : "replayed";
     }
 
     private static String address(SocketAddress sender) {
@@ -359,11 +414,11 @@ public final class BeaconVerticle extends VerticleBase {
 
     /**
      * Upper bound of one row's JSON:
-     * {@code {"nick":"","address":"","status":"","last_seen_ms":,"loss":,"jitter_ms":}} is 73
-     * bytes, plus the separating comma, the ASCII values, and slack for number formatting.
+     * {@code {"nick":"","address":"","status":"","last_seen_ms":,"loss":,"jitter_ms":,"verified":false}}
+     * is 91 bytes, plus the separating comma, the ASCII values, and slack for number formatting.
      */
     private static int rowBytes(PeerInfo p) {
-        return 74 + p.nick().length() + p.address().length() + p.status().length()
+        return 92 + p.nick().length() + p.address().length() + p.status().length()
                 + Long.toString(p.lastSeenMs()).length() + Double.toString(p.loss()).length()
                 + Double.toString(p.jitterMs()).length() + 4;
     }

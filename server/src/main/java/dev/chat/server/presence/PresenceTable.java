@@ -46,6 +46,8 @@ public final class PresenceTable {
     private final Consumer<ServerMessage.Presence> listener;
     // iteration order = least recently heard first: a peer is re-inserted on every beacon
     private final LinkedHashMap<String, Peer> byKey = new LinkedHashMap<>();
+    // the unverified peers of byKey, in the same order: eviction takes from these first
+    private final LinkedHashMap<String, Peer> unverified = new LinkedHashMap<>();
     private final TreeSet<Peer> byDeadline = new TreeSet<>(BY_DEADLINE);
     // measurements of expired peers, oldest first; bounded by capacity
     private final LinkedHashMap<String, Remembered> expired = new LinkedHashMap<>();
@@ -66,47 +68,78 @@ public final class PresenceTable {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
+    /** Takes one unverified client beacon that arrived now from {@code address} ({@code ip:port}); false if refused. */
+    public boolean onBeacon(Beacon.ClientBeacon beacon, String address) {
+        return onBeacon(beacon, address, null);
+    }
+
     /**
      * Takes one client beacon that arrived now from {@code address} ({@code ip:port}).
      * Expired peers are removed first, so a peer that comes back after expiring appears anew.
+     *
+     * <p>{@code holder} is who vouches for the beacon: the key of the session holding the nick,
+     * whose signature it carries (compared by identity), or null for an unverified beacon. A
+     * peer's entry belongs to one holder: an unverified beacon never changes, renews or removes
+     * a verified entry (refused), while a verified one replaces an entry of anyone else (a new
+     * peer, measured afresh). When the table is full, unverified peers are evicted first, and an
+     * unverified beacon never evicts a verified peer (refused).
+     *
+     * @return false if refused
      */
-    public void onBeacon(Beacon.ClientBeacon beacon, String address) {
+    public boolean onBeacon(Beacon.ClientBeacon beacon, String address, Object holder) {
         long now = nanoClock.getAsLong();
         expire(now);
         String key = Names.nickKey(beacon.nick());
-        Peer p = byKey.remove(key);
+        Peer p = byKey.get(key);
+        boolean replaced = false;
+        if (p != null && p.holder != holder) {
+            if (holder == null) {
+                return false; // a forged beacon (or a late one of a session gone) for a verified peer
+            }
+            unlink(p); // another sender's entry: the verified one starts afresh
+            expired.remove(key);
+            p = null;
+            replaced = true;
+        }
+        if (p != null) {
+            unlink(p);
+        }
         if (Beacon.OFFLINE.equals(beacon.status())) {
             expired.remove(key);
-            if (p != null) {
-                byDeadline.remove(p);
+            if (p != null || replaced) {
                 listener.accept(new ServerMessage.Presence(beacon.nick(), address, Beacon.OFFLINE));
             }
-            return;
+            return true;
         }
         if (p == null) {
             if (byKey.size() >= capacity) {
+                if (unverified.isEmpty() && holder == null) {
+                    return false; // full of verified peers: an unverified one does not push them out
+                }
                 evictStalest();
             }
             Remembered r = expired.remove(key);
+            if (r != null && r.holder != holder) {
+                r = null; // another sender's link
+            }
             if (r != null && r.until - now > 0) {
-                p = new Peer(key, beacon.nick(), address, beacon.status(), r.window, r.jitter);
+                p = new Peer(key, beacon.nick(), address, beacon.status(), r.window, r.jitter, holder);
                 if (p.window.record(beacon.seq(), beacon.ts()) == SeqWindow.Outcome.RESTARTED) {
                     p.jitter.reset();
                 }
             } else {
-                p = new Peer(key, beacon.nick(), address, beacon.status(), new SeqWindow(), new Jitter());
+                p = new Peer(key, beacon.nick(), address, beacon.status(), new SeqWindow(), new Jitter(), holder);
                 p.window.record(beacon.seq(), beacon.ts());
             }
             p.jitter.record(beacon.ts(), now / 1e6);
             p.intervalMs = beacon.intervalMs();
             p.lastSeen = now;
             p.deadline = deadline(now, p.intervalMs);
-            byKey.put(key, p);
-            byDeadline.add(p);
+            link(p);
             listener.accept(new ServerMessage.Presence(p.nick, address, p.status));
-            return;
+            return true;
         }
-        byDeadline.remove(p); // before its deadline changes: the set is ordered by it
+        // unlinked above, before its deadline changes: byDeadline is ordered by it
         p.lastSeen = now;
         p.address = address;
         boolean statusChanged = false;
@@ -127,11 +160,31 @@ public final class PresenceTable {
         }
         // a duplicate or late beacon still proves the peer is alive
         p.deadline = deadline(now, p.intervalMs);
-        byKey.put(key, p);
-        byDeadline.add(p);
+        link(p);
         if (statusChanged) {
             listener.accept(new ServerMessage.Presence(p.nick, p.address, p.status));
         }
+        return true;
+    }
+
+    /** Who vouches for the present peer of that nick key: its holder, or null (unverified or absent). */
+    public Object holderOf(String nickKey) {
+        Peer p = byKey.get(nickKey);
+        return p == null ? null : p.holder;
+    }
+
+    private void link(Peer p) {
+        byKey.put(p.key, p);
+        byDeadline.add(p);
+        if (p.holder == null) {
+            unverified.put(p.key, p);
+        }
+    }
+
+    private void unlink(Peer p) {
+        byKey.remove(p.key);
+        byDeadline.remove(p);
+        unverified.remove(p.key);
     }
 
     /** Removes every peer silent for 3 of its intervals, telling the listener. */
@@ -141,8 +194,8 @@ public final class PresenceTable {
 
     private void expire(long now) {
         while (!byDeadline.isEmpty() && byDeadline.first().deadline - now <= 0) {
-            Peer p = byDeadline.pollFirst();
-            byKey.remove(p.key);
+            Peer p = byDeadline.first();
+            unlink(p);
             expiredTotal++;
             remember(p, now);
             listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE));
@@ -156,14 +209,14 @@ public final class PresenceTable {
             it.next();
             it.remove();
         }
-        expired.put(p.key, new Remembered(p.window, p.jitter, now + REMEMBER_INTERVALS * p.intervalMs * 1_000_000L));
+        expired.put(p.key, new Remembered(p.window, p.jitter, now + REMEMBER_INTERVALS * p.intervalMs * 1_000_000L,
+                p.holder));
     }
 
+    /** Evicts the stalest unverified peer, or the stalest of all when every peer is verified. */
     private void evictStalest() {
-        Iterator<Peer> it = byKey.values().iterator();
-        Peer p = it.next();
-        it.remove();
-        byDeadline.remove(p);
+        Peer p = (unverified.isEmpty() ? byKey : unverified).values().iterator().next();
+        unlink(p);
         evictedTotal++;
         listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE));
     }
@@ -189,7 +242,8 @@ public final class PresenceTable {
         List<PeerInfo> out = new ArrayList<>(sorted.size());
         for (Peer p : sorted) {
             out.add(new PeerInfo(p.nick, p.address, p.status, Math.max(0, (now - p.lastSeen) / 1_000_000L),
-                    Math.round(p.window.loss() * 1000) / 1000.0, Math.round(p.jitter.millis() * 10) / 10.0));
+                    Math.round(p.window.loss() * 1000) / 1000.0, Math.round(p.jitter.millis() * 10) / 10.0,
+                    p.holder != null));
         }
         return out;
     }
@@ -226,6 +280,8 @@ public final class PresenceTable {
         final String key;
         final SeqWindow window;
         final Jitter jitter;
+        /** Who vouches for it (the holder of the nick's beacon key), null: unverified. */
+        final Object holder;
         String nick;
         String address;
         String status;
@@ -233,8 +289,9 @@ public final class PresenceTable {
         long lastSeen;
         long deadline;
 
-        Peer(String key, String nick, String address, String status, SeqWindow window, Jitter jitter) {
+        Peer(String key, String nick, String address, String status, SeqWindow window, Jitter jitter, Object holder) {
             this.key = key;
+            this.holder = holder;
             this.window = window;
             this.jitter = jitter;
             this.nick = nick;
@@ -244,6 +301,6 @@ public final class PresenceTable {
     }
 
     /** The link measurements of an expired peer, until {@code until} (nanoTime scale). */
-    private record Remembered(SeqWindow window, Jitter jitter, long until) {
+    private record Remembered(SeqWindow window, Jitter jitter, long until, Object holder) {
     }
 }

@@ -54,7 +54,8 @@ public final class HubVerticle extends VerticleBase {
         metrics.bytesGauge("chat_history_memory_limit_bytes", "--history-memory: what the history in memory may take.",
                 config::historyMemoryBytes);
         vertx.setPeriodic(EXPIRE_EVERY_MS, t -> rooms.expire(System.nanoTime()));
-        Hub hub = new Hub(config, nodeId, rooms, outbox, System::currentTimeMillis);
+        Hub hub = new Hub(config, nodeId, rooms, outbox, System::currentTimeMillis,
+                dev.chat.server.presence.BeaconKeys.of(vertx));
         return HubEndpoint.register(vertx, config, hub, metrics);
     }
 

@@ -255,4 +255,65 @@ class PresenceTableTest {
         table.onBeacon(beacon("alice", Beacon.ONLINE, 2, 3_100, 100), ADDR);
         assertThat(table.jitter("alice")).isZero();
     }
+    // ---- verified peers (signed beacons) ----
+
+    private static final String FORGER = "192.0.2.66:6666";
+    private final Object aliceKey = new Object();
+
+    @Test
+    void anUnverifiedBeaconNeverChangesRenewsOrRemovesAVerifiedPeer() {
+        at(1_000);
+        assertThat(table.onBeacon(online("alice", 1), ADDR, aliceKey)).isTrue();
+        assertThat(row("alice").verified()).isTrue();
+        at(1_500);
+        assertThat(table.onBeacon(beacon("alice", Beacon.AWAY, 2, 400, 60_000), FORGER)).isFalse();
+        assertThat(table.onBeacon(beacon("ALICE", Beacon.OFFLINE, 3, 600, 200), FORGER)).isFalse();
+        assertThat(row("alice")).extracting(PeerInfo::address, PeerInfo::status, PeerInfo::verified)
+                .containsExactly(ADDR, Beacon.ONLINE, true);
+        assertThat(events).containsExactly(new Presence("alice", ADDR, Beacon.ONLINE));
+        at(1_601); // 3 intervals of 200 ms after her own beacon: the forged ones did not renew it
+        assertThat(row("alice")).isNull();
+    }
+
+    @Test
+    void aVerifiedBeaconReplacesAnUnverifiedPeerAndStartsItsMeasurementsAfresh() {
+        table.onBeacon(online("alice", 40), FORGER);
+        table.onBeacon(online("alice", 50), FORGER); // 9 lost in the forger's window
+        assertThat(row("alice").loss()).isGreaterThan(0.0);
+        assertThat(table.onBeacon(online("alice", 1), ADDR, aliceKey)).isTrue();
+        assertThat(row("alice")).extracting(PeerInfo::address, PeerInfo::loss, PeerInfo::verified)
+                .containsExactly(ADDR, 0.0, true);
+        assertThat(events).containsExactly(new Presence("alice", FORGER, Beacon.ONLINE),
+                new Presence("alice", ADDR, Beacon.ONLINE));
+    }
+
+    @Test
+    void aVerifiedPeerOfAnotherSessionStartsAfreshAndItsHolderIsKnown() {
+        Object bobKey = new Object();
+        table.onBeacon(online("alice", 5), ADDR, aliceKey);
+        assertThat(table.holderOf("alice")).isSameAs(aliceKey);
+        table.onBeacon(online("alice", 1), FORGER, bobKey); // the nick changed hands
+        assertThat(row("alice")).extracting(PeerInfo::address, PeerInfo::verified).containsExactly(FORGER, true);
+        assertThat(table.holderOf("alice")).isSameAs(bobKey);
+        table.onBeacon(beacon("alice", Beacon.OFFLINE, 2, 400, 200), FORGER, bobKey);
+        assertThat(row("alice")).isNull();
+        assertThat(table.holderOf("alice")).isNull();
+        table.onBeacon(online("dora", 1), FORGER);
+        assertThat(table.holderOf("dora")).as("unverified").isNull();
+    }
+
+    @Test
+    void evictionTakesUnverifiedPeersFirstAndNeverForAnUnverifiedBeacon() {
+        table = new PresenceTable(2, clock::get, events::add);
+        table.onBeacon(online("alice", 1), ADDR, aliceKey);   // the stalest
+        table.onBeacon(online("fake1", 1), FORGER);
+        assertThat(table.onBeacon(online("fake2", 1), FORGER)).isTrue(); // evicts fake1, not alice
+        assertThat(table.peers()).extracting(PeerInfo::nick).containsExactly("alice", "fake2");
+        Object bobKey = new Object();
+        table.onBeacon(online("bob", 1), ADDR, bobKey);       // evicts fake2
+        assertThat(table.onBeacon(online("fake3", 1), FORGER)).as("full of verified peers").isFalse();
+        assertThat(table.peers()).extracting(PeerInfo::nick).containsExactly("alice", "bob");
+        table.onBeacon(online("carol", 1), ADDR, new Object()); // a verified one may evict the stalest verified
+        assertThat(table.peers()).extracting(PeerInfo::nick).containsExactly("bob", "carol");
+    }
 }
