@@ -604,7 +604,7 @@ class TutorialIT {
 
     @Test
     @Order(9)
-    void lesson9ClusterSurvivesAKilledNode() throws Exception {
+    void lesson9ClusterSurvivesAKilledNodeAndRefusesWithoutAMajority() throws Exception {
         Running n1 = start("node1");
         Running n2 = start("node2");
         Running n3 = start("node3");
@@ -636,6 +636,27 @@ class TutorialIT {
                 l -> l.contains("reconnected to 127.0.0.1:" + port(7452)), PATIENCE);
         assertThat(n2.process().isAlive()).isTrue();
         assertThat(n3.process().isAlive()).isTrue();
+
+        // one node of three alone: no majority, so no ok
+        runOk("freeze-node2");
+        Result alone = run("erin-alone");
+        assertThat(alone.exit()).as(alone.describe()).isEqualTo(1);
+        assertThat(String.join("\n", alone.err())).as(alone.describe()).contains("unavailable");
+        assertThat(carol.out()).as("nothing from erin reached carol").noneMatch(l -> l.contains("anyone there"));
+
+        runOk("resume-node2");
+        // the two nodes merge; the merged node's clients reconnect (a who needs a majority for its hello)
+        await("carol and dave back in #ops on both nodes").atMost(CLUSTER_PATIENCE).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .until(() -> who(port(7452), "ops").containsAll(List.of("carol", "dave"))
+                        && who(port(7453), "ops").containsAll(List.of("carol", "dave")));
+        runOk("alice-healed");
+        for (Running r : List.of(carol, dave)) {
+            awaitLine(r, r.out(), r.name() + " hears after the merge", l -> l.equals("#ops <alice> two of three again"),
+                    CLUSTER_PATIENCE);
+            assertThat(r.out()).as(r.describe()).containsExactly("#ops <alice> hello from node 2",
+                    "#ops <alice> node 1 is gone, and yet", "#ops <alice> two of three again");
+        }
     }
 
     @Test

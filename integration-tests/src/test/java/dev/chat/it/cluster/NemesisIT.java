@@ -48,6 +48,7 @@ class NemesisIT {
     private final List<Writer> writers = new ArrayList<>();
     private int restarts;
     private int checks;
+    private volatile String lastProblem = "none";
 
     @AfterEach
     void tearDown() throws Exception {
@@ -188,6 +189,7 @@ class NemesisIT {
         try {
             converge(last);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.println("no convergence; last problem: " + lastProblem);
             for (int i = 0; i < last.size(); i++) {
                 Map<Long, String> h = last.get(i);
                 System.out.printf("node%d: %d messages, last seq %s%n", i + 1, h.size(),
@@ -212,6 +214,9 @@ class NemesisIT {
                 try (ChatClient c = ChatClient.registered(NetnsLan.address(i), nodes[i].tcpPort(),
                         "checker" + i + "x" + checks++)) {
                     last.add(history(c));
+                } catch (Exception | AssertionError e) {
+                    lastProblem = "node" + i + ": " + e;
+                    throw e;
                 }
             }
             return last.get(0).equals(last.get(1)) && last.get(1).equals(last.get(2));
@@ -219,11 +224,17 @@ class NemesisIT {
     }
 
     private static Map<Long, String> history(ChatClient c) throws Exception {
+        ServerMessage joined = c.request(new ClientMessage.Join(c.newId(), ROOM)); // history is for members
+        if (!(joined instanceof ServerMessage.Joined)) {
+            throw new AssertionError("join answered " + joined);
+        }
         Map<Long, String> all = new LinkedHashMap<>();
         long after = 0;
         while (true) {
-            ServerMessage.HistoryReply h = (ServerMessage.HistoryReply) c.request(
-                    new ClientMessage.History(c.newId(), ROOM, after, 500));
+            ServerMessage r = c.request(new ClientMessage.History(c.newId(), ROOM, after, 500));
+            if (!(r instanceof ServerMessage.HistoryReply h)) {
+                throw new AssertionError("history after " + after + " answered " + r);
+            }
             if (h.messages().isEmpty()) {
                 return all;
             }

@@ -34,8 +34,8 @@ public enum Refusal {
     OWNER_UNREACHABLE(ErrorCode.UNAVAILABLE, "the room's owner cannot be reached; try again"),
     ROOM_BUSY(ErrorCode.UNAVAILABLE, "the room is busy; try again"),
     /** A cluster node that cannot reach a majority of the cluster's nodes: refused, not applied (docs/CLUSTER.md). */
-    NO_MAJORITY(ErrorCode.UNAVAILABLE, "this node cannot reach a majority of the cluster (%s); nothing was applied,"
-            + " try again or use another node"),
+    NO_MAJORITY(ErrorCode.UNAVAILABLE, "this node cannot reach a majority of the cluster (%s); not acknowledged,"
+            + " try again later or on another node"),
     /** A majority did not confirm the event in time: its outcome is unknown (docs/CLUSTER.md). */
     NOT_REPLICATED(ErrorCode.UNAVAILABLE, "a majority of the cluster did not confirm this in time; it was not"
             + " acknowledged and may still be applied"),
