@@ -376,6 +376,7 @@ final class ClusterRooms implements HubBackend {
                 } else if (n >= MAX_ATTEMPTS) {
                     p.complete(Wire.error(Refusal.OWNER_UNREACHABLE, null));
                 } else if (redirect && n < 3) {
+                    req.put(Wire.REDIRECTED, true); // the next node asks the directory rather than redirect again
                     attempt(room, req, deadline, r.getString(Wire.OWNER), n + 1, p);
                 } else {
                     String next = redirect ? r.getString(Wire.OWNER) : null;

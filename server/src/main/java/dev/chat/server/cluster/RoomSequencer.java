@@ -140,10 +140,14 @@ final class RoomSequencer {
             }
             return;
         }
-        if (room != null && !room.owner.equals(self) && peers.isLive(room.owner)) {
+        if (room != null && !room.owner.equals(self) && peers.isLive(room.owner)
+                && !q.req.getBoolean(Wire.REDIRECTED, false)) {
             q.reply.complete(Wire.redirect(room.owner));
             return;
         }
+        // a request another node redirected here although this node does not sequence the room: the
+        // two disagree on the owner (after a partition healed), so the directory decides, and if it
+        // names this node, this node claims the room
         List<Queued> queue = new ArrayList<>();
         queue.add(q);
         resolve(name, queue);
@@ -713,11 +717,14 @@ final class RoomSequencer {
                 return;
             }
             String entry = ar.result();
-            if (!Directory.nodeOf(entry).equals(self)) {
+            if (!Directory.nodeOf(entry).equals(self) && Directory.numberOf(entry) > room.epoch) {
                 relinquish(room, Directory.nodeOf(entry), Directory.numberOf(entry));
                 return;
             }
-            if (own.ready && seenEpoch < room.epoch) {
+            // the directory names this node, or another under an epoch no higher than this node's
+            // ballot (two sides of a partition claimed the same epoch, and the merge kept the
+            // other's entry): claim the room under a higher epoch, so that one ballot wins
+            if (own.ready && seenEpoch < room.epoch && Directory.nodeOf(entry).equals(self)) {
                 return; // this node's ballot is the highest: whoever follows an older one is refused, nothing to claim
             }
             long next = Math.max(Math.max(seenEpoch, room.epoch), Directory.numberOf(entry)) + 1;

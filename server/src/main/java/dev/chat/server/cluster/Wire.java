@@ -99,6 +99,8 @@ final class Wire {
     static final String REASON = "reason";
     static final String RIDS = "rids";
     static final String HELD = "held";
+    /** On an {@code own} request: another node redirected it here (absent: false). */
+    static final String REDIRECTED = "redirected";
     /** Milliseconds the receiver has to act on a request, from its arrival (absent: no limit). */
     static final String TTL = "ttl";
 
