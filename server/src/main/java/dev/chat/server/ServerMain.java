@@ -134,7 +134,7 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
 
     @Option(names = "--require-account", defaultValue = "${env:CHAT_REQUIRE_ACCOUNT:-false}", description = "Refuse guests: every session must log in to an account (register or login; docs/PROTOCOL.md).")
     boolean requireAccount;
-    @Option(names = "--allow-plaintext-passwords", defaultValue = "${env:CHAT_ALLOW_PLAINTEXT_PASSWORDS:-false}", description = "Also accept passwords over plaintext TCP and ws:// from other machines, where anyone on the path can read them (default: only over TLS or from loopback).")
+    @Option(names = "--allow-plaintext-passwords", defaultValue = "${env:CHAT_ALLOW_PLAINTEXT_PASSWORDS:-false}", description = "Also accept passwords over plaintext TCP and ws:// from other machines, where anyone on the path can read them; without it only TLS and loopback are trusted with passwords.")
     boolean allowPlaintextPasswords;
     @Option(names = "--max-connections-per-ip", defaultValue = "${env:CHAT_MAX_CONNECTIONS_PER_IP:-" + ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP + "}", description = "Connections from one address beyond this get server_full; raise it for load tests from one machine (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerIp;
