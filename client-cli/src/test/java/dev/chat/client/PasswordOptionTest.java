@@ -69,7 +69,7 @@ class PasswordOptionTest {
             List<ClientMessage> got = new CopyOnWriteArrayList<>();
             serve(listener, got, "s3cret");
             CliRun r = CliRun.of("--port", Integer.toString(listener.getLocalPort()), "--nick", "alice",
-                    "--password", "s3cret", "--send", "hi", "--udp-port", "0", "--beacon-interval", "0s");
+                    "--password", "s3cret", "--send", "hi", "--beacon-interval", "0s");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(got.get(0)).isInstanceOfSatisfying(ClientMessage.Hello.class,
                     h -> assertThat(h.password()).isEqualTo("s3cret"));
@@ -82,7 +82,7 @@ class PasswordOptionTest {
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             serve(listener, new CopyOnWriteArrayList<>(), "s3cret");
             CliRun r = CliRun.of("--port", Integer.toString(listener.getLocalPort()), "--nick", "alice",
-                    "--password", "wrong", "--send", "hi", "--udp-port", "0", "--beacon-interval", "0s");
+                    "--password", "wrong", "--send", "hi", "--beacon-interval", "0s");
             assertThat(r.code()).isEqualTo(ExitCode.SERVER_ERROR);
             assertThat(r.err()).contains("login_failed").doesNotContain("wrong\n");
         }
