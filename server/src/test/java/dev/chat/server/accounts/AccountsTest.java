@@ -249,6 +249,33 @@ class AccountsTest {
         }
     }
 
+    @Test
+    void passwordsOverTlsFromAnotherMachineAreAccepted() throws Exception {
+        InetAddress lan = lanAddress();
+        Assumptions.assumeTrue(lan != null, "no non-loopback IPv4 address on this machine");
+        start(ServerConfig.forTests().toBuilder().host("0.0.0.0").tlsPort(0).dataDir(tmp.resolve("tls")).build());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                // the test trusts its own server's self-signed certificate
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket();
+        s.connect(new java.net.InetSocketAddress(lan, server.tlsPort()), 10_000);
+        s.setSoTimeout(20_000);
+        s.startHandshake();
+        try (ChatClient c = ChatClient.over(s)) {
+            assertThat(c.request(id -> new ClientMessage.Register(id, "ivy", "pw"))).isInstanceOf(ServerMessage.Welcome.class);
+        }
+    }
+
     private static InetAddress lanAddress() throws Exception {
         for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (!ni.isUp() || ni.isLoopback()) {
