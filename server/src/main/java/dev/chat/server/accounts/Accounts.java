@@ -185,6 +185,18 @@ public final class Accounts implements AccountService {
         });
     }
 
+    /**
+     * Another node of the cluster created, changed ({@code account} not null) or deleted
+     * ({@code null}) the account of {@code nickKey}: this node's copy follows. Hub context.
+     */
+    public void changedElsewhere(String nickKey, StoredAccount account) {
+        if (account == null) {
+            byKey.remove(nickKey);
+        } else {
+            byKey.put(nickKey, account);
+        }
+    }
+
     /** Frees the workers. */
     public Future<Void> close() {
         return workers.close();

@@ -176,10 +176,6 @@ public record ServerConfig(
         requirePositive(maxConnections, "--max-connections");
         requirePositive(maxConnectionsPerIp, "--max-connections-per-ip");
         requirePositive(maxPendingPerIp, "--max-pending-per-ip");
-        if (cluster && requireAccount) {
-            throw new IllegalArgumentException("--require-account does not work with --cluster yet: accounts are"
-                    + " kept per node (docs/PROTOCOL.md, accounts)");
-        }
         requirePositive(maxBacklog, "--max-backlog");
         requirePositive(maxRoomsPerSession, "--max-rooms-per-session");
         requirePositive(maxRoomMembers, "--max-room-members");
