@@ -58,7 +58,7 @@ public final class ErrorCode {
     public static final String NOT_LOGGED_IN = "not_logged_in";
     /** A password sent over plaintext from another machine; use TLS ({@code --allow-plaintext-passwords} allows it). */
     public static final String PLAINTEXT_PASSWORD = "plaintext_password";
-    /** The server does not offer this request in its configuration (accounts in a cluster, for now). */
+    /** The server does not offer this request in its configuration (accounts, on a server that keeps none). */
     public static final String UNSUPPORTED = "unsupported";
 
     private ErrorCode() {

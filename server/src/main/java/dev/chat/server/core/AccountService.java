@@ -28,7 +28,7 @@ public interface AccountService {
 
     /**
      * No accounts: every nick is a guest's, and every account request is refused with
-     * {@link Refusal#ACCOUNTS_IN_CLUSTER} (a cluster, whose nodes do not share accounts yet).
+     * {@link Refusal#NO_ACCOUNTS} (a hub built without a store, as in some tests).
      */
     AccountService NONE = new AccountService() {
         @Override
@@ -38,23 +38,23 @@ public interface AccountService {
 
         @Override
         public Future<Void> login(String address, String nickKey, String password, long deadline) {
-            return Future.failedFuture(Refusal.ACCOUNTS_IN_CLUSTER.refused());
+            return Future.failedFuture(Refusal.NO_ACCOUNTS.refused());
         }
 
         @Override
         public Future<Void> register(String address, String nickKey, String nick, String password) {
-            return Future.failedFuture(Refusal.ACCOUNTS_IN_CLUSTER.refused());
+            return Future.failedFuture(Refusal.NO_ACCOUNTS.refused());
         }
 
         @Override
         public Future<Void> changePassword(String address, String nickKey, String oldPassword, String newPassword,
                                            long deadline) {
-            return Future.failedFuture(Refusal.ACCOUNTS_IN_CLUSTER.refused());
+            return Future.failedFuture(Refusal.NO_ACCOUNTS.refused());
         }
 
         @Override
         public Future<Void> unregister(String address, String nickKey, String password, long deadline) {
-            return Future.failedFuture(Refusal.ACCOUNTS_IN_CLUSTER.refused());
+            return Future.failedFuture(Refusal.NO_ACCOUNTS.refused());
         }
     };
 }

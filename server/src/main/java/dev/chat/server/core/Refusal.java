@@ -41,7 +41,7 @@ public enum Refusal {
     REGISTER_OTHER_NICK(ErrorCode.INVALID, "register: 'nick' must be the nick you hold ('%s')"),
     PLAINTEXT_PASSWORD(ErrorCode.PLAINTEXT_PASSWORD, "passwords are only accepted over TLS (or from this machine):"
             + " connect to the TLS port"),
-    ACCOUNTS_IN_CLUSTER(ErrorCode.UNSUPPORTED, "accounts are not available in a cluster yet"),
+    NO_ACCOUNTS(ErrorCode.UNSUPPORTED, "this server keeps no accounts"),
     PASSWORDS_BUSY(ErrorCode.UNAVAILABLE, "too many password checks at once; try again"),
     TOO_MANY_ACCOUNTS(ErrorCode.UNAVAILABLE, "the server holds as many accounts as it may"),
     ACCOUNTS_UNAVAILABLE(ErrorCode.UNAVAILABLE, "the account store cannot be reached now (%s); try again"),
