@@ -120,7 +120,7 @@ start_server() {
         chat)
             # started as users start it: the launcher, its default JVM flags, plus CHAT_JAVA_OPTS
             (prio taskset -c 1 ./chat server --host 127.0.0.1 --tcp-port 0 --udp-port 0 --http-port 0 --tls-port off \
-                --rate-limit 0 --no-announce --max-connections 11000 ${CHAT_IRC_PORT_ARGS:---irc-port 0}) \
+                --rate-limit 0 --no-announce --max-connections 11000 --max-connections-per-ip 11000 --max-pending-per-ip 11000 ${CHAT_IRC_PORT_ARGS:---irc-port 0}) \
                 >"$dir/stdout" 2>"$dir/stderr" &
             server_pid=$!
             for _ in $(seq 1 600); do grep -q '^READY' "$dir/stdout" && break; kill -0 "$server_pid" || break; sleep 0.1; done

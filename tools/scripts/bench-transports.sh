@@ -49,7 +49,7 @@ for run in $(seq 1 "$RUNS"); do
         # the launcher's JVM flags on a 2-core machine (./chat): serial GC, 32 MB young generation
         taskset -c 1 java -XX:+UseSerialGC -Xmn32m -Djava.net.preferIPv4Stack=true -jar server/target/chat-server.jar \
             --host 127.0.0.1 --tcp-port 0 --udp-port 0 --http-port 0 --tls-port 0 --irc-port 0 --irc-tls-port off \
-            --https-port off --no-announce --rate-limit 0 --store memory --max-connections 11000 \
+            --https-port off --no-announce --rate-limit 0 --store memory --max-connections 11000 --max-connections-per-ip 11000 --max-pending-per-ip 11000 \
             --data-dir "$work/data-$n" >"$work/ready-$n" 2>"$work/server-$n.log" &
         server_pid=$!
         for _ in $(seq 1 300); do grep -q '^READY' "$work/ready-$n" 2>/dev/null && break; sleep 0.2; done

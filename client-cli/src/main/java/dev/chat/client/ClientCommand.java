@@ -67,6 +67,11 @@ public final class ClientCommand implements Callable<Integer> {
             description = "Your nick: 1 to 32 of A-Z a-z 0-9 _ - (default: from your user name).")
     String nick;
 
+    @Option(names = "--password", paramLabel = "PASSWORD", defaultValue = "${env:CHAT_PASSWORD}",
+            description = "Log in to the account of --nick (prefer the CHAT_PASSWORD variable: a command line is"
+                    + " visible to other users of the machine). Over TLS, or to a server on this machine.")
+    String password;
+
     @Option(names = "--room", paramLabel = "ROOM",
             description = "Room to join at start; repeatable, the first is the current room (default: general).")
     List<String> rooms = new ArrayList<>();
@@ -295,7 +300,7 @@ public final class ClientCommand implements Callable<Integer> {
         return new ClientConfig(targets, nick != null ? nick : DefaultNick.forCurrentUser(), nick != null,
                 List.copyOf(roomSet), trace, json, send, follow, udpPort, parsed.hasMatchedOption("--udp-port"),
                 beaconInterval, connectTimeout, null, history, logDir, !noBell, false,
-                tlsRequested() ? tlsSettings : null);
+                tlsRequested() ? tlsSettings : null, password == null || password.isEmpty() ? null : password);
     }
 
     /** Whether a TLS option was given ({@code --tls}, {@code --tls-fingerprint}, {@code --tls-ca}). */

@@ -26,12 +26,14 @@ import java.util.Objects;
  * @param interactive a person at a terminal: the session never gives up, and a taken nick
  *        becomes {@code nick_}
  * @param tls how to speak TLS and whom to trust ({@code --tls}), or null for plain TCP
+ * @param password the account's password ({@code --password}, {@code CHAT_PASSWORD}): sent with
+ *        {@code hello} to log in to the account of {@code nick}; null: a guest
  */
 public record ClientConfig(List<ServerAddress> servers, String nick, boolean nickChosen, List<String> rooms,
                            boolean trace, boolean json, String send, boolean follow, int udpPort,
                            boolean udpPortChosen, Duration beaconInterval, Duration connectTimeout,
                            Duration giveUpAfter, Path historyFile, Path logDir, boolean bell, boolean interactive,
-                           TlsClientSettings tls) {
+                           TlsClientSettings tls, String password) {
 
     /** Default TCP port of a server. */
     public static final int DEFAULT_PORT = 7420;
@@ -56,24 +58,30 @@ public record ClientConfig(List<ServerAddress> servers, String nick, boolean nic
     /** The same configuration with another server list and fallback UDP port (after discovery). */
     public ClientConfig withServers(List<ServerAddress> list, int udp) {
         return new ClientConfig(list, nick, nickChosen, rooms, trace, json, send, follow, udp, udpPortChosen,
-                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, interactive, tls);
+                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, interactive, tls, password);
     }
 
     /** The same configuration with a give-up time for reconnecting. */
     public ClientConfig withGiveUpAfter(Duration d) {
         return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, udpPortChosen,
-                beaconInterval, connectTimeout, d, historyFile, logDir, bell, interactive, tls);
+                beaconInterval, connectTimeout, d, historyFile, logDir, bell, interactive, tls, password);
     }
 
     /** The same configuration for a person at a terminal ({@code true}) or a script. */
     public ClientConfig withInteractive(boolean value) {
         return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, udpPortChosen,
-                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, value, tls);
+                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, value, tls, password);
     }
 
     /** The same configuration with TLS settings (null: plain TCP). */
     public ClientConfig withTls(TlsClientSettings settings) {
         return new ClientConfig(servers, nick, nickChosen, rooms, trace, json, send, follow, udpPort, udpPortChosen,
-                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, interactive, settings);
+                beaconInterval, connectTimeout, giveUpAfter, historyFile, logDir, bell, interactive, settings, password);
+    }
+
+    @Override
+    public String toString() { // the generated one would show the password
+        return "ClientConfig[servers=" + servers + ", nick=" + nick + ", rooms=" + rooms
+                + (password == null ? "" : ", password=***") + "]";
     }
 }

@@ -186,6 +186,7 @@ class ComposeFileTest {
         return switch (variable) {
             case "CHAT_HELLO_TIMEOUT" -> "3s";
             case "CHAT_BEACON_INTERVAL" -> "1s";
+            case "CHAT_MAX_CONNECTIONS_PER_IP", "CHAT_MAX_PENDING_PER_IP" -> "1000";
             default -> throw new AssertionError("overlay sets " + variable + ": add its sample value here");
         };
     }

@@ -137,6 +137,7 @@ class ReadmeTourIT {
         runAll("cluster-chat");
         // what the tour says: /history team on node 1 shows what was said on nodes 2 and 3
         try (ChatClient c = ChatClient.registered(ports.get(7451), "tourcheck")) {
+            c.request(id -> new ClientMessage.Join(id, "team")); // history is for members
             await("history of team on node 1").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         ServerMessage reply = c.request(id -> new ClientMessage.History(id, "team", null, 50));

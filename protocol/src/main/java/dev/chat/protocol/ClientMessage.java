@@ -10,11 +10,23 @@ import java.io.IOException;
 public sealed interface ClientMessage extends Message
         permits ClientMessage.Hello, ClientMessage.Join, ClientMessage.Part, ClientMessage.Say,
         ClientMessage.Dm, ClientMessage.Nick, ClientMessage.ListRooms, ClientMessage.Who,
-        ClientMessage.History, ClientMessage.ListPeers, ClientMessage.Quit, ClientMessage.Topic, Ping, Pong {
+        ClientMessage.History, ClientMessage.ListPeers, ClientMessage.Quit, ClientMessage.Topic,
+        ClientMessage.Register, ClientMessage.Login, ClientMessage.Password, ClientMessage.Unregister, Ping, Pong {
 
-    /** {@code hello{nick}}: registers the session; must come first. Answered by {@code welcome}. */
-    record Hello(Object id, String nick) implements ClientMessage {
+    /**
+     * {@code hello{nick, password?}}: registers the session; must come first. Answered by
+     * {@code welcome}. With {@code password} it also logs in to the account of that nick (as
+     * {@link Login}).
+     *
+     * @param password the account's password, or null for a guest
+     */
+    record Hello(Object id, String nick, String password) implements ClientMessage {
         public static final String TYPE = "hello";
+
+        /** A guest's hello. */
+        public Hello(Object id, String nick) {
+            this(id, nick, null);
+        }
 
         public String type() {
             return TYPE;
@@ -22,6 +34,14 @@ public sealed interface ClientMessage extends Message
 
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("nick", nick);
+            if (password != null) {
+                g.writeStringField("password", password);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Hello[id=" + id + ", nick=" + nick + (password == null ? "" : ", password=***") + "]";
         }
     }
 
@@ -225,6 +245,92 @@ public sealed interface ClientMessage extends Message
             if (topic != null) {
                 g.writeStringField("topic", topic);
             }
+        }
+    }
+
+    /**
+     * {@code register{nick, password}}: creates the account of {@code nick} and logs the session in
+     * to it. Before {@code hello} it registers the session under that nick (answered by
+     * {@code welcome}); after it, {@code nick} must be the session's own nick (answered by {@code ok}).
+     */
+    record Register(Object id, String nick, String password) implements ClientMessage {
+        public static final String TYPE = "register";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("nick", nick);
+            g.writeStringField("password", password);
+        }
+
+        @Override
+        public String toString() {
+            return "Register[id=" + id + ", nick=" + nick + ", password=***]";
+        }
+    }
+
+    /**
+     * {@code login{nick, password}}: logs in to the account of {@code nick}. Before {@code hello}
+     * it is a {@code hello} with a password (answered by {@code welcome}); after it, the session
+     * takes the account's nick (answered by {@code ok}).
+     */
+    record Login(Object id, String nick, String password) implements ClientMessage {
+        public static final String TYPE = "login";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("nick", nick);
+            g.writeStringField("password", password);
+        }
+
+        @Override
+        public String toString() {
+            return "Login[id=" + id + ", nick=" + nick + ", password=***]";
+        }
+    }
+
+    /** {@code password{old, new}}: changes the logged-in account's password. Answered by {@code ok}. */
+    record Password(Object id, String oldPassword, String newPassword) implements ClientMessage {
+        public static final String TYPE = "password";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("old", oldPassword);
+            g.writeStringField("new", newPassword);
+        }
+
+        @Override
+        public String toString() {
+            return "Password[id=" + id + ", old=***, new=***]";
+        }
+    }
+
+    /**
+     * {@code unregister{password}}: deletes the logged-in account; the session keeps its nick as a
+     * guest. Answered by {@code ok}.
+     */
+    record Unregister(Object id, String password) implements ClientMessage {
+        public static final String TYPE = "unregister";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("password", password);
+        }
+
+        @Override
+        public String toString() {
+            return "Unregister[id=" + id + ", password=***]";
         }
     }
 }

@@ -43,6 +43,24 @@ public final class ErrorCode {
     /** A plaintext frame reached a TLS port; the connection is closed after this error (sent in plaintext). */
     public static final String TLS_REQUIRED = "tls_required";
 
+    /** {@code hello} or {@code nick} as a guest with a nick that belongs to an account: log in, or take another nick. */
+    public static final String NICK_REGISTERED = "nick_registered";
+    /** {@code register} of a nick that already has an account. */
+    public static final String ACCOUNT_EXISTS = "account_exists";
+    /**
+     * {@code login} (or {@code hello} with a password), {@code password} or {@code unregister} with
+     * a wrong password, or a nick without an account: the two are not told apart.
+     */
+    public static final String LOGIN_FAILED = "login_failed";
+    /** The server requires an account ({@code --require-account}): a guest {@code hello} is refused. */
+    public static final String ACCOUNT_REQUIRED = "account_required";
+    /** {@code password} or {@code unregister} from a session that is not logged in. */
+    public static final String NOT_LOGGED_IN = "not_logged_in";
+    /** A password sent over plaintext from another machine; use TLS ({@code --allow-plaintext-passwords} allows it). */
+    public static final String PLAINTEXT_PASSWORD = "plaintext_password";
+    /** The server does not offer this request in its configuration (accounts, on a server that keeps none). */
+    public static final String UNSUPPORTED = "unsupported";
+
     private ErrorCode() {
     }
 }

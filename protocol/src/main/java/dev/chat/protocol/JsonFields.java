@@ -76,6 +76,21 @@ final class JsonFields {
         return text;
     }
 
+    /** A password: a string of 1 to {@link Names#MAX_PASSWORD_BYTES} bytes of UTF-8. */
+    String password(String field) throws InvalidMessageException {
+        String p = string(field);
+        if (!Names.isValidPassword(p)) {
+            throw invalid("'" + field + "' must be 1 to " + Names.MAX_PASSWORD_BYTES + " bytes of UTF-8");
+        }
+        return p;
+    }
+
+    /** An optional password ({@link #password}); absent or null is null. */
+    String optionalPassword(String field) throws InvalidMessageException {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : password(field);
+    }
+
     /** An optional reason ({@link Names#isValidReason}). */
     String optionalReason(String field) throws InvalidMessageException {
         String reason = optionalString(field);

@@ -68,7 +68,14 @@ public final class MessageCodec {
     private static final int MAX_ID_LENGTH = 64;
 
     private static final Map<String, Parser<ClientMessage>> CLIENT = Map.ofEntries(
-            Map.entry(Hello.TYPE, f -> new Hello(f.id(), f.nick("nick"))),
+            Map.entry(Hello.TYPE, f -> new Hello(f.id(), f.nick("nick"), f.optionalPassword("password"))),
+            Map.entry(ClientMessage.Register.TYPE, f -> new ClientMessage.Register(f.id(), f.nick("nick"),
+                    f.password("password"))),
+            Map.entry(ClientMessage.Login.TYPE, f -> new ClientMessage.Login(f.id(), f.nick("nick"),
+                    f.password("password"))),
+            Map.entry(ClientMessage.Password.TYPE, f -> new ClientMessage.Password(f.id(), f.password("old"),
+                    f.password("new"))),
+            Map.entry(ClientMessage.Unregister.TYPE, f -> new ClientMessage.Unregister(f.id(), f.password("password"))),
             Map.entry(Join.TYPE, f -> new Join(f.id(), f.room("room"))),
             Map.entry(Part.TYPE, f -> new Part(f.id(), f.room("room"), f.optionalReason("reason"))),
             Map.entry(Say.TYPE, f -> new Say(f.id(), f.room("room"), f.text("text"), f.optionalFlag("action"))),

@@ -9,6 +9,8 @@ public final class Names {
     public static final int MAX_TEXT = 4000;
     /** Longest reason of a {@code part} (and what a server passes on of a {@code quit} reason). */
     public static final int MAX_REASON = 400;
+    /** The longest password, in bytes of UTF-8: longer ones are refused before any hashing. */
+    public static final int MAX_PASSWORD_BYTES = 1024;
 
     private Names() {
     }
@@ -83,6 +85,15 @@ public final class Names {
     public static boolean isValidReason(String reason) {
         return reason != null && reason.codePointCount(0, reason.length()) <= MAX_REASON
                 && reason.codePoints().noneMatch(Names::isLoneSurrogate);
+    }
+
+    /** 1 to {@link #MAX_PASSWORD_BYTES} bytes of UTF-8, without lone surrogates (which have no UTF-8 form). */
+    public static boolean isValidPassword(String password) {
+        if (password == null || password.isEmpty() || password.length() > MAX_PASSWORD_BYTES
+                || password.codePoints().anyMatch(Names::isLoneSurrogate)) {
+            return false;
+        }
+        return password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_PASSWORD_BYTES;
     }
 
     /**

@@ -65,7 +65,7 @@ class ProtocolDocTest {
     void everyMessageTypeIsDocumented() {
         for (String type : List.of("hello", "join", "part", "say", "dm", "nick", "rooms", "who", "history", "peers",
                 "ping", "pong", "quit", "welcome", "joined", "parted", "ok", "message", "member", "presence", "bye",
-                "error", "beacon", "topic")) {
+                "error", "beacon", "topic", "register", "login", "password", "unregister")) {
             assertThat(doc).as("type %s", type).contains("`" + type + "`");
         }
     }

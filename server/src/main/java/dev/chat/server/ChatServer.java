@@ -196,7 +196,7 @@ public final class ChatServer {
             return ClusterBootstrap.start(config, vertxOptions(), busTls).compose(node -> {
                 ChatServer server = new ChatServer(node.vertx(), config, node.nodeId(), transports, tls);
                 // the cluster's hub keeps its rooms in memory until it persists them through server.store()
-                return launch(server, bound -> node.hubVerticle(bound, server.metrics, server.lanes));
+                return launch(server, bound -> node.hubVerticle(bound, server.metrics, server.lanes, server.store));
             });
         }
         Vertx vertx = Vertx.vertx(vertxOptions());

@@ -132,6 +132,15 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--irc-port", defaultValue = "${env:CHAT_IRC_PORT:-" + ServerConfig.DEFAULT_IRC_PORT + "}", converter = PortOrOffConverter.class, description = "IRC clients (irssi, WeeChat, nc: docs/IRC.md), on --host; 0 = any free port, off = no IRC listener (default: ${DEFAULT-VALUE}).")
     int ircPort;
 
+    @Option(names = "--require-account", defaultValue = "${env:CHAT_REQUIRE_ACCOUNT:-false}", description = "Refuse guests: every session must log in to an account (register or login; docs/PROTOCOL.md).")
+    boolean requireAccount;
+    @Option(names = "--allow-plaintext-passwords", defaultValue = "${env:CHAT_ALLOW_PLAINTEXT_PASSWORDS:-false}", description = "Also accept passwords over plaintext TCP and ws:// from other machines, where anyone on the path can read them; without it only TLS and loopback are trusted with passwords.")
+    boolean allowPlaintextPasswords;
+    @Option(names = "--max-connections-per-ip", defaultValue = "${env:CHAT_MAX_CONNECTIONS_PER_IP:-" + ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP + "}", description = "Connections from one address beyond this get server_full; raise it for load tests from one machine (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+    @Option(names = "--max-pending-per-ip", defaultValue = "${env:CHAT_MAX_PENDING_PER_IP:-" + ServerConfig.DEFAULT_MAX_PENDING_PER_IP + "}", description = "Connections from one address that have not said hello yet beyond this get server_full (default: ${DEFAULT-VALUE}).")
+    int maxPendingPerIp;
+
     /** Connections are logged at debug; info has a summary a minute. */
     static final String DEFAULT_LOG_LEVEL = "info";
     private static final java.util.Set<String> LOG_LEVELS = java.util.Set.of("error", "warn", "info", "debug", "trace");
@@ -181,6 +190,8 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
                 .historyMemory(historyMemory).tlsPort(tlsPort)
                 .ircPort(ircPort).ircTlsPort(ircTlsPort).httpsPort(httpsPort)
                 .web(!noWeb).webOrigins(webOrigins == null ? List.of() : clean(webOrigins))
+                .requireAccount(requireAccount).allowPlaintextPasswords(allowPlaintextPasswords)
+                .maxConnectionsPerIp(maxConnectionsPerIp).maxPendingPerIp(maxPendingPerIp)
                 .build();
     }
 

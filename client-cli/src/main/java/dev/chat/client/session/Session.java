@@ -90,6 +90,8 @@ public final class Session implements AutoCloseable {
     private final SessionListener listener;
     private final FrameTracer tracer;
     private final SessionState state;
+    /** Sent with every hello (reconnects too) once known: {@code --password}, {@code /login}, {@code /register}. */
+    private volatile String password;
     private final Outbox outbox;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -115,6 +117,7 @@ public final class Session implements AutoCloseable {
         this.listener = listener;
         this.tracer = tracer;
         this.state = new SessionState(config.nick());
+        this.password = config.password();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chat-timer");
             t.setDaemon(true);
@@ -290,6 +293,29 @@ public final class Session implements AutoCloseable {
     }
 
     /** Changes our nick; the state follows on {@code ok}. */
+    /**
+     * Logs in to an account ({@code login}): the session takes its nick, and later reconnects say
+     * {@code hello} with this password.
+     */
+    public CompletableFuture<ServerMessage> login(String nick, String pw) {
+        return request(id -> new ClientMessage.Login(id, nick, pw), m -> {
+            if (m instanceof ServerMessage.Ok) {
+                state.setNick(nick);
+                password = pw;
+            }
+        });
+    }
+
+    /** Registers the session's nick as an account ({@code register}); reconnects then log in to it. */
+    public CompletableFuture<ServerMessage> register(String pw) {
+        String nick = state.nick();
+        return request(id -> new ClientMessage.Register(id, nick, pw), m -> {
+            if (m instanceof ServerMessage.Ok) {
+                password = pw;
+            }
+        });
+    }
+
     public CompletableFuture<ServerMessage> changeNick(String nick) {
         return request(id -> new ClientMessage.Nick(id, nick), m -> {
             if (m instanceof ServerMessage.Ok) {
@@ -455,10 +481,11 @@ public final class Session implements AutoCloseable {
 
     private Welcome hello(Connection c, boolean initial) throws ServerError, NotConnectedException, TimeoutException {
         String base = state.nick();
+        String pw = password;
         for (int n = 1; ; n++) {
             String nick = n == 1 ? base : alternative(base, n);
             try {
-                Welcome w = (Welcome) await(send(c, id -> new ClientMessage.Hello(id, nick), m -> {
+                Welcome w = (Welcome) await(send(c, id -> new ClientMessage.Hello(id, nick, pw), m -> {
                     if (m instanceof Welcome welcomed) {
                         state.setNick(welcomed.nick());
                     }
@@ -472,7 +499,7 @@ public final class Session implements AutoCloseable {
                 // At the start a person gets alice_ (a script with a derived nick alice-2); a
                 // script's chosen nick is refused. After an outage our old session may hold it.
                 boolean mayAlter = config.interactive() || !config.nickChosen();
-                boolean retry = initial && mayAlter && ErrorCode.NICK_TAKEN.equals(e.code())
+                boolean retry = initial && mayAlter && pw == null && ErrorCode.NICK_TAKEN.equals(e.code())
                         && n <= MAX_NICK_ALTERNATIVES && !alternative(base, n + 1).equals(nick);
                 if (!retry) {
                     throw e;

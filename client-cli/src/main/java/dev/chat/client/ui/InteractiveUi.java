@@ -136,7 +136,9 @@ public final class InteractiveUi implements SessionListener, SlashCommands.Contr
                 .option(LineReader.Option.AUTO_FRESH_LINE, true)
                 .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
                 .variable(LineReader.HISTORY_SIZE, 1000)
-                .variable(LineReader.HISTORY_FILE_SIZE, 1000);
+                .variable(LineReader.HISTORY_FILE_SIZE, 1000)
+                // a password never reaches the history (memory or file)
+                .variable(LineReader.HISTORY_IGNORE, "/login *:/register *");
         Path history = prepareHistory(config.historyFile());
         if (history != null) {
             b.variable(LineReader.HISTORY_FILE, history);

@@ -103,6 +103,9 @@ final class SlashCommands {
         add("/topic", "/topic [text]", "show or set the topic of this window's room", List.of(ChatCommand.Arg.TEXT),
                 this::topic);
         add("/nick", "/nick <nick>", "change your nick", List.of(), this::nick);
+        add("/register", "/register <password>", "make your nick an account of yours (over TLS, or on this machine)",
+                List.of(), this::register);
+        add("/login", "/login <nick> <password>", "log in to your account: you take its nick", List.of(), this::login);
         add("/who", "/who [room]", "who is in a room (default: this window's)", List.of(ChatCommand.Arg.ROOM),
                 lookups::who);
         add("/rooms", "/rooms", "list every room and its member count", List.of(), lookups::rooms);
@@ -365,6 +368,36 @@ final class SlashCommands {
                 return;
             }
             info(format.info("you are now " + arg));
+            screen.refreshPrompt();
+        });
+    }
+
+    private void register(String arg) {
+        if (arg == null || arg.isBlank() || !Names.isValidPassword(arg.strip())) {
+            error("usage: /register <password> (1 to " + Names.MAX_PASSWORD_BYTES + " bytes)");
+            return;
+        }
+        session.register(arg.strip()).whenComplete((m, ex) -> {
+            if (ex != null) {
+                error("cannot register: " + describe(ex));
+                return;
+            }
+            info(format.info("your nick is now an account of yours: /login with it next time, or --password"));
+        });
+    }
+
+    private void login(String arg) {
+        String[] parts = arg == null ? new String[0] : arg.strip().split("\\s+", 2);
+        if (parts.length != 2 || !Names.isValidNick(parts[0]) || !Names.isValidPassword(parts[1])) {
+            error("usage: /login <nick> <password>");
+            return;
+        }
+        session.login(parts[0], parts[1]).whenComplete((m, ex) -> {
+            if (ex != null) {
+                error("cannot log in: " + describe(ex));
+                return;
+            }
+            info(format.info("logged in: you are " + parts[0]));
             screen.refreshPrompt();
         });
     }

@@ -65,7 +65,17 @@ final class ClusterHubVerticle extends VerticleBase {
     /** Nodes being greeted by {@link #greetMissing}. */
     private final java.util.Set<String> greeting = new java.util.HashSet<>();
 
+    /** The node's store, for the accounts (null: no accounts, {@code AccountService.NONE}). */
+    private final dev.chat.server.store.MessageStore store;
+    private dev.chat.server.core.AccountService accounts = dev.chat.server.core.AccountService.NONE;
+
     ClusterHubVerticle(ServerConfig config, ServerMetrics metrics, HazelcastClusterManager manager, Lanes lanes) {
+        this(config, metrics, manager, lanes, null);
+    }
+
+    ClusterHubVerticle(ServerConfig config, ServerMetrics metrics, HazelcastClusterManager manager, Lanes lanes,
+                       dev.chat.server.store.MessageStore store) {
+        this.store = store;
         this.config = config;
         this.metrics = metrics;
         this.manager = manager;
@@ -76,7 +86,7 @@ final class ClusterHubVerticle extends VerticleBase {
     public Future<?> start() {
         String self = manager.getNodeId();
         Outbox outbox = HubVerticle.outbox(vertx, lanes);
-        return Directory.open(vertx).compose(dir -> {
+        return openAccounts().compose(ready -> Directory.open(vertx)).compose(dir -> {
             directory = dir;
             peers = new Peers(vertx, self, manager.getNodes());
             replicas = new Replicas(self, lanes.count(), config.historyLimit(),
@@ -93,7 +103,7 @@ final class ClusterHubVerticle extends VerticleBase {
             sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis,
                     size / 2 + 1);
             rooms = new ClusterRooms(vertx, config, peers, directory, replicas, sequencer, outbox);
-            hub = new Hub(config, self, rooms, outbox, System::currentTimeMillis,
+            hub = new Hub(config, self, rooms, outbox, System::currentTimeMillis, accounts,
                     dev.chat.server.presence.BeaconKeys.of(vertx));
             presence = new ClusterPresence(vertx, peers, config.maxFrame());
             manager.nodeListener(new NodeListener() {
@@ -136,6 +146,19 @@ final class ClusterHubVerticle extends VerticleBase {
                     HubEndpoint.register(vertx, config, hub, metrics),
                     vertx.eventBus().<JsonObject>consumer(Addresses.node(self), this::onNode).completion());
         }).compose(v -> joinCluster(self));
+    }
+
+    /** The cluster's accounts ({@link ClusterAccounts}), read before the hub serves anyone. */
+    private Future<Void> openAccounts() {
+        if (store == null) {
+            return Future.succeededFuture();
+        }
+        return ClusterAccounts.open(vertx, manager.getHazelcastInstance(), store.accounts())
+                .compose(cluster -> dev.chat.server.accounts.Accounts.load(vertx, cluster).map(loaded -> {
+                    cluster.follow(context, loaded);
+                    accounts = loaded;
+                    return null;
+                }));
     }
 
     private void refreshGauges() {

@@ -32,4 +32,10 @@ public final class ClusterNode {
     public VerticleBase hubVerticle(ServerConfig config, ServerMetrics metrics, dev.chat.server.core.Lanes lanes) {
         return new ClusterHubVerticle(config, metrics, manager, lanes);
     }
+
+    /** As {@link #hubVerticle(ServerConfig, ServerMetrics, dev.chat.server.core.Lanes)}, with the node's store for the accounts. */
+    public VerticleBase hubVerticle(ServerConfig config, ServerMetrics metrics, dev.chat.server.core.Lanes lanes,
+                                    dev.chat.server.store.MessageStore store) {
+        return new ClusterHubVerticle(config, metrics, manager, lanes, store);
+    }
 }

@@ -63,6 +63,12 @@ import java.util.Objects;
  *        {@code /ws}, {@code /health} and {@code /metrics})
  * @param webOrigins origins besides the server's own whose pages may open {@code /ws}
  *        ({@code --web-origin}, {@code scheme://host[:port]})
+ * @param requireAccount a guest {@code hello} is refused: every session logs in to an account
+ * @param allowPlaintextPasswords passwords are accepted over plaintext TCP or {@code ws://} from
+ *        other machines too (by default only over TLS, or from loopback)
+ * @param maxConnectionsPerIp connections from one address beyond this get {@code server_full}
+ * @param maxPendingPerIp connections from one address that have not said {@code hello} yet beyond
+ *        this get {@code server_full}
  */
 public record ServerConfig(
         String host, int tcpPort, int udpPort, int httpPort, String name, int maxFrame,
@@ -74,7 +80,8 @@ public record ServerConfig(
         int maxPeers,
         boolean cluster, List<String> clusterMembers, String clusterHost, int clusterPort, int busPort,
         Path dataDir, String store, Durability durability, Duration historyMaxAge, long historyMemory,
-        int tlsPort, int ircPort, boolean web, List<String> webOrigins, int ircTlsPort, int httpsPort) {
+        int tlsPort, int ircPort, boolean web, List<String> webOrigins, int ircTlsPort, int httpsPort,
+        boolean requireAccount, boolean allowPlaintextPasswords, int maxConnectionsPerIp, int maxPendingPerIp) {
 
     // Defaults. Durations and sizes are also kept as the text the command line shows (picocli
     // annotations need compile-time constants); the values are parsed from that text.
@@ -107,6 +114,8 @@ public record ServerConfig(
     /** 0 = one per core. */
     public static final int DEFAULT_TCP_INSTANCES = 0;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+    public static final int DEFAULT_MAX_PENDING_PER_IP = 16;
     public static final int DEFAULT_RATE_LIMIT = 50;
     public static final int DEFAULT_RATE_BURST = 100;
     public static final String DEFAULT_MAX_BACKLOG_TEXT = "1m";
@@ -165,6 +174,8 @@ public record ServerConfig(
         requirePositive(maxFrame, "--max-frame");
         requirePositive(tcpInstances, "--tcp-instances");
         requirePositive(maxConnections, "--max-connections");
+        requirePositive(maxConnectionsPerIp, "--max-connections-per-ip");
+        requirePositive(maxPendingPerIp, "--max-pending-per-ip");
         requirePositive(maxBacklog, "--max-backlog");
         requirePositive(maxRoomsPerSession, "--max-rooms-per-session");
         requirePositive(maxRoomMembers, "--max-room-members");
@@ -351,6 +362,10 @@ public record ServerConfig(
         private int httpsPort = PORT_AUTO;
         private boolean web = true;
         private List<String> webOrigins = List.of();
+        private boolean requireAccount;
+        private boolean allowPlaintextPasswords;
+        private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+        private int maxPendingPerIp = DEFAULT_MAX_PENDING_PER_IP;
 
         Builder() {
         }
@@ -371,6 +386,8 @@ public record ServerConfig(
             ircPort = c.ircPort;
             ircTlsPort = c.ircTlsPort; httpsPort = c.httpsPort;
             web = c.web; webOrigins = c.webOrigins;
+            requireAccount = c.requireAccount; allowPlaintextPasswords = c.allowPlaintextPasswords;
+            maxConnectionsPerIp = c.maxConnectionsPerIp; maxPendingPerIp = c.maxPendingPerIp;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -420,6 +437,10 @@ public record ServerConfig(
         public Builder httpsPort(int v) { httpsPort = v; return this; }
         public Builder web(boolean v) { web = v; return this; }
         public Builder webOrigins(List<String> v) { webOrigins = v; return this; }
+        public Builder requireAccount(boolean v) { requireAccount = v; return this; }
+        public Builder allowPlaintextPasswords(boolean v) { allowPlaintextPasswords = v; return this; }
+        public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
+        public Builder maxPendingPerIp(int v) { maxPendingPerIp = v; return this; }
 
         /** @throws IllegalArgumentException naming the option whose value is out of range */
         public ServerConfig build() {
@@ -429,7 +450,8 @@ public record ServerConfig(
                     maxRoomsPerSession, maxRoomMembers, maxRooms, historyLimit, beaconInterval, announce,
                     announceInterface, announceBroadcast, maxPeers, cluster, clusterMembers, clusterHost,
                     clusterPort, busPort, dataDir, store, durability, historyMaxAge, historyMemory, tlsPort, ircPort,
-                    web, webOrigins, ircTlsPort, httpsPort);
+                    web, webOrigins, ircTlsPort, httpsPort, requireAccount, allowPlaintextPasswords,
+                    maxConnectionsPerIp, maxPendingPerIp);
         }
     }
 }

@@ -57,6 +57,7 @@ public final class ChatLoop extends VerticleBase {
     private final Commands commands;
     private final List<Transport.Listener> listeners = new ArrayList<>();
     private Sweep sweep;
+    private AddressLimits addressLimits;
     private boolean stopping;
 
     /**
@@ -79,6 +80,7 @@ public final class ChatLoop extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        addressLimits = AddressLimits.of(vertx);
         vertx.eventBus().<Object>localConsumer(Addresses.loop(index), this::onLoopMessage);
         vertx.eventBus().<byte[]>localConsumer(Addresses.PRESENCE_EVENTS, m -> onPresence(m.body()));
         for (Format f : formats) {
@@ -185,9 +187,26 @@ public final class ChatLoop extends VerticleBase {
                     config.maxConnections());
             return null;
         }
+        java.net.InetAddress ip = c.remoteIp();
+        String address = ip == null ? null : ip.getHostAddress();
+        if (address != null) {
+            AddressLimits.Verdict v = addressLimits.open(address, config.maxConnectionsPerIp(), config.maxPendingPerIp());
+            if (v != AddressLimits.Verdict.OK) {
+                metrics.connections.decrementAndGet();
+                ServerMessage.Error full = v == AddressLimits.Verdict.TOO_MANY
+                        ? Refusal.SERVER_FULL_ADDRESS.to(null, config.maxConnectionsPerIp())
+                        : Refusal.SERVER_FULL_PENDING.to(null, config.maxPendingPerIp());
+                metrics.error(full.code());
+                c.close(full);
+                LOG.debug("refused {} connection from {}: {}", c.transport(), c.remoteAddress(), full.message());
+                return null;
+            }
+        }
         long now = System.nanoTime();
         Session s = new Session(SESSION_IDS.incrementAndGet(), lanes.lane(index, formatIndex(c.format())), c, this,
                 commands.fullBucket(), now);
+        s.address(address, address != null,
+                config.allowPlaintextPasswords() || c.encrypted() || (ip != null && ip.isLoopbackAddress()));
         sessions.add(s);
         LOG.debug("open {}", s);
         return s;
@@ -234,6 +253,10 @@ public final class ChatLoop extends VerticleBase {
             return;
         }
         metrics.connections.decrementAndGet();
+        if (s.address() != null) {
+            addressLimits.closed(s.address(), s.pending());
+            s.pending(false);
+        }
         s.markClosing(null);
         if (s.readsPaused()) {
             s.readsPaused(false);
@@ -261,6 +284,14 @@ public final class ChatLoop extends VerticleBase {
             ServerMessage.Error e = Refusal.SLOW_CONSUMER.to(null, config.maxBacklog());
             metrics.error(e.code());
             s.connection().abandon(e);
+        }
+    }
+
+    /** The session's {@code hello} (or {@code login}, {@code register}) succeeded: it no longer counts as pending. */
+    void helloDone(Session s) {
+        if (s.pending()) {
+            s.pending(false);
+            addressLimits.helloDone(s.address());
         }
     }
 

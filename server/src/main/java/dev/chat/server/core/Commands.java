@@ -73,12 +73,21 @@ final class Commands {
             loop.close(s, "quit", null);
             return;
         }
+        if (carriesPassword(m) && !s.passwordsSafe()) {
+            s.send(Refusal.PLAINTEXT_PASSWORD.to(m));
+            return;
+        }
         if (m instanceof ClientMessage.Hello) {
             if (s.helloSent()) {
                 s.send(Refusal.ALREADY_REGISTERED.to(m));
                 return;
             }
             s.helloSent(true);
+            toHub(s, m);
+            return;
+        }
+        if ((m instanceof ClientMessage.Login || m instanceof ClientMessage.Register) && !s.helloSent()) {
+            s.helloSent(true); // a hello with an account: the hub answers welcome
             toHub(s, m);
             return;
         }
@@ -101,6 +110,17 @@ final class Commands {
         toHub(s, m);
     }
 
+    /**
+     * Whether the request carries a password: refused ({@code plaintext_password}) on a connection
+     * where others could read it (not encrypted, not from loopback), unless
+     * {@code --allow-plaintext-passwords}. Checked here, before the hub sees it.
+     */
+    private static boolean carriesPassword(ClientMessage m) {
+        return (m instanceof ClientMessage.Hello h && h.password() != null) || m instanceof ClientMessage.Login
+                || m instanceof ClientMessage.Register || m instanceof ClientMessage.Password
+                || m instanceof ClientMessage.Unregister;
+    }
+
     private void toHub(Session s, ClientMessage m) {
         long deadline = deadlines.forLoop(System.nanoTime());
         request(s, Addresses.HUB, new HubCall(s, m, deadline))
@@ -114,11 +134,15 @@ final class Commands {
     private void onHubReply(Session s, ClientMessage request, ServerMessage reply) {
         if (reply instanceof ServerMessage.Welcome w) {
             s.registered(w.nick());
+            loop.helloDone(s);
             LOG.debug("hello {}", s);
-        } else if (request instanceof ClientMessage.Hello && reply instanceof ServerMessage.Error) {
+        } else if ((request instanceof ClientMessage.Hello || request instanceof ClientMessage.Login
+                || request instanceof ClientMessage.Register) && reply instanceof ServerMessage.Error && !s.registered()) {
             s.helloSent(false); // the client may try another nick
         } else if (request instanceof ClientMessage.Nick n && reply instanceof ServerMessage.Ok) {
             s.renamed(n.nick());
+        } else if (request instanceof ClientMessage.Login l && reply instanceof ServerMessage.Ok) {
+            s.renamed(l.nick()); // logged in: the session took the account's nick
         }
         if (reply instanceof ServerMessage.Ok && (request instanceof ClientMessage.Say || request instanceof ClientMessage.Dm)) {
             metrics.messagesAccepted.increment();

@@ -57,4 +57,14 @@ public interface Connection {
      * messages count as heard from, and one must not take longer than {@code --frame-timeout}.
      */
     long incompleteSince();
+
+    /** The peer's IP address (without the port), or null when unknown: per-address limits and throttles. */
+    default java.net.InetAddress remoteIp() {
+        return null;
+    }
+
+    /** Whether the bytes are encrypted on the way (TLS, or WebSocket over HTTPS): passwords may travel. */
+    default boolean encrypted() {
+        return false;
+    }
 }

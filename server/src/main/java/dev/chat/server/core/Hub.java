@@ -63,6 +63,7 @@ public final class Hub {
     private final HubBackend backend;
     private final Outbox outbox;
     private final LongSupplier clock;
+    private final AccountService accounts;
     /** Keyed by the session's handle itself (compared by identity): no boxed id, no entry object per session. */
     private final Map<Recipient, Participant> bySession = new IdentityHashMap<>();
     private final Map<String, Participant> byNick = new HashMap<>();
@@ -73,13 +74,23 @@ public final class Hub {
 
     private final BeaconKeys beaconKeys;
 
+    /** A hub without accounts ({@link AccountService#NONE}). */
     public Hub(ServerConfig config, String nodeId, HubBackend backend, Outbox outbox, LongSupplier clock) {
-        this(config, nodeId, backend, outbox, clock, new BeaconKeys());
+        this(config, nodeId, backend, outbox, clock, AccountService.NONE, new BeaconKeys());
     }
 
-    /** @param beaconKeys where each registered session's beacon key goes ({@code welcome}'s {@code beacon_key}) */
     public Hub(ServerConfig config, String nodeId, HubBackend backend, Outbox outbox, LongSupplier clock,
-               BeaconKeys beaconKeys) {
+               AccountService accounts) {
+        this(config, nodeId, backend, outbox, clock, accounts, new BeaconKeys());
+    }
+
+    /**
+     * @param accounts the accounts sessions log in to ({@link AccountService#NONE}: none)
+     * @param beaconKeys where each registered session's beacon key goes ({@code welcome}'s {@code beacon_key})
+     */
+    public Hub(ServerConfig config, String nodeId, HubBackend backend, Outbox outbox, LongSupplier clock,
+               AccountService accounts, BeaconKeys beaconKeys) {
+        this.accounts = accounts;
         this.beaconKeys = beaconKeys;
         this.config = config;
         this.nodeId = nodeId;
@@ -225,6 +236,10 @@ public final class Hub {
         try {
             if (m instanceof Hello h) {
                 done = hello(from, h, deadline);
+            } else if (m instanceof ClientMessage.Register r && !bySession.containsKey(from)) {
+                done = enter(from, r, r.nick(), null, r.password(), deadline);
+            } else if (m instanceof ClientMessage.Login l && !bySession.containsKey(from)) {
+                done = enter(from, l, l.nick(), l.password(), null, deadline);
             } else {
                 Participant me = bySession.get(from);
                 if (me == null) {
@@ -254,16 +269,58 @@ public final class Hub {
         } else if (m instanceof Nick n) {
             return nick(me, n, deadline);
         } else if (m instanceof Who w) {
+            if (!visible(me, w.room())) {
+                return Future.succeededFuture(Refusal.NOT_MEMBER.to(w, w.room()));
+            }
             return Future.succeededFuture(new ServerMessage.WhoReply(w.id(), w.room(), backend.who(w.room())));
         } else if (m instanceof ListRooms l) {
             List<ServerMessage.RoomInfo> rooms = new ArrayList<>(backend.rooms());
+            rooms.removeIf(r -> !visible(me, r.room()));
             rooms.sort((a, b) -> a.room().compareTo(b.room()));
             return Future.succeededFuture(new ServerMessage.RoomList(l.id(), rooms));
         } else if (m instanceof History h) {
+            if (!me.in(h.room())) { // a room's history is its members' only
+                return Future.succeededFuture(Refusal.NOT_MEMBER.to(h, h.room()));
+            }
             return backend.history(h.room(), h.afterSeq(), h.limit())
                     .map(found -> new ServerMessage.HistoryReply(h.id(), h.room(), found));
+        } else if (m instanceof ClientMessage.Login l) {
+            return login(me, l, deadline);
+        } else if (m instanceof ClientMessage.Register r) {
+            return register(me, r);
+        } else if (m instanceof ClientMessage.Password p) {
+            if (me.account() == null) {
+                return Future.succeededFuture(Refusal.NOT_LOGGED_IN.to(p));
+            }
+            return accounts.changePassword(address(me.who()), me.account(), p.oldPassword(), p.newPassword(), deadline)
+                    .map(v -> new ServerMessage.Ok(p.id()));
+        } else if (m instanceof ClientMessage.Unregister u) {
+            if (me.account() == null) {
+                return Future.succeededFuture(Refusal.NOT_LOGGED_IN.to(u));
+            }
+            String account = me.account();
+            return accounts.unregister(address(me.who()), account, u.password(), deadline).map(v -> {
+                if (account.equals(me.account())) {
+                    me.account(null); // a guest now, under the same nick
+                }
+                return new ServerMessage.Ok(u.id());
+            });
         }
         throw new IllegalArgumentException("the hub does not handle " + m.type());
+    }
+
+    /**
+     * Whether the session may see the room in {@code rooms} and ask {@code who}: a public room, or
+     * one it is in. Every room is public for now ({@link HubBackend#secret}); secret rooms come with
+     * room operators.
+     */
+    private boolean visible(Participant me, String room) {
+        return me.in(room) || !backend.secret(room);
+    }
+
+    /** The peer's IP address, for the login throttle; null when unknown. */
+    private static String address(Recipient who) {
+        return who instanceof Session s ? s.address() : null;
     }
 
     /** The answer to a failed request: its refusal, or {@code internal} (logged with its stack). */
@@ -281,27 +338,109 @@ public final class Hub {
         if (bySession.containsKey(from)) {
             return Future.succeededFuture(Refusal.ALREADY_REGISTERED.to(h));
         }
-        String key = Names.nickKey(h.nick());
+        if (h.password() == null) {
+            String key = Names.nickKey(h.nick());
+            if (accounts.exists(key)) {
+                return Future.succeededFuture(Refusal.NICK_REGISTERED.to(h, h.nick()));
+            }
+            if (config.requireAccount()) {
+                return Future.succeededFuture(Refusal.ACCOUNT_REQUIRED.to(h));
+            }
+        }
+        return enter(from, h, h.nick(), h.password(), null, deadline);
+    }
+
+    /**
+     * Registers a session under a nick: a guest's {@code hello} (both passwords null), a login
+     * ({@code login} or {@code hello} with a password: checked before the nick is claimed), or a
+     * {@code register} ({@code newPassword}: the account is created once the nick is claimed, and
+     * the nick is released again if that fails).
+     */
+    private Future<ServerMessage> enter(Recipient from, ClientMessage m, String nick, String password,
+                                        String newPassword, long deadline) {
+        String key = Names.nickKey(nick);
         if (byNick.containsKey(key) || claiming.containsKey(key)) {
-            return Future.succeededFuture(Refusal.NICK_TAKEN.to(h, h.nick()));
+            return Future.succeededFuture(Refusal.NICK_TAKEN.to(m, nick));
+        }
+        if (newPassword != null && accounts.exists(key)) {
+            return Future.succeededFuture(Refusal.ACCOUNT_EXISTS.to(m, nick));
         }
         claiming.put(key, from);
-        return safely(() -> backend.claimNick(from, key, deadline)).transform(ar -> {
+        Future<Void> checked = password == null ? Future.succeededFuture()
+                : safely(() -> accounts.login(address(from), key, password, deadline));
+        return checked.compose(v -> safely(() -> backend.claimNick(from, key, deadline)).compose(claimed -> {
+            if (!claimed || newPassword == null) {
+                return Future.succeededFuture(claimed);
+            }
+            return safely(() -> accounts.register(address(from), key, nick, newPassword)).transform(ar -> {
+                if (ar.failed()) {
+                    backend.releaseNick(from, key);
+                    return Future.failedFuture(ar.cause());
+                }
+                return Future.succeededFuture(true);
+            });
+        })).transform(ar -> {
             claiming.remove(key);
             if (ar.failed()) {
                 return Future.failedFuture(ar.cause());
             }
             if (!ar.result()) {
-                return Future.succeededFuture(Refusal.NICK_TAKEN.to(h, h.nick()));
+                return Future.succeededFuture(Refusal.NICK_TAKEN.to(m, nick));
             }
-            Participant me = new Participant(from, h.nick());
+            Participant me = new Participant(from, nick);
+            if (password != null || newPassword != null) {
+                me.account(key);
+            }
             bySession.put(from, me);
             byNick.put(key, me);
             me.beaconKey(beaconKeys.issue(key));
             backend.registered(me);
-            return Future.succeededFuture(new ServerMessage.Welcome(h.id(), h.nick(), config.name(), nodeId,
+            return Future.succeededFuture(new ServerMessage.Welcome(m.id(), nick, config.name(), nodeId,
                     Frames.PROTOCOL_VERSION, config.heartbeat().toMillis(), config.maxFrame(), config.udpPort())
                     .withBeaconKey(me.beaconKey().encoded()));
+        });
+    }
+
+    /** {@code login} by a registered session: it is logged in, and takes the account's nick. */
+    private Future<ServerMessage> login(Participant me, ClientMessage.Login l, long deadline) {
+        if (me.account() != null) {
+            return Future.succeededFuture(Refusal.ALREADY_LOGGED_IN.to(l));
+        }
+        String key = Names.nickKey(l.nick());
+        boolean own = key.equals(Names.nickKey(me.nick()));
+        if (!own && (byNick.containsKey(key) || claiming.containsKey(key))) {
+            return Future.succeededFuture(Refusal.NICK_TAKEN.to(l, l.nick()));
+        }
+        return accounts.login(address(me.who()), key, l.password(), deadline).compose(v -> {
+            if (bySession.get(me.who()) != me) {
+                return Future.succeededFuture(new ServerMessage.Ok(l.id())); // gone meanwhile
+            }
+            Future<ServerMessage> renamed = own && l.nick().equals(me.nick())
+                    ? Future.succeededFuture(new ServerMessage.Ok(l.id()))
+                    : changeNick(me, l, l.nick(), deadline);
+            return renamed.map(reply -> {
+                if (reply instanceof ServerMessage.Ok) {
+                    me.account(key);
+                }
+                return reply;
+            });
+        });
+    }
+
+    /** {@code register} by a registered session: of the nick it holds; it is logged in to it. */
+    private Future<ServerMessage> register(Participant me, ClientMessage.Register r) {
+        String key = Names.nickKey(r.nick());
+        if (accounts.exists(key)) {
+            return Future.succeededFuture(Refusal.ACCOUNT_EXISTS.to(r, r.nick()));
+        }
+        if (!key.equals(Names.nickKey(me.nick()))) {
+            return Future.succeededFuture(Refusal.REGISTER_OTHER_NICK.to(r, me.nick()));
+        }
+        return accounts.register(address(me.who()), key, me.nick(), r.password()).map(v -> {
+            if (key.equals(Names.nickKey(me.nick()))) {
+                me.account(key);
+            }
+            return new ServerMessage.Ok(r.id());
         });
     }
 
@@ -353,16 +492,25 @@ public final class Hub {
 
     private Future<ServerMessage> nick(Participant me, Nick n, long deadline) {
         String newKey = Names.nickKey(n.nick());
+        if (accounts.exists(newKey) && !newKey.equals(me.account())) {
+            return Future.succeededFuture(Refusal.NICK_REGISTERED.to(n, n.nick()));
+        }
+        return changeNick(me, n, n.nick(), deadline);
+    }
+
+    /** Gives the session {@code nick} (claimed cluster-wide first); answers {@code m} with ok or a refusal. */
+    private Future<ServerMessage> changeNick(Participant me, ClientMessage m, String nick, long deadline) {
+        String newKey = Names.nickKey(nick);
         String oldKey = Names.nickKey(me.nick());
-        if (n.nick().equals(me.nick())) {
-            return Future.succeededFuture(new ServerMessage.Ok(n.id())); // nothing changes
+        if (nick.equals(me.nick())) {
+            return Future.succeededFuture(new ServerMessage.Ok(m.id())); // nothing changes
         }
         if (newKey.equals(oldKey)) {
-            rename(me, n.nick(), oldKey, newKey); // only the case changes: the nick is this session's already
-            return Future.succeededFuture(new ServerMessage.Ok(n.id()));
+            rename(me, nick, oldKey, newKey); // only the case changes: the nick is this session's already
+            return Future.succeededFuture(new ServerMessage.Ok(m.id()));
         }
         if (byNick.containsKey(newKey) || claiming.containsKey(newKey)) {
-            return Future.succeededFuture(Refusal.NICK_TAKEN.to(n, n.nick()));
+            return Future.succeededFuture(Refusal.NICK_TAKEN.to(m, nick));
         }
         claiming.put(newKey, me.who());
         return safely(() -> backend.claimNick(me.who(), newKey, deadline)).transform(ar -> {
@@ -371,15 +519,15 @@ public final class Hub {
                 return Future.failedFuture(ar.cause());
             }
             if (!ar.result()) {
-                return Future.succeededFuture(Refusal.NICK_TAKEN.to(n, n.nick()));
+                return Future.succeededFuture(Refusal.NICK_TAKEN.to(m, nick));
             }
             if (bySession.get(me.who()) != me) {
                 backend.releaseNick(me.who(), newKey); // gone meanwhile
             } else {
-                rename(me, n.nick(), oldKey, newKey);
+                rename(me, nick, oldKey, newKey);
                 backend.releaseNick(me.who(), oldKey);
             }
-            return Future.succeededFuture(new ServerMessage.Ok(n.id()));
+            return Future.succeededFuture(new ServerMessage.Ok(m.id()));
         });
     }
 

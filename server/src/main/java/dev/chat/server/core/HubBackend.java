@@ -130,4 +130,12 @@ public interface HubBackend {
     default io.vertx.core.Future<Void> leave(Participant me, String reason) {
         return leave(me);
     }
+
+    /**
+     * Whether the room is secret: left out of {@code rooms} and closed to {@code who} for those who
+     * are not in it. No room is secret yet (they come with room operators): this default says so.
+     */
+    default boolean secret(String room) {
+        return false;
+    }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 public final class Participant {
     private final Recipient who;
     private String nick;
+    /** The nick key of the account the session is logged in to, or null for a guest. */
+    private String account;
     /**
      * A list, not a set: most sessions are in one or a few rooms (at most
      * {@code --max-rooms-per-session}), and a set costs ~150 bytes per session.
@@ -47,6 +49,15 @@ public final class Participant {
 
     void beaconKey(dev.chat.server.presence.BeaconKeys.Holder key) {
         beaconKey = key;
+    }
+
+    /** The nick key of the account this session is logged in to, or null: a guest. */
+    public String account() {
+        return account;
+    }
+
+    void account(String key) {
+        account = key;
     }
 
     void nick(String nick) {

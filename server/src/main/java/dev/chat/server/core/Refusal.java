@@ -17,12 +17,34 @@ public enum Refusal {
     NICK_TAKEN(ErrorCode.NICK_TAKEN, "nick '%s' is taken"),
     NOT_IN_ROOM_TO_SAY(ErrorCode.NOT_IN_ROOM, "join '%s' before saying something there"),
     NOT_IN_ROOM(ErrorCode.NOT_IN_ROOM, "not in room '%s'"),
+    /** {@code history} (or {@code who} of a secret room) by a session that is not a member. */
+    NOT_MEMBER(ErrorCode.NOT_IN_ROOM, "join '%s' first: only its members may read it"),
     NO_SUCH_USER(ErrorCode.NO_SUCH_USER, "nobody is called '%s'"),
     RATE_LIMITED(ErrorCode.RATE_LIMITED, "too many messages; slow down"),
     TOO_MANY_ROOMS(ErrorCode.TOO_MANY_ROOMS, "already in %s rooms, the limit"),
     ROOM_FULL(ErrorCode.ROOM_FULL, "room '%s' is full"),
     ROOMS_EXHAUSTED(ErrorCode.UNAVAILABLE, "the server holds as many rooms as it may"),
     SERVER_FULL(ErrorCode.SERVER_FULL, "the server is at its connection limit"),
+    /** {@code --max-connections-per-ip}. */
+    SERVER_FULL_ADDRESS(ErrorCode.SERVER_FULL, "too many connections from your address (the limit is %s)"),
+    /** {@code --max-pending-per-ip}. */
+    SERVER_FULL_PENDING(ErrorCode.SERVER_FULL,
+            "too many connections from your address have not said hello yet (the limit is %s)"),
+    NICK_REGISTERED(ErrorCode.NICK_REGISTERED, "nick '%s' belongs to an account: log in, or choose another nick"),
+    ACCOUNT_EXISTS(ErrorCode.ACCOUNT_EXISTS, "nick '%s' has an account already"),
+    /** Same words whether the account exists or not. */
+    LOGIN_FAILED(ErrorCode.LOGIN_FAILED, "wrong nick or password"),
+    LOGIN_THROTTLED(ErrorCode.RATE_LIMITED, "too many failed logins; try again in %s s"),
+    ACCOUNT_REQUIRED(ErrorCode.ACCOUNT_REQUIRED, "this server requires an account: register or login"),
+    NOT_LOGGED_IN(ErrorCode.NOT_LOGGED_IN, "log in first"),
+    ALREADY_LOGGED_IN(ErrorCode.ALREADY_REGISTERED, "this session is logged in already"),
+    REGISTER_OTHER_NICK(ErrorCode.INVALID, "register: 'nick' must be the nick you hold ('%s')"),
+    PLAINTEXT_PASSWORD(ErrorCode.PLAINTEXT_PASSWORD, "passwords are only accepted over TLS (or from this machine):"
+            + " connect to the TLS port"),
+    NO_ACCOUNTS(ErrorCode.UNSUPPORTED, "this server keeps no accounts"),
+    PASSWORDS_BUSY(ErrorCode.UNAVAILABLE, "too many password checks at once; try again"),
+    TOO_MANY_ACCOUNTS(ErrorCode.UNAVAILABLE, "the server holds as many accounts as it may"),
+    ACCOUNTS_UNAVAILABLE(ErrorCode.UNAVAILABLE, "the account store cannot be reached now (%s); try again"),
     SLOW_CONSUMER(ErrorCode.SLOW_CONSUMER, "you read too slowly; %s bytes were waiting"),
     /** The client's deadline passed before the chat answered (docs/PROTOCOL.md: not applied). */
     TIMED_OUT(ErrorCode.UNAVAILABLE, "the chat did not answer in time; the request was not applied"),

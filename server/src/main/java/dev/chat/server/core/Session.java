@@ -34,6 +34,12 @@ public final class Session implements Recipient {
     private boolean closing;
     private String closeReason;
     private String quitReason;
+    /** The peer's IP address as counted by {@link AddressLimits}, or null (unknown: not counted). */
+    private String address;
+    /** Counted as pending by {@link AddressLimits}: connected, no successful {@code hello} yet. */
+    private boolean pending;
+    /** Passwords may come over this connection: encrypted, from loopback, or allowed by the operator. */
+    private boolean passwordsSafe;
     /** This session's place in its loop's {@link SessionTable}, -1 when not in one. */
     int slot = -1;
 
@@ -127,7 +133,31 @@ public final class Session implements Recipient {
                 + (connection == null ? "" : " (" + connection.transport() + " " + connection.remoteAddress() + ")");
     }
 
+    /** The peer's IP address ({@code 127.0.0.1}), or null when the transport does not know it. */
+    public String address() {
+        return address;
+    }
+
+    /** Whether a password may be sent over this connection (see {@code --allow-plaintext-passwords}). */
+    public boolean passwordsSafe() {
+        return passwordsSafe;
+    }
+
     // ---- state changes, made by the loop's rules ----
+
+    void address(String address, boolean pending, boolean passwordsSafe) {
+        this.address = address;
+        this.pending = pending;
+        this.passwordsSafe = passwordsSafe;
+    }
+
+    boolean pending() {
+        return pending;
+    }
+
+    void pending(boolean p) {
+        pending = p;
+    }
 
     long openedAt() {
         return openedAt;

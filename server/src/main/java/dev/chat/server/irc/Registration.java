@@ -112,7 +112,7 @@ final class Registration {
 
     private IrcLine nickError(ServerMessage.Error e, String nick) {
         return switch (e.code()) {
-            case ErrorCode.NICK_TAKEN -> s.replies().std(Numeric.ERR_NICKNAMEINUSE, nick);
+            case ErrorCode.NICK_TAKEN, ErrorCode.NICK_REGISTERED -> s.replies().std(Numeric.ERR_NICKNAMEINUSE, nick);
             case ErrorCode.INVALID -> s.replies().because(Numeric.ERR_ERRONEUSNICKNAME, e.message(), nick);
             default -> s.replies().num(Numeric.ERR_UNKNOWNERROR, "NICK", e.message());
         };

@@ -176,6 +176,17 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     }
 
     @Override
+    public java.net.InetAddress remoteIp() {
+        return channel != null && channel.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress() : null;
+    }
+
+    @Override
+    public boolean encrypted() {
+        return channel != null && channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+    }
+
+    @Override
     public String remoteAddress() {
         return channel == null ? "?" : String.valueOf(channel.channel().remoteAddress()).replaceFirst("^/", "");
     }

@@ -95,6 +95,24 @@ public final class WsConnection implements Connection {
     }
 
     @Override
+    public java.net.InetAddress remoteIp() {
+        io.vertx.core.net.SocketAddress a = ws.remoteAddress();
+        if (a == null || a.hostAddress() == null || !a.hostAddress().matches("[0-9A-Fa-f:.]+")) {
+            return null; // only a literal address: a name would need a lookup on the event loop
+        }
+        try { // a literal address: no lookup
+            return java.net.InetAddress.getByName(a.hostAddress());
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public boolean encrypted() {
+        return ws.isSsl();
+    }
+
+    @Override
     public long incompleteSince() {
         return incompleteSince;
     }

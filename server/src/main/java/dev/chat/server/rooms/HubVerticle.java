@@ -1,5 +1,6 @@
 package dev.chat.server.rooms;
 
+import dev.chat.server.accounts.Accounts;
 import dev.chat.server.bus.Addresses;
 import dev.chat.server.bus.LocalCodec;
 import dev.chat.server.config.ServerConfig;
@@ -20,7 +21,8 @@ import io.vertx.core.VerticleBase;
 /**
  * The single-node hub: the one context in which the chat's shared state changes, a {@link Hub}
  * over {@link LocalRooms}, which keeps the rooms' messages in the node's store. Loops reach it at
- * {@link Addresses#HUB}; it fans out to them at {@link Addresses#loop(int)}.
+ * {@link Addresses#HUB}; it fans out to them at {@link Addresses#loop(int)}. It keeps the node's
+ * accounts ({@link Accounts}, in the same store).
  */
 public final class HubVerticle extends VerticleBase {
     /** How often a {@code say} whose commit outlasts its deadline is looked for. */
@@ -54,9 +56,12 @@ public final class HubVerticle extends VerticleBase {
         metrics.bytesGauge("chat_history_memory_limit_bytes", "--history-memory: what the history in memory may take.",
                 config::historyMemoryBytes);
         vertx.setPeriodic(EXPIRE_EVERY_MS, t -> rooms.expire(System.nanoTime()));
-        Hub hub = new Hub(config, nodeId, rooms, outbox, System::currentTimeMillis,
-                dev.chat.server.presence.BeaconKeys.of(vertx));
-        return HubEndpoint.register(vertx, config, hub, metrics);
+        // accounts are read before the hub serves anyone: a registered nick is never a guest's
+        return Accounts.load(vertx, store.accounts()).compose(accounts -> {
+            Hub hub = new Hub(config, nodeId, rooms, outbox, System::currentTimeMillis, accounts,
+                    dev.chat.server.presence.BeaconKeys.of(vertx));
+            return HubEndpoint.register(vertx, config, hub, metrics);
+        });
     }
 
     /**

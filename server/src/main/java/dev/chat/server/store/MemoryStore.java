@@ -27,6 +27,7 @@ final class MemoryStore implements MessageStore {
     private final long bound;
     private final BoundedHistory history;
     /** Access-ordered: the eldest is the least recently used room. */
+    private final AccountStore accounts = AccountStore.inMemory();
     private final LinkedHashMap<String, RoomData> rooms = new LinkedHashMap<>(64, 0.75f, true);
     private long roomBytes;
 
@@ -194,5 +195,10 @@ final class MemoryStore implements MessageStore {
         long bytes() {
             return ROOM_BYTES + 2L * (name.length() + (topic == null ? 0 : topic.length()) + attrsChars);
         }
+    }
+
+    @Override
+    public AccountStore accounts() {
+        return accounts;
     }
 }

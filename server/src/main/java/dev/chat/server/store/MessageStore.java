@@ -78,6 +78,14 @@ public interface MessageStore {
         return 0;
     }
 
+    /**
+     * The store's accounts (schema 3). This default keeps them in memory, for stores that have
+     * no table for them (test doubles), a new one per call; the three real stores return their own.
+     */
+    default AccountStore accounts() {
+        return AccountStore.inMemory();
+    }
+
     /** What and where, without secrets ({@link StoreConfig#describe()}). */
     String describe();
 

@@ -21,7 +21,7 @@ final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
 
     /** The schema version this server writes; a database at a higher one is refused. */
-    static final String VERSION = "2";
+    static final String VERSION = "3";
 
     private Migrations() {
     }

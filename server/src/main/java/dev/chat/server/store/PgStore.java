@@ -383,6 +383,46 @@ final class PgStore implements MessageStore {
                 }));
     }
 
+    // ---- accounts (rare and small: one statement each, outside the message batches) ----
+
+    @Override
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    private final AccountStore accounts = new AccountStore() {
+        @Override
+        public Future<List<StoredAccount>> allAccounts() {
+            return read("reading the accounts", pool.query("SELECT nick_key, nick, hash, created FROM accounts")
+                    .execute().map(rs -> {
+                        List<StoredAccount> out = new ArrayList<>(rs.size());
+                        for (Row r : rs) {
+                            out.add(new StoredAccount(r.getString(0), r.getString(1), r.getString(2), r.getLong(3)));
+                        }
+                        return out;
+                    }));
+        }
+
+        @Override
+        public Future<Boolean> insertAccount(StoredAccount a) {
+            return read("storing an account", pool.preparedQuery("INSERT INTO accounts (nick_key, nick, hash, created)"
+                    + " VALUES ($1, $2, $3, $4) ON CONFLICT (nick_key) DO NOTHING")
+                    .execute(Tuple.of(a.nickKey(), a.nick(), a.hash(), a.created())).map(rs -> rs.rowCount() == 1));
+        }
+
+        @Override
+        public Future<Void> updateAccountHash(String nickKey, String hash) {
+            return read("changing a password", pool.preparedQuery("UPDATE accounts SET hash = $1 WHERE nick_key = $2")
+                    .execute(Tuple.of(hash, nickKey)).mapEmpty());
+        }
+
+        @Override
+        public Future<Void> deleteAccount(String nickKey) {
+            return read("deleting an account", pool.preparedQuery("DELETE FROM accounts WHERE nick_key = $1")
+                    .execute(Tuple.of(nickKey)).mapEmpty());
+        }
+    };
+
     private static <T> Future<T> read(String what, Future<T> f) {
         return f.recover(e -> Future.failedFuture(Failures.wrap(what, e)));
     }

@@ -52,6 +52,7 @@ final class SqliteStore implements MessageStore {
     private final ThreadLocal<Connection> readerConnection = new ThreadLocal<>();
     private final List<Connection> readerConnections = Collections.synchronizedList(new ArrayList<>());
     private final ScheduledExecutorService maintenance;
+    private final SqliteAccounts accounts;
     private Connection maintenanceConnection; // maintenance thread only
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Promise<Void> closed = Promise.promise();
@@ -68,6 +69,7 @@ final class SqliteStore implements MessageStore {
         this.writerThread = threads("chat-store-writer").newThread(writer);
         this.readers = Executors.newFixedThreadPool(READERS, threads("chat-store-reader"));
         this.maintenance = Executors.newSingleThreadScheduledExecutor(threads("chat-store-maintenance"));
+        this.accounts = new SqliteAccounts(file);
         writerThread.start();
         maintenance.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_EVERY_MS, CHECKPOINT_EVERY_MS,
                 TimeUnit.MILLISECONDS);
@@ -187,6 +189,11 @@ final class SqliteStore implements MessageStore {
     }
 
     @Override
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    @Override
     public StoreHealth health() {
         return health.get();
     }
@@ -221,6 +228,7 @@ final class SqliteStore implements MessageStore {
                 synchronized (readerConnections) {
                     readerConnections.forEach(SqliteStore::closeQuietly);
                 }
+                accounts.close();
                 dir.close();
                 LOG.info("store {}: closed", config.describe());
                 closed.tryComplete();

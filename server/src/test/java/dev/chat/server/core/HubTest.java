@@ -73,6 +73,21 @@ class HubTest {
         assertThat(answer(hub.handle(a, new Hello(2, "alice"), later()))).isInstanceOf(ServerMessage.Welcome.class);
     }
 
+    @Test
+    void aHubWithoutAccountsRefusesThemAsUnsupported() {
+        Hub hub = new Hub(config, "n", new LocalRooms(config, new Lanes(2, 1), Stores.memory(config.storeConfig()), 0, outbox, () -> 1L),
+                outbox, () -> 1L);
+        Recipient a = new Who1(1, 0);
+        ServerMessage refused = answer(hub.handle(a, new dev.chat.protocol.ClientMessage.Register(1, "alice", "pw"), later()));
+        assertThat(((ServerMessage.Error) refused).code()).isEqualTo(ErrorCode.UNSUPPORTED);
+        assertThat(((ServerMessage.Error) refused).message()).contains("no accounts").doesNotContain("pw");
+        assertThat(hub.participant(a)).as("not registered").isNull();
+        ServerMessage login = answer(hub.handle(a, new Hello(2, "alice", "pw"), later()));
+        assertThat(((ServerMessage.Error) login).code()).isEqualTo(ErrorCode.UNSUPPORTED);
+        assertThat(answer(hub.handle(a, new Hello(3, "alice"), later()))).as("guests as before")
+                .isInstanceOf(ServerMessage.Welcome.class);
+    }
+
     /** Passes everything to another backend. */
     private static class ForwardingBackend implements HubBackend {
         private final HubBackend to;

@@ -30,6 +30,8 @@ class ChatHistoryTest {
             bob.send(new ClientMessage.Say(3L, "a", "message " + n));
         }
         alice = chat.registered("alice", "batch", "server-time", "message-tags", "draft/chathistory");
+        alice.send("JOIN #a"); // a room's history is its members'
+        alice.take();
     }
 
     /** The numbers of the messages in a chathistory answer, checking its batch frame. */
@@ -127,6 +129,8 @@ class ChatHistoryTest {
             bob.send(new ClientMessage.Say(3L, "r", "m" + n));
         }
         TestChat.Irc c = big.registered("carol", "batch");
+        c.send("JOIN #r");
+        c.take();
         c.send("CHATHISTORY BEFORE #r " + ts(500) + " 3");
         List<String> lines = c.take();
         assertThat(lines.subList(1, 4)).allMatch(l -> l.contains(":m497") || l.contains(":m498") || l.contains(":m499"));
@@ -172,6 +176,8 @@ class ChatHistoryTest {
     @Test
     void withoutBatchTheMessagesComeBare() {
         TestChat.Irc c = chat.registered("carol");
+        c.send("JOIN #a");
+        c.take();
         c.send("CHATHISTORY LATEST #a * 2");
         assertThat(c.take()).containsExactly(":bob!bob@chat PRIVMSG #a :message 19",
                 ":bob!bob@chat PRIVMSG #a :message 20");
@@ -180,6 +186,8 @@ class ChatHistoryTest {
     @Test
     void aLabeledChathistoryCarriesTheLabelOnItsBatch() {
         TestChat.Irc c = chat.registered("carol", "batch", "labeled-response");
+        c.send("JOIN #a");
+        c.take();
         c.send("@label=h1 CHATHISTORY LATEST #a * 1");
         List<String> lines = c.take();
         assertThat(lines).hasSize(3);

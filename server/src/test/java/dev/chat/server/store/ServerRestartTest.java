@@ -100,6 +100,8 @@ class ServerRestartTest {
     static List<ChatMessage> history(int port, String room) throws Exception {
         List<ChatMessage> all = new ArrayList<>();
         try (ChatClient c = ChatClient.registered(port, "reader" + System.nanoTime() % 100_000)) {
+            // a room's history is for its members
+            assertThat(c.request(id -> new ClientMessage.Join(id, room))).isInstanceOf(ServerMessage.Joined.class);
             while (true) {
                 long after = all.isEmpty() ? 0 : all.get(all.size() - 1).seq();
                 ServerMessage.HistoryReply page = (ServerMessage.HistoryReply) c.request(

@@ -90,6 +90,7 @@ class ServerStoreFaultsTest {
                 assertThat(metrics(server)).contains("chat_store_degraded 1");
                 assertThat(metrics(server)).containsPattern("chat_store_errors_total\\{kind=\"disk_full\"} [1-9]");
                 try (ChatClient reader = ChatClient.registered(server.tcpPort(), "reader")) {
+                    reader.request(id -> new ClientMessage.Join(id, ROOM)); // history is for members
                     ServerMessage.HistoryReply r = (ServerMessage.HistoryReply) reader.request(
                             id -> new ClientMessage.History(id, ROOM, null, 10));
                     assertThat(r.messages()).as("reads keep working").hasSize(10);
