@@ -456,10 +456,11 @@ class ClusterIT {
         int[] tries = {0};
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             try (ChatClient rita = ChatClient.registeredReading(n2, "rita" + tries[0]++)) {
+                joined(rita, "hz"); // history is for members
+                joined(rita, "lobby");
                 List<ChatMessage> hzOnN2 = fullHistory(rita, "hz");
                 assertThat(hzOnN2).startsWith(hz.toArray(new ChatMessage[0])).isEqualTo(fullHistory(quinn, "hz"));
                 assertThat(fullHistory(rita, "lobby")).isEqualTo(lobby);
-                joined(rita, "hz");
                 assertThat(rita.request(new ClientMessage.Say("back", "hz", "back " + tries[0])))
                         .isInstanceOf(ServerMessage.Ok.class);
                 quinn.await(m -> m instanceof ChatMessage cm && ("back " + tries[0]).equals(cm.text()),
