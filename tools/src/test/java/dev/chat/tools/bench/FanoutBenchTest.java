@@ -29,7 +29,7 @@ class FanoutBenchTest {
 
     private static ChatServer start() throws Exception {
         // benchmarks run with flood control off
-        ServerConfig config = ServerConfig.forTests().toBuilder().rateLimit(0).announce(false).build();
+        ServerConfig config = ServerConfig.forTests().toBuilder().maxConnectionsPerIp(10_000).maxPendingPerIp(10_000).rateLimit(0).announce(false).build();
         return ChatServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 

@@ -25,7 +25,7 @@ class IdleBenchTest {
 
     @Test
     void setsUpEveryClientAndReadsTheServersMemory() throws Exception {
-        server = ChatServer.start(ServerConfig.forTests().toBuilder().announce(false).build())
+        server = ChatServer.start(ServerConfig.forTests().toBuilder().maxConnectionsPerIp(10_000).maxPendingPerIp(10_000).announce(false).build())
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         BenchRunner r = BenchRunner.run("bench", "idle", "--server", "127.0.0.1:" + server.tcpPort(),
                 "--clients", "30", "--room-size", "10", "--prime", "5", "--settle", "0s",

@@ -137,7 +137,7 @@ class ProtocolBenchTest {
     void framedProtocolInsideTlsAgainstTheRealServer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir)
             throws Exception {
         // the server's own TLS port (--tls-port), with its self-signed certificate
-        server = ChatServer.start(ServerConfig.forTests().toBuilder().rateLimit(0).announce(false).tlsPort(0)
+        server = ChatServer.start(ServerConfig.forTests().toBuilder().maxConnectionsPerIp(10_000).maxPendingPerIp(10_000).rateLimit(0).announce(false).tlsPort(0)
                         .dataDir(dataDir).build())
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         int port = server.tlsPort();
@@ -154,7 +154,7 @@ class ProtocolBenchTest {
 
     @Test
     void ircModeAgainstTheRealServersIrcListener() throws Exception {
-        server = ChatServer.start(ServerConfig.forTests().toBuilder().rateLimit(0).announce(false).build())
+        server = ChatServer.start(ServerConfig.forTests().toBuilder().maxConnectionsPerIp(10_000).maxPendingPerIp(10_000).rateLimit(0).announce(false).build())
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         BenchRunner r = BenchRunner.run("bench", "fanout", "--protocol", "irc",
                 "--server", "127.0.0.1:" + server.port("irc"), "--clients", "20", "--senders", "2", "--room-size", "10",
