@@ -84,6 +84,14 @@ final class WsClient implements AutoCloseable {
         return next(r -> id.equals(r.getValue("id")));
     }
 
+    /** The next message received within {@code millis}, or null (kept messages first). */
+    JsonObject poll(long millis) throws Exception {
+        if (!kept.isEmpty()) {
+            return kept.remove(0);
+        }
+        return received.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** The next message received. */
     JsonObject next() throws Exception {
         if (!kept.isEmpty()) {
