@@ -205,6 +205,9 @@ public final class ServerMain implements java.util.concurrent.Callable<Integer> 
         }
         // the logging backend (slf4j-simple) reads this once, when the first logger is made: now
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        if (level.equals("debug") || level.equals("trace")) {
+            System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn"); // its bursts, for a diagnosis
+        }
         ServerConfig config;
         try {
             config = toConfig();

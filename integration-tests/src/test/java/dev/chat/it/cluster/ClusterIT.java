@@ -409,6 +409,20 @@ class ClusterIT {
         assertThat(resumed).isNotEmpty();
         assertThat(resumed.get(0).seq()).isEqualTo(zedSawBefore + 1);
         assertThat(resumed).isEqualTo(onN1.subList((int) zedSawBefore, onN1.size()));
+
+        // the survivors' logs: one line says who left and where its room went, and none of
+        // Hazelcast's multi-line bursts about heartbeats, suspects and partition tables
+        String killedId = nodes.get(2).nodeId();
+        for (ServerProcess survivor : nodes.subList(0, 2)) {
+            String log = survivor.stderr();
+            assertThat(log).as(survivor.name() + "'s log").contains("node " + killedId
+                    + " left the cluster: the rooms it sequenced move, ").contains(" room(s) to ");
+            assertThat(log.lines().filter(l -> l.contains(" WARN ") && (l.contains("MembershipManager")
+                    || l.contains("TcpServerConnectionErrorHandler") || l.contains("ClusterHeartbeatManager")
+                    || l.contains("PartitionService") || l.contains("MigrationManager"))))
+                    .as(survivor.name() + ": Hazelcast's warnings about the dead node").isEmpty();
+            assertThat(log.lines().filter(l -> l.startsWith("\t["))).as("continuation lines of a partition table").isEmpty();
+        }
         assertThat(wesAgain.request(new ClientMessage.Who("w", "ha"))).isInstanceOf(ServerMessage.WhoReply.class);
     }
 

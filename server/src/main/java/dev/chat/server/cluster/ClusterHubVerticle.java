@@ -367,7 +367,21 @@ final class ClusterHubVerticle extends VerticleBase {
     private void onNodeLeft(String node) {
         boolean wasPeer = peers.peers().contains(node);
         peers.memberLeft(node);
-        LOG.info("node {} left the cluster{}", node, wasPeer ? "" : " (it was not a peer yet)");
+        // one line an operator can act on: who left, and where the rooms it sequenced go
+        java.util.Map<String, java.util.List<String>> moves = new java.util.TreeMap<>();
+        for (RoomReplica r : replicas.all()) {
+            if (node.equals(r.owner) && r.own == null) {
+                String heir = Rendezvous.pick(r.name, peers.candidates());
+                moves.computeIfAbsent(heir == null ? "nobody" : heir, k -> new ArrayList<>()).add(r.name);
+            }
+        }
+        StringBuilder where = new StringBuilder();
+        moves.forEach((heir, names) -> where.append(where.length() == 0 ? "" : "; ")
+                .append(names.size()).append(" room(s) to ").append(heir.equals(peers.self()) ? "this node" : heir)
+                .append(names.size() <= 3 ? " " + names : ""));
+        LOG.info("node {} left the cluster{}{}", node, wasPeer ? "" : " (it was not a peer yet)",
+                moves.isEmpty() ? "" : ": the rooms it sequenced move, " + where
+                        + (sequencer.hasMajority() ? "" : " (once a majority is reachable)"));
         sequencer.reconcile();
         if (peers.isLeader()) {
             directory.sweepNicks(rooms::isDead).onComplete(ar -> {
