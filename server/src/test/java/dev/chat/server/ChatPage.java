@@ -59,7 +59,20 @@ final class ChatPage {
     }
 
     void submitLogin(String nick, String room) {
+        submitLogin(nick, null, room);
+    }
+
+    /** Fills the login form, with a password when it is not null, and submits it. */
+    void submitLogin(String nick, String password, String room) {
         WebElement field = await("the login form", d -> d.findElement(By.id("login-nick")));
+        if (password != null) {
+            WebElement pw = await("the password field", d -> {
+                WebElement e = d.findElement(By.id("login-password"));
+                return e.isDisplayed() ? e : null;
+            });
+            pw.clear();
+            pw.sendKeys(password);
+        }
         field.clear();
         field.sendKeys(nick);
         WebElement roomField = driver.findElement(By.id("login-room"));

@@ -247,4 +247,33 @@ class WebChatBrowserTest {
         assertThat(alice.script("return document.querySelectorAll('#messages li.sys.divider').length")).isEqualTo(1L);
         bob.awaitOnline();
     }
+
+    @Test
+    @Order(7)
+    void aRegisteredNickLogsInFromThePageWithItsPasswordOnly() throws Exception {
+        try (ChatClient owner = ChatClient.connect(web.server().tcpPort())) {
+            assertThat(owner.request(id -> new ClientMessage.Register(id, "dana", "correct horse battery")))
+                    .isInstanceOf(ServerMessage.Welcome.class);
+        } // the account stays; the nick is free again once the connection is gone
+
+        browser.switchTo().newWindow(WindowType.TAB);
+        ChatPage dana = ChatPage.open(browser, web.url("127.0.0.1", ""));
+        assertThat(dana.await("the password field", d -> d.findElement(By.id("login-password")).isDisplayed()))
+                .as("the server has accounts: the form asks for a password").isTrue();
+        dana.submitLogin("dana", "lobby");
+        dana.await("a guest is refused the registered nick", d -> d.findElement(By.id("login-error")).isDisplayed()
+                && d.findElement(By.id("login-error")).getText().contains("belongs to an account"));
+        dana.submitLogin("dana", "not the password", "lobby");
+        dana.await("a wrong password is refused", d -> d.findElement(By.id("login-error")).isDisplayed()
+                && d.findElement(By.id("login-error")).getText().contains("Wrong nick or password"));
+        dana.submitLogin("dana", "correct horse battery", "lobby");
+        dana.await("logged in", d -> d.findElement(By.id("conn-dot")).getAttribute("class").contains("online"));
+        ChatClient erin = terminal("erin", "lobby");
+        dana.type("logged in from a browser");
+        assertThat(awaitMessage(erin, "dana", "logged in from a browser").room()).isEqualTo("lobby");
+        assertThat(dana.script("return document.location.href")).asString().doesNotContain("correct");
+        assertThat(Chromium.consoleErrors(browser)).isEmpty();
+        browser.close();
+        alice.focus();
+    }
 }

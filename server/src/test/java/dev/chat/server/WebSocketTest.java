@@ -206,7 +206,7 @@ class WebSocketTest {
             assertThat(info.getString("server")).isEqualTo("lan-1");
             assertThat(info.getString("node")).isEqualTo(fx.server.nodeId());
             assertThat(info.getInteger("protocol")).isEqualTo(1);
-            assertThat(info.getBoolean("accounts")).isFalse();
+            assertThat(info.getBoolean("accounts")).isTrue();
 
             tcp.request(id -> new ClientMessage.Join(id, "wire"));
             web.request(msg("join").put("room", "wire"));

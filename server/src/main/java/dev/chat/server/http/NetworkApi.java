@@ -58,7 +58,7 @@ final class NetworkApi {
                 .put("server", config.name())
                 .put("node", nodeId)
                 .put("protocol", Frames.PROTOCOL_VERSION)
-                .put("accounts", false)));
+                .put("accounts", true)));
         r.get("/api/network").handler(this::network);
         r.get("/api/rooms/:room/frames").handler(this::frames);
     }

@@ -71,7 +71,13 @@ session.addEventListener('refused', (e) => {
   store.rooms.clear();
   store.dms.clear();
   store.select(null);
-  showLogin(code === 'nick_taken' ? 'That nick is in use right now. Pick another one.' : `The server refused: ${message}`);
+  const why = {
+    nick_taken: 'That nick is in use right now. Pick another one.',
+    nick_registered: 'That nick belongs to an account: enter its password, or pick another nick.',
+    login_failed: 'Wrong nick or password.',
+    account_required: 'This server needs an account: enter your nick and password.',
+  }[code];
+  showLogin(why || `The server refused: ${message}`);
 });
 session.addEventListener('welcome', (e) => {
   $('me').textContent = e.detail.nick;
