@@ -130,9 +130,10 @@ final class MessageCommands {
                 }
                 return;
             }
+            // away as it is when the message is sent, not when its ok comes back
+            String away = notice ? null : s.core().awayMessage(target);
             s.call(id -> new ClientMessage.Dm(id, target, text), r, reply -> {
                 if (reply instanceof ServerMessage.Ok) {
-                    String away = notice ? null : s.core().awayMessage(target);
                     if (away != null) {
                         r.add(s.replies().num(Numeric.RPL_AWAY, target, away));
                     }
