@@ -116,7 +116,7 @@ for run in $(seq 1 "$RUNS"); do
             log="$work/server-$n.log"
             # shellcheck disable=SC2046
             taskset -c 1 java -XX:+UseSerialGC -Xmn32m -Djava.net.preferIPv4Stack=true -jar server/target/chat-server.jar \
-                --host 127.0.0.1 --tcp-port 0 --udp-port 0 --http-port 0 --no-announce --rate-limit 0 \
+                --host 127.0.0.1 --tcp-port 0 --udp-port 0 --http-port 0 --no-announce --rate-limit 0 --max-connections-per-ip 100000 --max-pending-per-ip 100000 \
                 $(store_args "$store" "$n") >"$work/ready-$n" 2>"$log" &
             server_pid=$!
             for _ in $(seq 1 300); do grep -q '^READY' "$work/ready-$n" 2>/dev/null && break; sleep 0.2; done
