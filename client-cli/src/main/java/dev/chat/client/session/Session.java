@@ -556,7 +556,8 @@ public final class Session implements AutoCloseable {
         pending.put(id, new Pending(f, apply));
         if (!c.send(build.apply(id))) {
             pending.remove(id);
-            f.completeExceptionally(new NotConnectedException("connection closed"));
+            String why = c.closeReason(); // the reader's words (a TLS port, silence, ...) say more
+            f.completeExceptionally(new NotConnectedException(why != null ? why : "connection closed"));
         }
         return f;
     }
