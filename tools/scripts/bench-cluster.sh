@@ -26,7 +26,7 @@ for i in $(seq 0 $((nodes - 1))); do
     extra=()
     [ "$nodes" -gt 1 ] && extra=(--cluster --cluster-port "${cports[$i]}" --cluster-members "$list")
     taskset -c 1 java "${jvm[@]}" -jar server/target/chat-server.jar --host 127.0.0.1 --tcp-port 0 \
-        --udp-port 0 --http-port 0 --tls-port off --irc-port 0 --rate-limit 0 --max-connections-per-ip 100000 --max-pending-per-ip 100000 --no-announce "${extra[@]}" \
+        --udp-port 0 --http-port 0 --tls-port off --irc-port 0 --data-dir "$work/data$i" --rate-limit 0 --max-connections-per-ip 100000 --max-pending-per-ip 100000 --no-announce "${extra[@]}" \
         >"$work/out$i" 2>"$work/err$i" &
     pids+=($!)
 done
