@@ -227,8 +227,13 @@ case('server-topic', 'server', 'topic',
      '{"type":"topic","id":8,"room":"general","topic":"release on Friday","by":"alice","ts":1767225600000}',
      id='8', canonical='same', note='A room topic (planned): the answer to topic, and an event when it changes.')
 case('server-presence', 'server', 'presence',
-     '{"type":"presence","nick":"carol","address":"127.0.0.1:50123","status":"online"}', canonical='same',
-     note='A LAN peer appeared, changed status, or left (status offline).')
+     '{"type":"presence","nick":"carol","address":"127.0.0.1:50123","status":"online"}',
+     canonical='{"type":"presence","nick":"carol","address":"127.0.0.1:50123","status":"online","verified":false}',
+     note='A LAN peer appeared, changed status, or left (status offline); from a server that does not say\n'
+          'verified: read as false.')
+case('server-presence-verified', 'server', 'presence',
+     '{"type":"presence","nick":"alice","address":"127.0.0.1:50124","status":"online","verified":true}',
+     canonical='same', note='A LAN peer whose beacons are signed by the holder of its nick appeared.')
 case('server-bye', 'server', 'bye', '{"type":"bye","reason":"server shutting down"}', canonical='same',
      note='The server closes the connection after this.')
 case('server-error', 'server', 'error',

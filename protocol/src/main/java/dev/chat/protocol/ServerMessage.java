@@ -334,11 +334,19 @@ public sealed interface ServerMessage extends Message
     }
 
     /**
-     * {@code presence{nick,address,status}}: a LAN peer appeared, changed status, or left
+     * {@code presence{nick,address,status,verified}}: a LAN peer appeared, changed status, or left
      * ({@code status:"offline"}, also sent when it expired). Sent to every registered session.
+     *
+     * @param verified the peer's beacons are signed by the session holding its nick (as in
+     *     {@code peers}); false when a server does not say
      */
-    record Presence(String nick, String address, String status) implements ServerMessage {
+    record Presence(String nick, String address, String status, boolean verified) implements ServerMessage {
         public static final String TYPE = "presence";
+
+        /** An unverified peer's event. */
+        public Presence(String nick, String address, String status) {
+            this(nick, address, status, false);
+        }
 
         public String type() {
             return TYPE;
@@ -348,6 +356,7 @@ public sealed interface ServerMessage extends Message
             g.writeStringField("nick", nick);
             g.writeStringField("address", address);
             g.writeStringField("status", status);
+            g.writeBooleanField("verified", verified);
         }
     }
 

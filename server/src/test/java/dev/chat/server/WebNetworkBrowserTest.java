@@ -2,8 +2,13 @@ package dev.chat.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chat.protocol.Beacon;
+import dev.chat.protocol.BeaconSignature;
 import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.Frames;
+import dev.chat.protocol.MessageCodec;
+import dev.chat.protocol.Pong;
+import dev.chat.protocol.ServerMessage;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.testsupport.ChatClient;
 import java.net.DatagramPacket;
@@ -41,7 +46,7 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * The network page in headless Chromium: LAN peers from real UDP beacons (one misses every fifth
- * {@code seq}, so 20 % loss), the rooms and their owner, one room's frames with their length
+ * {@code seq}, so 20 % loss; one signed by its session, marked verified), the rooms and their owner, one room's frames with their length
  * headers. Then the screenshots of both pages (docs/images with {@code -Dchat.web.screenshots=DIR},
  * else target/screenshots).
  */
@@ -56,6 +61,8 @@ class WebNetworkBrowserTest {
     private static ChatPage alice;
     private static ChatPage network;
     private static ChatClient carol;
+    private static ChatClient frank;
+    private static byte[] frankKey;
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,6 +70,11 @@ class WebNetworkBrowserTest {
         web = WebFixture.start(ServerConfig.forTests().toBuilder().name("lan-1").rateLimit(0).build());
         browser = Chromium.start(Files.createTempDirectory("chat-web-chrome"), 1360, 900);
         udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        frank = ChatClient.connect(web.server().tcpPort());
+        ServerMessage welcome = frank.request(id -> new ClientMessage.Hello(id, "frank"));
+        assertThat(welcome).isInstanceOf(ServerMessage.Welcome.class);
+        frankKey = BeaconSignature.decodeKey(((ServerMessage.Welcome) welcome).beaconKey());
+        frank.drainInBackground();
         beacons = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "test-beacons");
             t.setDaemon(true);
@@ -88,6 +100,9 @@ class WebNetworkBrowserTest {
         if (carol != null) {
             carol.close();
         }
+        if (frank != null) {
+            frank.close();
+        }
         if (browser != null) {
             browser.quit();
         }
@@ -97,10 +112,10 @@ class WebNetworkBrowserTest {
     }
 
     /**
-     * One round of two LAN peers beaconing to the server's UDP port, run every 100 ms at a fixed
+     * One round of three LAN peers beaconing to the server's UDP port, run every 100 ms at a fixed
      * rate: dave skips every fifth seq (what the server counts as loss), erin skips none but stamps
-     * her beacons with a jittery clock. A late round on a loaded machine changes no seq, so the
-     * loss the server counts stays 20 %.
+     * her beacons with a jittery clock, frank signs his with his session's key (verified). A late
+     * round on a loaded machine changes no seq, so the loss the server counts stays 20 %.
      */
     private static void beacon() {
         long n = seq.incrementAndGet();
@@ -111,6 +126,12 @@ class WebNetworkBrowserTest {
                 send(port, "dave", n, now);
             }
             send(port, "erin", n, now - ThreadLocalRandom.current().nextInt(0, 25));
+            byte[] signed = MessageCodec.encodeFrame(BeaconSignature.signed(frankKey,
+                    new Beacon.ClientBeacon("frank", Beacon.ONLINE, n, now, 1000)));
+            udp.send(new DatagramPacket(signed, signed.length, InetAddress.getLoopbackAddress(), port));
+            if (n % 10 == 0) {
+                frank.send(new Pong(null)); // heard from: his session (and so his key) stays
+            }
         } catch (Exception e) {
             // the socket closed at the end of the test, or a send failed: the next round tries again
             // (an exception escaping would cancel the schedule)
@@ -140,6 +161,16 @@ class WebNetworkBrowserTest {
             return loss >= 15 && loss <= 25;
         });
         assertThat(percent(network.driver.findElement(By.cssSelector("#peers tr[data-nick='erin'] td.loss")).getText())).isZero();
+        network.await("frank's signed beacons marked verified", d -> {
+            List<WebElement> marks = d.findElements(By.cssSelector("#peers tr[data-nick='frank'] .mark"));
+            return !marks.isEmpty() && marks.get(0).getAttribute("class").contains("verified")
+                    && marks.get(0).getText().equals("✓ verified");
+        });
+        for (String unsigned : List.of("dave", "erin")) {
+            WebElement mark = network.driver.findElement(By.cssSelector("#peers tr[data-nick='" + unsigned + "'] .mark"));
+            assertThat(mark.getAttribute("class")).as(unsigned).contains("unverified");
+            assertThat(mark.getText()).as(unsigned).isEqualTo("unverified");
+        }
         network.await("the loss chart drawn", d -> !d.findElements(By.cssSelector("#loss-chart canvas")).isEmpty());
 
         network.await("#wire with its owner", d -> !d.findElements(By.cssSelector("#rooms tr[data-room='wire']")).isEmpty());

@@ -135,10 +135,11 @@ public final class ChatFormat {
         return new AttributedStringBuilder().styled(DIM, "-- ").append(text + by).toAttributedString();
     }
 
-    /** A LAN peer's presence. */
+    /** A LAN peer's presence, and whether the server verified its beacons (signed by the nick's session). */
     public AttributedString presence(ServerMessage.Presence p) {
         return new AttributedStringBuilder().styled(DIM, "-- " + singleLine(p.nick()) + " is "
-                + singleLine(p.status()) + " (" + singleLine(p.address()) + ")").toAttributedString();
+                + singleLine(p.status()) + " (" + singleLine(p.address()) + ", "
+                + (p.verified() ? "verified" : "unverified") + ")").toAttributedString();
     }
 
     /** A line about the connection. */

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.chat.protocol.Beacon;
+import dev.chat.protocol.Frames;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,6 +159,40 @@ class InteractiveIT {
                 term.keys("Enter");
                 await().atMost(Duration.ofSeconds(30)).until(() -> !term.alive());
             }
+        }
+    }
+
+    /**
+     * The client signs its beacons with its session's key (to the UDP port the server names), a
+     * hand-made unsigned beacon does not: the presence notices and {@code /peers} tell them apart.
+     */
+    @Test
+    void peersAndPresenceNoticesTellASignedPeerFromAnUnsignedOne() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Jars.java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.net.preferIPv4Stack=true", "-jar", Jars.client().toString(), "--history-file",
+                tmp.resolve("history").toString(), "--port", String.valueOf(server.tcpPort), "--nick", "dana",
+                "--room", "lan", "--beacon-interval", "1s"));
+        try (DatagramSocket hand = new DatagramSocket(0, InetAddress.getLoopbackAddress()); Tmux term = new Tmux(cmd)) {
+            term.awaitPrompt("dana@#lan> ");
+            term.awaitScreen(r -> r.stream().anyMatch(x -> x.matches("-- dana is online \\(127\\.0\\.0\\.1:\\d+, verified\\)")),
+                    "dana's own signed beacons, verified");
+            String json = "{\"type\":\"beacon\",\"role\":\"client\",\"nick\":\"pybeacon\",\"status\":\"away\","
+                    + "\"seq\":1,\"ts\":" + System.currentTimeMillis() + ",\"interval_ms\":60000}";
+            byte[] frame = Frames.frame(json.getBytes(StandardCharsets.UTF_8));
+            hand.send(new DatagramPacket(frame, frame.length, InetAddress.getLoopbackAddress(), server.udpPort));
+            String handAddress = "127.0.0.1:" + hand.getLocalPort();
+            term.awaitScreen(r -> r.contains("-- pybeacon is away (" + handAddress + ", unverified)"),
+                    "the unsigned beacon's notice, unverified");
+
+            term.type("/peers");
+            term.keys("Enter");
+            term.awaitScreen(r -> r.stream().anyMatch(x -> x.startsWith("NICK ") && x.endsWith(" VERIFIED"))
+                    && r.stream().anyMatch(x -> x.startsWith("dana ") && x.endsWith(" yes"))
+                    && r.stream().anyMatch(x -> x.startsWith("pybeacon ") && x.contains(handAddress) && x.endsWith(" no")),
+                    "/peers: dana verified, pybeacon not");
+            term.type("/quit");
+            term.keys("Enter");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !term.alive());
         }
     }
 

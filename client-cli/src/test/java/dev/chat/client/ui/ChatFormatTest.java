@@ -35,6 +35,14 @@ class ChatFormatTest {
     }
 
     @Test
+    void presenceNoticesSayWhetherThePeerIsVerified() {
+        assertThat(format.presence(new ServerMessage.Presence("ann", "127.0.0.1:1", "online", true)).toString())
+                .isEqualTo("-- ann is online (127.0.0.1:1, verified)");
+        assertThat(format.presence(new ServerMessage.Presence("pybeacon", "127.0.0.1:2", "away")).toString())
+                .isEqualTo("-- pybeacon is away (127.0.0.1:2, unverified)");
+    }
+
+    @Test
     void topics() {
         assertThat(format.topic(new ServerMessage.Topic(null, "ops", "release on Friday", "alice", 0L)).toString())
                 .isEqualTo("-- topic of #ops: release on Friday (set by alice at 00:00)");

@@ -23,7 +23,8 @@ import java.util.function.LongSupplier;
  * Past {@code capacity} peers the stalest (least recently heard) is evicted to make room.
  *
  * <p>Every appearance, status change and departure (goodbye, expiry, eviction) is reported to
- * the listener as a {@code presence} message, with status {@code offline} for a departure.
+ * the listener as a {@code presence} message, with status {@code offline} for a departure, and
+ * {@code verified} as the entry it is about was (a verified goodbye: the holder's own).
  * Loss and jitter are kept per peer ({@link SeqWindow}, {@link Jitter}). They describe the link,
  * not the session: when a peer expires (three beacons in a row lost on a bad link is not rare),
  * its measurements are remembered for {@value #REMEMBER_INTERVALS} of its intervals, and a
@@ -107,7 +108,7 @@ public final class PresenceTable {
         if (Beacon.OFFLINE.equals(beacon.status())) {
             expired.remove(key);
             if (p != null || replaced) {
-                listener.accept(new ServerMessage.Presence(beacon.nick(), address, Beacon.OFFLINE));
+                listener.accept(new ServerMessage.Presence(beacon.nick(), address, Beacon.OFFLINE, holder != null));
             }
             return true;
         }
@@ -136,7 +137,7 @@ public final class PresenceTable {
             p.lastSeen = now;
             p.deadline = deadline(now, p.intervalMs);
             link(p);
-            listener.accept(new ServerMessage.Presence(p.nick, address, p.status));
+            listener.accept(new ServerMessage.Presence(p.nick, address, p.status, p.holder != null));
             return true;
         }
         // unlinked above, before its deadline changes: byDeadline is ordered by it
@@ -162,7 +163,7 @@ public final class PresenceTable {
         p.deadline = deadline(now, p.intervalMs);
         link(p);
         if (statusChanged) {
-            listener.accept(new ServerMessage.Presence(p.nick, p.address, p.status));
+            listener.accept(new ServerMessage.Presence(p.nick, p.address, p.status, p.holder != null));
         }
         return true;
     }
@@ -198,7 +199,7 @@ public final class PresenceTable {
             unlink(p);
             expiredTotal++;
             remember(p, now);
-            listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE));
+            listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE, p.holder != null));
         }
     }
 
@@ -218,7 +219,7 @@ public final class PresenceTable {
         Peer p = (unverified.isEmpty() ? byKey : unverified).values().iterator().next();
         unlink(p);
         evictedTotal++;
-        listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE));
+        listener.accept(new ServerMessage.Presence(p.nick, p.address, Beacon.OFFLINE, p.holder != null));
     }
 
     private static long deadline(long now, long intervalMs) {

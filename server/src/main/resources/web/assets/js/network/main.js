@@ -89,8 +89,15 @@ function renderPeers(peers, total) {
     if (i >= 0) swatch.style.setProperty('--sw', colour(i));
     const loss = num(p.loss);
     const lossCls = loss === null ? '' : loss >= 0.1 ? 'loss-bad' : loss > 0 ? 'loss-warn' : '';
-    body.append(el('tr', { dataset: { nick: str(p.nick) } },
-      el('td', {}, swatch, str(p.nick)),
+    // verified: the server checked the beacons against the key of the session holding the nick
+    const verified = p.verified === true;
+    const mark = el('span', {
+      class: `mark ${verified ? 'verified' : 'unverified'}`,
+      title: verified ? 'beacons signed by the session that holds this nick'
+        : 'unsigned beacons: anyone could have sent them',
+    }, verified ? '✓ verified' : 'unverified');
+    body.append(el('tr', { dataset: { nick: str(p.nick), verified: String(verified) } },
+      el('td', {}, swatch, str(p.nick), ' ', mark),
       el('td', { class: 'mono' }, str(p.address)),
       el('td', {}, el('span', { class: `dot ${str(p.status)}` }), ' ', str(p.status)),
       el('td', { class: 'num' }, num(p.last_seen_ms) === null ? '–' : `${(p.last_seen_ms / 1000).toFixed(1)} s ago`),

@@ -270,9 +270,10 @@ class PresenceTableTest {
         assertThat(table.onBeacon(beacon("ALICE", Beacon.OFFLINE, 3, 600, 200), FORGER)).isFalse();
         assertThat(row("alice")).extracting(PeerInfo::address, PeerInfo::status, PeerInfo::verified)
                 .containsExactly(ADDR, Beacon.ONLINE, true);
-        assertThat(events).containsExactly(new Presence("alice", ADDR, Beacon.ONLINE));
+        assertThat(events).containsExactly(new Presence("alice", ADDR, Beacon.ONLINE, true));
         at(1_601); // 3 intervals of 200 ms after her own beacon: the forged ones did not renew it
         assertThat(row("alice")).isNull();
+        assertThat(events).last().isEqualTo(new Presence("alice", ADDR, Beacon.OFFLINE, true));
     }
 
     @Test
@@ -283,8 +284,8 @@ class PresenceTableTest {
         assertThat(table.onBeacon(online("alice", 1), ADDR, aliceKey)).isTrue();
         assertThat(row("alice")).extracting(PeerInfo::address, PeerInfo::loss, PeerInfo::verified)
                 .containsExactly(ADDR, 0.0, true);
-        assertThat(events).containsExactly(new Presence("alice", FORGER, Beacon.ONLINE),
-                new Presence("alice", ADDR, Beacon.ONLINE));
+        assertThat(events).containsExactly(new Presence("alice", FORGER, Beacon.ONLINE, false),
+                new Presence("alice", ADDR, Beacon.ONLINE, true));
     }
 
     @Test

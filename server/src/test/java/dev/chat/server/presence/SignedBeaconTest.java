@@ -128,6 +128,9 @@ class SignedBeaconTest {
                     .extracting(PeerInfo::address, PeerInfo::verified).containsExactly(address(real), true);
             assertThat(find(peers, "pybeacon").orElseThrow())
                     .extracting(PeerInfo::address, PeerInfo::verified).containsExactly(address(forger), false);
+            // the presence events say the same
+            assertThat(bob.client().await(Presence.class, p -> p.nick().equals("alice")).verified()).isTrue();
+            assertThat(bob.client().await(Presence.class, p -> p.nick().equals("pybeacon")).verified()).isFalse();
         }
     }
 
@@ -155,7 +158,7 @@ class SignedBeaconTest {
             assertThat(dropped("bad_signature")).isEqualTo(3);
             assertThat(watcher.client().kept()).as("no presence event for alice but her arrival")
                     .filteredOn(m -> m instanceof Presence p && p.nick().equalsIgnoreCase("alice"))
-                    .containsExactly(new Presence("alice", address(real), Beacon.ONLINE));
+                    .containsExactly(new Presence("alice", address(real), Beacon.ONLINE, true));
         }
     }
 
