@@ -5,33 +5,15 @@ import static dev.chat.server.store.StoreTesting.open;
 import static dev.chat.server.store.StoreTesting.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Accounts in each store (schema 3): insert once, change the hash, delete; kept across a reopen on disk. */
 @Timeout(120)
 @ExtendWith(PostgresExtension.class)
-class AccountStoreTest {
-    @TempDir
-    Path tmp;
-    Vertx vertx;
-
-    @BeforeEach
-    void setUp() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void tearDown() {
-        vertx.close().await();
-    }
-
+class AccountStoreTest extends StoreFixture {
     private void roundTrip(AccountStore a) throws Exception {
         StoredAccount alice = new StoredAccount("alice", "Alice", "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA", 5);
         assertThat(on(vertx, () -> a.insertAccount(alice))).isTrue();
@@ -53,25 +35,28 @@ class AccountStoreTest {
         on(vertx, store::close);
     }
 
-    @Test
-    void sqliteKeepsThemAcrossAReopen() throws Exception {
-        MessageStore store = open(vertx, sqlite(tmp.resolve("data")));
-        roundTrip(store.accounts());
-        on(vertx, store::close);
-        MessageStore again = open(vertx, sqlite(tmp.resolve("data")));
-        assertThat(on(vertx, () -> again.accounts().allAccounts()))
-                .containsExactly(new StoredAccount("alice", "Alice", "new-hash", 5));
-        on(vertx, again::close);
-    }
-
-    @Test
-    void postgres(PostgresServer pg) throws Exception {
-        StoreConfig config = StoreConfig.defaults().withStore(pg.url(pg.createDatabase()));
+    /** {@link #roundTrip} in a store of this config, closed; then the accounts the store has when opened again. */
+    private List<StoredAccount> roundTripThenReopen(StoreConfig config) throws Exception {
         MessageStore store = open(vertx, config);
         roundTrip(store.accounts());
         on(vertx, store::close);
         MessageStore again = open(vertx, config);
-        assertThat(on(vertx, () -> again.accounts().allAccounts())).extracting(StoredAccount::nick).containsExactly("Alice");
-        on(vertx, again::close);
+        try {
+            return on(vertx, () -> again.accounts().allAccounts());
+        } finally {
+            on(vertx, again::close);
+        }
+    }
+
+    @Test
+    void sqliteKeepsThemAcrossAReopen() throws Exception {
+        assertThat(roundTripThenReopen(sqlite(tmp.resolve("data"))))
+                .containsExactly(new StoredAccount("alice", "Alice", "new-hash", 5));
+    }
+
+    @Test
+    void postgres(PostgresServer pg) throws Exception {
+        assertThat(roundTripThenReopen(StoreConfig.defaults().withStore(pg.url(pg.createDatabase()))))
+                .extracting(StoredAccount::nick).containsExactly("Alice");
     }
 }

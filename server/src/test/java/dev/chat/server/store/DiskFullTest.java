@@ -5,18 +5,14 @@ import static dev.chat.server.store.StoreTesting.open;
 import static dev.chat.server.store.StoreTesting.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The data directory on a 4 MiB tmpfs that fills up while the store runs: appends fail (the hub
@@ -24,21 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * returns appends succeed again by themselves; nothing acknowledged is lost.
  */
 @Timeout(180)
-class DiskFullTest {
-    @TempDir
-    Path tmp;
-    Vertx vertx;
-
-    @BeforeEach
-    void setUp() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void tearDown() {
-        vertx.close().await();
-    }
-
+class DiskFullTest extends StoreFixture {
     private static StoredMessage big(long seq) {
         return new StoredMessage("general", seq, "alice", ("message " + seq + " ").repeat(200), seq, false, null);
     }

@@ -4,7 +4,6 @@ import static dev.chat.server.store.StoreTesting.on;
 import static dev.chat.server.store.StoreTesting.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A process appends to the store and reports each acknowledged append; it is killed with
@@ -27,23 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * numbers without a gap, and numbering continues.
  */
 @Timeout(300)
-class KillNineTest {
+class KillNineTest extends StoreFixture {
     static final int ROOMS = 4;
     static final int ACKS_BEFORE_KILL = 3_000;
-
-    @TempDir
-    Path tmp;
-    Vertx vertx;
-
-    @BeforeEach
-    void setUp() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void tearDown() {
-        vertx.close().await();
-    }
 
     @ParameterizedTest
     @EnumSource(Durability.class)

@@ -5,14 +5,11 @@ import static dev.chat.server.store.StoreTesting.open;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,20 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @Timeout(300)
 @ExtendWith(PostgresExtension.class)
-class PostgresRestartTest {
+class PostgresRestartTest extends StoreFixture {
     static final int MAX_IN_FLIGHT = 200;
-    Vertx vertx;
-
-    @BeforeEach
-    void setUp() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void tearDown() {
-        vertx.close().await();
-    }
-
     @Test
     void aRestartMakesAppendsUnavailableThenTheStoreRecoversLosingNothingAcknowledged(PostgresServer pg) throws Exception {
         StoreCounters counters = new StoreCounters();

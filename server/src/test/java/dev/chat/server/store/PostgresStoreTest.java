@@ -1,22 +1,18 @@
 package dev.chat.server.store;
 
+import static dev.chat.server.store.StoreTesting.appendInOneTurn;
 import static dev.chat.server.store.StoreTesting.msg;
 import static dev.chat.server.store.StoreTesting.on;
 import static dev.chat.server.store.StoreTesting.open;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,21 +22,14 @@ import org.postgresql.ds.PGSimpleDataSource;
 /** The PostgreSQL store against a real, private PostgreSQL server. */
 @Timeout(180)
 @ExtendWith(PostgresExtension.class)
-class PostgresStoreTest {
-    Vertx vertx;
+class PostgresStoreTest extends StoreFixture {
     PostgresServer pg;
     String db;
 
     @BeforeEach
     void setUp(PostgresServer pg) throws Exception {
-        this.vertx = Vertx.vertx();
         this.pg = pg;
         this.db = pg.createDatabase();
-    }
-
-    @AfterEach
-    void tearDown() {
-        vertx.close().await();
     }
 
     private StoreConfig config() {
@@ -105,13 +94,7 @@ class PostgresStoreTest {
     void appendsOfOneTurnShareTransactions() throws Exception {
         StoreCounters counters = new StoreCounters();
         MessageStore store = open(vertx, config(), counters);
-        on(vertx, () -> {
-            List<Future<Void>> all = new ArrayList<>();
-            for (long s = 1; s <= 5_000; s++) {
-                all.add(store.append(msg("busy", s)));
-            }
-            return Future.all(all);
-        });
+        appendInOneTurn(vertx, store, "busy", 5_000);
         assertThat(counters.rowsPerCommit().sum()).isEqualTo(5_000);
         assertThat(counters.rowsPerCommit().count()).as("transactions").isLessThan(500);
         assertThat(on(vertx, () -> store.lastSeq("busy"))).isEqualTo(5_000);
@@ -121,13 +104,7 @@ class PostgresStoreTest {
     @Test
     void retentionKeepsTheLatestPerRoom() throws Exception {
         MessageStore store = open(vertx, config().withHistoryMaxPerRoom(100));
-        on(vertx, () -> {
-            List<Future<Void>> all = new ArrayList<>();
-            for (long s = 1; s <= 1_500; s++) {
-                all.add(store.append(msg("chatty", s)));
-            }
-            return Future.all(all);
-        });
+        appendInOneTurn(vertx, store, "chatty", 1_500);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(on(vertx, () -> store.after("chatty", 0, 5_000))).extracting(StoredMessage::seq)
                         .hasSize(100).startsWith(1_401L));

@@ -1,13 +1,12 @@
 package dev.chat.server.store;
 
+import static dev.chat.server.store.StoreTesting.appendInOneTurn;
 import static dev.chat.server.store.StoreTesting.msg;
 import static dev.chat.server.store.StoreTesting.on;
 import static dev.chat.server.store.StoreTesting.open;
 import static dev.chat.server.store.StoreTesting.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,14 +15,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -31,21 +25,7 @@ import org.sqlite.SQLiteDataSource;
  * start empty over something that is not its own, and it upgrades an older schema.
  */
 @Timeout(120)
-class SqliteRefusalTest {
-    @TempDir
-    Path tmp;
-    Vertx vertx;
-
-    @BeforeEach
-    void setUp() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void tearDown() {
-        vertx.close().await();
-    }
-
+class SqliteRefusalTest extends StoreFixture {
     private String refusal(StoreConfig config) throws Exception {
         Throwable t = StoreTesting.failureOf(vertx, () -> Stores.open(vertx, config, StoreMetrics.NONE));
         assertThat(t).isInstanceOf(StoreStartException.class);
@@ -98,13 +78,7 @@ class SqliteRefusalTest {
     void aDamagedDatabaseIsRefused() throws Exception {
         StoreConfig config = sqlite(tmp.resolve("data"));
         MessageStore store = open(vertx, config);
-        on(vertx, () -> {
-            List<Future<Void>> all = new ArrayList<>();
-            for (long s = 1; s <= 3_000; s++) {
-                all.add(store.append(msg("general", s)));
-            }
-            return Future.all(all);
-        });
+        appendInOneTurn(vertx, store, "general", 3_000);
         on(vertx, store::close);
         long size = Files.size(config.databaseFile());
         assertThat(size).isGreaterThan(32 * 4096);

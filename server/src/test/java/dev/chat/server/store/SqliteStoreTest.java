@@ -1,5 +1,6 @@
 package dev.chat.server.store;
 
+import static dev.chat.server.store.StoreTesting.appendInOneTurn;
 import static dev.chat.server.store.StoreTesting.msg;
 import static dev.chat.server.store.StoreTesting.on;
 import static dev.chat.server.store.StoreTesting.open;
@@ -11,7 +12,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,29 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The SQLite store on real files: round trips, restarts, group commit, retention. */
 @Timeout(120)
-class SqliteStoreTest {
-    @TempDir
-    Path tmp;
-    Vertx vertx;
-
-    @BeforeEach
-    void setUp() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void tearDown() {
-        vertx.close().await();
-    }
-
+class SqliteStoreTest extends StoreFixture {
     @Test
     void storesAndReadsMessagesOldestFirst() throws Exception {
         MessageStore store = open(vertx, sqlite(tmp.resolve("data")));
@@ -133,13 +116,7 @@ class SqliteStoreTest {
         StoreConfig config = sqlite(tmp.resolve("data")).withHistoryMaxPerRoom(100);
         StoreCounters counters = new StoreCounters();
         MessageStore store = open(vertx, config, counters);
-        on(vertx, () -> {
-            List<Future<Void>> all = new ArrayList<>();
-            for (long s = 1; s <= 2_000; s++) {
-                all.add(store.append(msg("chatty", s)));
-            }
-            return Future.all(all);
-        });
+        appendInOneTurn(vertx, store, "chatty", 2_000);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(on(vertx, () -> store.after("chatty", 0, 5_000))).hasSize(100));
         assertThat(on(vertx, () -> store.latest("chatty", 1))).containsExactly(msg("chatty", 2_000));

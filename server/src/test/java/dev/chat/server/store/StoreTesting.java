@@ -64,6 +64,20 @@ final class StoreTesting {
         return new StoredMessage(room, seq, "alice", room + " message " + seq, 1_767_225_600_000L + seq, false, null);
     }
 
+    /**
+     * Appends {@code msg(room, 1..n)} all in one event-loop turn (so the store may group them into
+     * few commits) and waits until every one is acknowledged.
+     */
+    static void appendInOneTurn(Vertx vertx, MessageStore store, String room, long n) throws Exception {
+        on(vertx, () -> {
+            java.util.List<Future<Void>> all = new java.util.ArrayList<>();
+            for (long s = 1; s <= n; s++) {
+                all.add(store.append(msg(room, s)));
+            }
+            return Future.all(all);
+        });
+    }
+
     /** Every stored seq of the room, read page by page. */
     static java.util.List<Long> allSeqs(Vertx vertx, MessageStore store, String room) throws Exception {
         java.util.List<Long> out = new java.util.ArrayList<>();
