@@ -109,6 +109,9 @@ class ClusterTlsLanIT {
             assertThat(mallory.exit()).as("a user on the node without --cluster-tls; stderr: " + mallory.err()).isNotZero();
             assertThat(mallory.err()).as("what that user is told").contains("\"code\":\"unavailable\"")
                     .contains("cannot reach a majority");
+        } catch (RuntimeException | Error e) {
+            lab.saveLogs("ClusterTlsLanIT-stranger"); // with the node that goes next
+            throw e;
         } finally {
             lab.removeServer("stranger");
         }
