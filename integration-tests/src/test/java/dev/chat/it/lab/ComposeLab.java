@@ -8,9 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +27,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * {@code lab} host on an internal network (a private test subnet; nothing in it can reach
  * outside), the real images built from what Maven just built. The cluster runs with TLS on: one
  * certificate made for the run ({@link #tlsFingerprint}) on every node's TLS ports and, with
- * {@code --cluster-tls}, on the event bus between the nodes; the plaintext ports stay open. Tests act from the lab host ({@code docker exec}) or
- * from extra containers on the same network, as machines on that LAN would.
+ * {@code --cluster-tls}, on the event bus between the nodes; the plaintext ports stay open.
+ * Tests act from the lab host ({@code docker exec}) or from extra containers on the same
+ * network, as machines on that LAN would.
  *
  * <p>Every run has its own compose project ({@code chatit-<pid>-<random>}), subnet and bridge;
  * {@link #close} removes all of it (also from a shutdown hook), and {@link #start} first removes
@@ -155,7 +158,8 @@ public final class ComposeLab implements AutoCloseable {
 
     /**
      * One certificate for every node (it-tls.yml mounts the directory read-only): a self-signed
-     * ECDSA pair made as the server makes its own, readable by the image's unprivileged user.
+     * ECDSA pair made as the server makes its own. Both files are readable by everyone: the
+     * bind mount keeps the host's owner, and the image runs as an unprivileged user. A test key.
      */
     private Path writeCertificate() {
         try {
@@ -164,7 +168,7 @@ public final class ComposeLab implements AutoCloseable {
             Files.writeString(tlsDir.resolve("cert.pem"), cert.chainPem(), StandardCharsets.US_ASCII);
             Files.writeString(tlsDir.resolve("key.pem"), cert.keyPem(), StandardCharsets.US_ASCII);
             for (Path p : List.of(tlsDir.resolve("cert.pem"), tlsDir.resolve("key.pem"))) {
-                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
             }
             tlsFingerprint = cert.fingerprint();
             return tlsDir.toAbsolutePath();
@@ -466,7 +470,7 @@ public final class ComposeLab implements AutoCloseable {
 
     private static void deleteTree(Path dir) {
         try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
