@@ -95,7 +95,10 @@ class ClusterTlsLanIT {
             String log = lab.hostLogs("stranger");
             assertThat(log).as("the node without --cluster-tls joined with no peer:\n" + Command.tail(log, 20))
                     .containsPattern("joined the cluster as \\S+: 0 peer\\(s\\)");
-            PrometheusText stranger = PrometheusText.parse(lab.http("stranger", "/metrics"));
+            String[] text = new String[1];
+            Awaitility.await("its /metrics").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                    .until(() -> (text[0] = lab.http("stranger", "/metrics")) != null);
+            PrometheusText stranger = PrometheusText.parse(text[0]);
             assertThat(stranger.value("chat_cluster_members")).as("members it sees").isEqualTo(4);
             assertThat(stranger.value("chat_cluster_peers")).as("nodes it reaches on the bus").isZero();
             for (String node : ComposeLab.NODES) {
