@@ -125,6 +125,33 @@ class ComposeFileTest {
     }
 
     @Test
+    void tlsOverlayGivesEveryNodeTheMountedCertificateAndTurnsOnClusterTls() throws IOException {
+        Map<String, Object> overlay = yaml("integration-tests/docker/it-tls.yml");
+        assertThat(overlay.get("version")).isEqualTo("2.4");
+        Map<String, Object> services = map(overlay, "services");
+        assertThat(services).as("only the nodes change").containsOnlyKeys(NODES.toArray(String[]::new));
+        Map<String, Object> base = map(yaml("docker-compose.yml"), "services");
+        for (String node : NODES) {
+            Map<String, Object> env = map(map(services, node), "environment");
+            assertServerAccepts(node + " (TLS overlay)", env);
+            assertThat(env.get("CHAT_CLUSTER_TLS")).as(node + ": TLS on the event bus").isEqualTo("true");
+            List<String> volumes = strings(map(services, node).get("volumes"));
+            assertThat(volumes).as(node + " volumes").hasSize(1);
+            String[] mount = volumes.get(0).split(":");
+            assertThat(mount).as(node + ": the harness's directory, read-only").hasSize(3);
+            assertThat(mount[0]).isEqualTo("${IT_TLS_DIR}");
+            assertThat(mount[2]).isEqualTo("ro");
+            for (String file : List.of("CHAT_TLS_CERT", "CHAT_TLS_KEY")) {
+                assertThat(String.valueOf(env.get(file))).as(node + " " + file + " is in the mounted directory")
+                        .startsWith(mount[1] + "/");
+            }
+            Map<String, Object> baseEnv = map(map(base, node), "environment");
+            assertThat(baseEnv.get("CHAT_TLS_PORT")).as(node + " has a TLS port for the clients").isNotEqualTo("off");
+            assertThat(baseEnv.get("CHAT_TCP_PORT")).as(node + " keeps its plaintext port").isNotEqualTo("off");
+        }
+    }
+
+    @Test
     void dockerfileTakesABaseImageAndCopiesTheJarsMavenBuilds() throws IOException {
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
         assertThat(dockerfile).containsPattern("(?m)^ARG BASE_IMAGE=\\S+")

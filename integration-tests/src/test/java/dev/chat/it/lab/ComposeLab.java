@@ -1,13 +1,18 @@
 package dev.chat.it.lab;
 
+import dev.chat.server.tls.CertificateException;
+import dev.chat.server.tls.CertificateMaterial;
+import dev.chat.server.tls.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +23,13 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A test LAN brought up from the repository's {@code docker-compose.yml} with
- * integration-tests/docker/it-lan.yml laid over it: the three server nodes and a {@code lab} host
- * on an internal network (a private test subnet; nothing in it can reach outside), the real
- * images built from what Maven just built. Tests act from the lab host ({@code docker exec}) or
- * from extra containers on the same network, as machines on that LAN would.
+ * integration-tests/docker/it-lan.yml and it-tls.yml laid over it: the three server nodes and a
+ * {@code lab} host on an internal network (a private test subnet; nothing in it can reach
+ * outside), the real images built from what Maven just built. The cluster runs with TLS on: one
+ * certificate made for the run ({@link #tlsFingerprint}) on every node's TLS ports and, with
+ * {@code --cluster-tls}, on the event bus between the nodes; the plaintext ports stay open.
+ * Tests act from the lab host ({@code docker exec}) or from extra containers on the same
+ * network, as machines on that LAN would.
  *
  * <p>Every run has its own compose project ({@code chatit-<pid>-<random>}), subnet and bridge;
  * {@link #close} removes all of it (also from a shutdown hook), and {@link #start} first removes
@@ -43,6 +51,7 @@ public final class ComposeLab implements AutoCloseable {
     private final DockerEngine docker;
     private final Path root;
     private final Path logDir;
+    private final Path tlsDir;
     private final String project;
     private final String bridge;
     private final LabImages images;
@@ -50,6 +59,7 @@ public final class ComposeLab implements AutoCloseable {
     private final Map<String, String> containers = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::teardown, "chat-it-teardown");
+    private String tlsFingerprint;
     private String subnet;
     private String network;
     private boolean ruleInserted;
@@ -58,6 +68,7 @@ public final class ComposeLab implements AutoCloseable {
         this.docker = docker;
         this.root = root;
         this.logDir = target.resolve("it-logs");
+        this.tlsDir = target.resolve("it-tls").resolve(project);
         this.project = project;
         this.bridge = bridge;
         this.images = images;
@@ -102,6 +113,7 @@ public final class ComposeLab implements AutoCloseable {
         env.put("IT_BRIDGE", bridge);
         env.put("IT_HELLO_TIMEOUT", HELLO_TIMEOUT.toSeconds() + "s");
         env.put("IT_BEACON_INTERVAL", BEACON_INTERVAL.toSeconds() + "s");
+        env.put("IT_TLS_DIR", writeCertificate().toString());
         // Docker's isolation of internal networks drops multicast (its destination is outside the
         // subnet); this lets the LAN's own traffic pass on its own bridge, and nothing else.
         Command.run(Duration.ofSeconds(30), List.of("iptables", "-I", "DOCKER-USER", "-i", bridge, "-o", bridge,
@@ -142,6 +154,34 @@ public final class ComposeLab implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /**
+     * One certificate for every node (it-tls.yml mounts the directory read-only): a self-signed
+     * ECDSA pair made as the server makes its own. Both files are readable by everyone: the
+     * bind mount keeps the host's owner, and the image runs as an unprivileged user. A test key.
+     */
+    private Path writeCertificate() {
+        try {
+            CertificateMaterial cert = SelfSignedCertificate.generate("chat-it", NODES);
+            Files.createDirectories(tlsDir);
+            Files.writeString(tlsDir.resolve("cert.pem"), cert.chainPem(), StandardCharsets.US_ASCII);
+            Files.writeString(tlsDir.resolve("key.pem"), cert.keyPem(), StandardCharsets.US_ASCII);
+            for (Path p : List.of(tlsDir.resolve("cert.pem"), tlsDir.resolve("key.pem"))) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            tlsFingerprint = cert.fingerprint();
+            return tlsDir.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (CertificateException e) {
+            throw new IllegalStateException("cannot make the LAN's TLS certificate", e);
+        }
+    }
+
+    /** The {@code SHA256:...} fingerprint of the certificate every node shows (for {@code --tls-fingerprint}). */
+    public String tlsFingerprint() {
+        return tlsFingerprint;
     }
 
     /** Waits until each service's health check passes; fails at once if one stops. */
@@ -239,6 +279,36 @@ public final class ComposeLab implements AutoCloseable {
         return Command.start(cmd);
     }
 
+    /**
+     * Starts one more server node on the LAN ({@code docker run -d} of the product image, with
+     * {@code variables} as its {@code CHAT_*} environment), reachable by the others as
+     * {@code name}; it goes with the LAN. Returns its container name.
+     */
+    public String startServer(String name, Map<String, String> variables) {
+        List<String> cmd = new ArrayList<>(List.of("run", "-d", "--init", "--name", hostName(name), "--hostname", name,
+                "--network", network, "--network-alias", name, "--label", LabImages.PROJECT_LABEL + "=" + project,
+                "--memory", "768m"));
+        variables.forEach((k, v) -> {
+            cmd.add("-e");
+            cmd.add(k + "=" + v);
+        });
+        cmd.add(images.chat());
+        docker.docker(Duration.ofMinutes(1), cmd.toArray(String[]::new));
+        return hostName(name);
+    }
+
+    /** Stops and removes a server started with {@link #startServer} (SIGTERM: it leaves the cluster). */
+    public void removeServer(String name) {
+        docker.dockerMaybe(Duration.ofMinutes(1), "stop", "-t", "20", hostName(name));
+        docker.dockerMaybe(Duration.ofMinutes(1), "rm", "-f", "-v", hostName(name));
+    }
+
+    /** The log of a host or server started with {@link #startHost} or {@link #startServer}. */
+    public String hostLogs(String name) {
+        Command.Result r = docker.dockerMaybe(Duration.ofMinutes(1), "logs", "--timestamps", hostName(name));
+        return r.out() + r.err();
+    }
+
     /** The container name of a host started with {@link #startHost}. */
     public String hostName(String name) {
         return project + "-" + name;
@@ -334,7 +404,8 @@ public final class ComposeLab implements AutoCloseable {
     private Command.Result compose(Duration timeout, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of("-p", project,
                 "-f", root.resolve("docker-compose.yml").toString(),
-                "-f", root.resolve("integration-tests/docker/it-lan.yml").toString()));
+                "-f", root.resolve("integration-tests/docker/it-lan.yml").toString(),
+                "-f", root.resolve("integration-tests/docker/it-tls.yml").toString()));
         cmd.addAll(args);
         return Command.run(timeout, docker.compose(cmd), env, null);
     }
@@ -358,6 +429,7 @@ public final class ComposeLab implements AutoCloseable {
             compose(Duration.ofMinutes(2), List.of("down", "-v", "--remove-orphans", "-t", "5"));
         }
         removeProject(docker, project);
+        deleteTree(tlsDir);
         if (ruleInserted) {
             deleteRule(bridge);
         }
@@ -393,6 +465,16 @@ public final class ComposeLab implements AutoCloseable {
             for (String id : imgs.split("\\s+")) {
                 docker.dockerMaybe(Duration.ofSeconds(30), "rmi", "-f", id);
             }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // not there, or already gone: target/ is cleaned by the next build anyway
         }
     }
 

@@ -59,6 +59,11 @@ public final class LanClient {
         return running.outSoFar().lines().toList();
     }
 
+    /** What it printed on stderr so far ({@code --trace} lines, notices, errors). */
+    public String errors() {
+        return running.errSoFar();
+    }
+
     /** The {@code --json} lines printed so far, parsed. */
     public List<JsonNode> events() {
         List<JsonNode> events = new ArrayList<>();
