@@ -227,7 +227,7 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     /**
      * {@code nick} (in one of this session's rooms) logged in to {@code account}, or out
-     * ({@code null}): {@code ACCOUNT} for account-notify clients. Accounts arrive with their issue.
+     * ({@code null}): {@code ACCOUNT} for account-notify clients.
      */
     public void onAccount(String who, String account) {
         if (!closed && nick != null && !isMe(who) && Capability.ACCOUNT_NOTIFY.in(caps)) {
@@ -286,6 +286,14 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     public boolean registered() {
         return nick != null;
+    }
+
+    /**
+     * The registration's {@code hello}, or a SASL login, is with the core and not answered yet:
+     * the adapter holds the lines that come meanwhile, and serves them once it is answered.
+     */
+    public boolean awaitingRegistration() {
+        return registration.waitingForCore();
     }
 
     /** The enabled capabilities, {@link Capability#bit()} each. */

@@ -147,6 +147,13 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
         }
     }
 
+    /** Someone logged in or out: shown to this connection if it shares a room and asked for account-notify. */
+    void onAccount(dev.chat.server.core.Logins.Change change) {
+        if (!closeRequested && irc.registered() && irc.inAnyOf(change.rooms())) {
+            irc.onAccount(change.nick(), change.account());
+        }
+    }
+
     /** Reading resumes unless something else holds it paused (lines waiting for the welcome, the loop's in-flight bound). */
     void resumeReadingIfFree() {
         if (!closeRequested && !earlyPaused && session != null && !session.readsPaused()) {
@@ -384,9 +391,9 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
 
     // ---- lines that came before the welcome ----
 
-    /** The translator sent its {@code hello} and the core has not answered it yet. */
+    /** The translator sent its {@code hello} (or its SASL login) and the core has not answered it yet. */
     private boolean awaitingWelcome() {
-        return session != null && session.helloSent() && !irc.registered();
+        return irc.awaitingRegistration();
     }
 
     /** Whether a line must wait: for the welcome, or (a {@code QUIT}) for the replies to the requests before it. */
