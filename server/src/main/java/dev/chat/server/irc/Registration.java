@@ -427,8 +427,12 @@ final class Registration {
                 }
                 saslSucceeded(authcid, r);
             } else if (reply instanceof ServerMessage.Error e) {
-                r.add(ErrorCode.LOGIN_FAILED.equals(e.code()) ? rep.std(Numeric.ERR_SASLFAIL)
-                        : rep.because(Numeric.ERR_SASLFAIL, e.message()));
+                r.add(switch (e.code()) {
+                    case ErrorCode.LOGIN_FAILED -> rep.std(Numeric.ERR_SASLFAIL); // the same whether the account exists
+                    case ErrorCode.NICK_TAKEN -> rep.because(Numeric.ERR_SASLFAIL, e.message() + ": the account is in"
+                            + " use by another session (log out there, or change its nick there)");
+                    default -> rep.because(Numeric.ERR_SASLFAIL, e.message()); // throttled, plaintext, unavailable...
+                });
                 tryRegister();
             }
         });
