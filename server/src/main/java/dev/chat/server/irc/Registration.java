@@ -265,6 +265,10 @@ final class Registration {
                 req(line.param(1) == null ? "" : line.param(1), r);
             }
             case "END" -> {
+                if (!s.registered() && saslMechanism != null) {
+                    resetSasl(); // an exchange left unfinished: aborted, and the client registers without it
+                    r.add(s.replies().std(Numeric.ERR_SASLABORTED));
+                }
                 if (!s.registered() && capHold) {
                     capHold = false;
                     tryRegister();

@@ -105,6 +105,18 @@ class IrcAccountsTest {
     }
 
     @Test
+    void capEndDuringAnExchangeAbortsItWith906AndRegistersAGuest() {
+        chat.account = "alice";
+        TestChat.Irc c = chat.irc();
+        c.send("CAP REQ sasl").send("NICK bob").send("USER b 0 * :B").send("AUTHENTICATE PLAIN").take();
+        c.send("CAP END");
+        List<String> lines = c.take();
+        assertThat(lines.get(0)).isEqualTo(":irc.test 906 * :SASL authentication aborted");
+        assertThat(lines.get(1)).startsWith(":irc.test 001 bob ");
+        assertThat(chat.passwordChecks).isZero();
+    }
+
+    @Test
     void aGuestCannotTakeAnAccountsNick433ReservedAtRegistrationAndOnNickChange() {
         chat.account = "alice";
         TestChat.Irc c = chat.irc();
