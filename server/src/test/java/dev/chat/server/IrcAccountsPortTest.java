@@ -113,6 +113,24 @@ class IrcAccountsPortTest {
     }
 
     @Test
+    void saslAfterRegistrationTakesTheAccountsNickAndLinesSentMeanwhileWaitForIt() throws Exception {
+        fx = ServerFixture.start();
+        account("gina", "gina-desk");
+        IrcClient c = IrcClient.registered(fx.server.port("irc"), "guest9");
+        clients.add(c);
+        c.send("CAP REQ sasl");
+        c.awaitLine(l -> l.contains(" CAP guest9 ACK "));
+        c.send("AUTHENTICATE PLAIN");
+        c.awaitLine(l -> l.equals("AUTHENTICATE +"));
+        // the JOIN right behind the credentials is served once the login is answered, as gina
+        c.sendRaw(("AUTHENTICATE " + plain("gina", PASSWORD) + "\r\nJOIN #after\r\n").getBytes(StandardCharsets.UTF_8));
+        List<String> lines = c.awaitLines(l -> l.contains(" JOIN #after"));
+        assertThat(lines).containsSubsequence(":guest9!guest9@chat NICK gina",
+                ":test 900 gina gina!gina@chat gina :You are now logged in as gina",
+                ":test 903 gina :SASL authentication successful", ":gina!gina@chat JOIN #after");
+    }
+
+    @Test
     void passIsTheNicksAccountPasswordAndAGuestGets433ForAnAccountsNick() throws Exception {
         fx = ServerFixture.start();
         account("carol", "carol-away");
