@@ -5,6 +5,7 @@ import dev.chat.protocol.ServerMessage;
 import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Connection;
 import dev.chat.server.core.Format;
+import dev.chat.server.core.Logins;
 import dev.chat.server.core.Session;
 import dev.chat.server.irc.IrcLine;
 import dev.chat.server.irc.IrcLineReader;
@@ -148,7 +149,7 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     }
 
     /** Someone logged in or out: shown to this connection if it shares a room and asked for account-notify. */
-    void onAccount(dev.chat.server.core.Logins.Change change) {
+    void onAccount(Logins.Change change) {
         if (!closeRequested && irc.registered() && irc.inAnyOf(change.rooms())) {
             irc.onAccount(change.nick(), change.account());
         }
