@@ -68,6 +68,11 @@ final class Registration {
         return account;
     }
 
+    /** The core registered the session (a SASL login) and the burst waits for CAP END. */
+    boolean registeredInCore() {
+        return saslWelcome != null;
+    }
+
     /** The registration's hello, or a SASL login, waits for the core's answer. */
     boolean waitingForCore() {
         return helloInFlight || loginInFlight;
@@ -240,6 +245,7 @@ final class Registration {
         r.addAll(ISupport.lines(info, w.nick()));
         s.queries().lusersLines(r);
         s.queries().motdLines(r);
+        s.burstDone(r);
         if (followNick && desiredNick != null && !desiredNick.equals(w.nick())) {
             change(desiredNick, r); // a NICK that came while the hello was on its way
         }

@@ -60,6 +60,22 @@ class IrcAccountsTest {
     }
 
     @Test
+    void aDirectMessageBetweenTheSaslLoginAndCapEndFollowsTheBurst() {
+        chat.account = "alice";
+        TestChat.Framed bob = chat.framed("bob");
+        TestChat.Irc c = chat.irc();
+        c.send("CAP REQ sasl").send("NICK alice").send("USER a 0 * :A");
+        c.send("AUTHENTICATE PLAIN").send("AUTHENTICATE " + plain("", "alice", "secret")).take();
+        bob.send(new ClientMessage.Dm(5L, "alice", "are you there?", false));
+        assertThat(c.take()).isEmpty();
+        c.send("CAP END");
+        List<String> lines = c.take();
+        assertThat(lines.get(0)).startsWith(":irc.test 001 alice ");
+        assertThat(lines.get(lines.size() - 2)).contains(" 422 "); // the end of the burst, then the message
+        assertThat(lines.get(lines.size() - 1)).isEqualTo(":bob!bob@chat PRIVMSG alice :are you there?");
+    }
+
+    @Test
     void anAuthzidOtherThanTheAccountAndBadPayloadsAreRefusedWith904WithoutAPasswordCheck() {
         chat.account = "alice";
         TestChat.Irc c = chat.irc();
