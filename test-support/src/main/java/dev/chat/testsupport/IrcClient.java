@@ -30,10 +30,10 @@ public final class IrcClient implements AutoCloseable {
     private volatile boolean eof;
     public final String name;
 
-    private IrcClient(int port, String name) throws IOException {
+    private IrcClient(String host, int port, String name) throws IOException {
         this.name = name;
         socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.connect(new InetSocketAddress(host, port), 5000);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
         Thread reader = new Thread(this::read, "irc-client-" + name);
@@ -42,7 +42,12 @@ public final class IrcClient implements AutoCloseable {
     }
 
     public static IrcClient connect(int port, String name) throws IOException {
-        return new IrcClient(port, name);
+        return new IrcClient("127.0.0.1", port, name);
+    }
+
+    /** Connects to {@code host} (e.g. a LAN address of this machine: a peer that is not loopback). */
+    public static IrcClient connect(String host, int port, String name) throws IOException {
+        return new IrcClient(host, port, name);
     }
 
     /** Connects, sends NICK and USER, and waits for the end of the welcome burst (376 or 422). */

@@ -108,6 +108,35 @@ class IrcListenerIT {
     }
 
     @Test
+    void irssiLogsInWithSaslAndOthersSeeItsAccount() throws Exception {
+        Tools.require("irssi", "tmux");
+        try (ServerProcess server = ServerProcess.start("--irc-port", "0");
+             ChatClient owner = ChatClient.connect(server.tcpPort());
+             IrcTestClient bob = IrcTestClient.connect("bob", "127.0.0.1", server.port("irc"))) {
+            // the account is made over the framed protocol; its owner then frees the nick
+            assertThat(owner.request(id -> new ClientMessage.Register(id, "alice", "correct-horse")))
+                    .isInstanceOf(ServerMessage.Welcome.class);
+            assertThat(owner.request(id -> new ClientMessage.Nick(id, "alice-desk"))).isInstanceOf(ServerMessage.Ok.class);
+            bob.register("bob", WAIT);
+            bob.send("CAP REQ :extended-join account-tag");
+            bob.awaitContaining("ACK :extended-join account-tag", WAIT);
+            bob.send("JOIN #lobby");
+            bob.await("bob's names", l -> l.contains(" 366 "), WAIT);
+            try (Irssi irssi = Irssi.startWithSasl("127.0.0.1", server.port("irc"), "someone", "alice", "correct-horse",
+                    dir)) {
+                irssi.awaitShown("You are now logged in as alice", WAIT);
+                irssi.awaitShown("End of /MOTD command", WAIT);
+                irssi.type("/join #lobby");
+                assertThat(bob.await("irssi's join", l -> l.contains(" JOIN #lobby"), WAIT))
+                        .isEqualTo("@account=alice :alice!alice@chat JOIN #lobby alice :someone (irssi)");
+                irssi.type("logged in");
+                assertThat(bob.await("irssi's message", l -> l.contains("PRIVMSG #lobby"), WAIT))
+                        .isEqualTo("@account=alice :alice!alice@chat PRIVMSG #lobby :logged in");
+            }
+        }
+    }
+
+    @Test
     void registrationCapabilitiesAndBadInputOverARealSocket() throws Exception {
         try (ServerProcess server = ServerProcess.start("--irc-port", "0");
              IrcTestClient c = IrcTestClient.connect("raw", "127.0.0.1", server.port("irc"))) {

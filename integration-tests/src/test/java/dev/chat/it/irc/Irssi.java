@@ -39,6 +39,24 @@ public final class Irssi implements AutoCloseable {
 
     /** Starts irssi connecting to {@code host:port} as {@code nick}, its home under {@code dir}. */
     public static Irssi start(String host, int port, String nick, Path dir) {
+        return start(nick, dir, " -c " + host + " -p " + port);
+    }
+
+    /**
+     * Starts irssi as {@code nick} and connects it to {@code host:port} as a network with SASL
+     * {@code PLAIN} for {@code account} (the way a user sets it up:
+     * {@code /network add -sasl_username ... -sasl_password ... -sasl_mechanism PLAIN}).
+     */
+    public static Irssi startWithSasl(String host, int port, String nick, String account, String password, Path dir) {
+        Irssi irssi = start(nick, dir, "");
+        irssi.type("/network add -sasl_username " + account + " -sasl_password " + password
+                + " -sasl_mechanism PLAIN chatnet");
+        irssi.type("/server add -network chatnet " + host + " " + port);
+        irssi.type("/connect chatnet");
+        return irssi;
+    }
+
+    private static Irssi start(String nick, Path dir, String connect) {
         Tools.require("irssi", "tmux");
         try {
             Path home = Files.createDirectories(dir.resolve("irssi-" + nick));
@@ -52,7 +70,7 @@ public final class Irssi implements AutoCloseable {
                     ""), StandardCharsets.UTF_8);
             Irssi irssi = new Irssi(dir.resolve("tmux-" + nick + ".sock"), nick);
             irssi.tmux("new-session", "-d", "-s", "irc", "-x", "120", "-y", "30",
-                    Tools.find("irssi") + " -c " + host + " -p " + port + " -n " + nick + " --home=" + home);
+                    Tools.find("irssi") + connect + " -n " + nick + " --home=" + home);
             return irssi;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -19,6 +19,8 @@ public final class Addresses {
     public static final String NODE_PREFIX = "chat.node.";
     /** An IRC user went away or came back: published to every loop's IRC output (away-notify). */
     public static final String IRC_AWAY = "chat.irc.away";
+    /** A session of this node logged in or out ({@link dev.chat.server.core.Logins.Change}): published to every loop (account-notify). */
+    public static final String ACCOUNT_CHANGES = "chat.accounts.changes";
 
     private Addresses() {
     }

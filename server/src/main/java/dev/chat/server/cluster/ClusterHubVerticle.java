@@ -104,7 +104,7 @@ final class ClusterHubVerticle extends VerticleBase {
                     size / 2 + 1);
             rooms = new ClusterRooms(vertx, config, peers, directory, replicas, sequencer, outbox);
             hub = new Hub(config, self, rooms, outbox, System::currentTimeMillis, accounts,
-                    dev.chat.server.presence.BeaconKeys.of(vertx));
+                    dev.chat.server.presence.BeaconKeys.of(vertx), dev.chat.server.core.Logins.of(vertx));
             presence = new ClusterPresence(vertx, peers, config.maxFrame());
             manager.nodeListener(new NodeListener() {
                 @Override

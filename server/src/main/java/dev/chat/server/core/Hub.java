@@ -73,6 +73,8 @@ public final class Hub {
     private final Map<Recipient, ArrayDeque<Supplier<Future<?>>>> waiting = new IdentityHashMap<>();
 
     private final BeaconKeys beaconKeys;
+    /** Who of this node is logged in to which account, for the transports that show it. */
+    private final Logins logins;
 
     /** A hub without accounts ({@link AccountService#NONE}). */
     public Hub(ServerConfig config, String nodeId, HubBackend backend, Outbox outbox, LongSupplier clock) {
@@ -90,6 +92,16 @@ public final class Hub {
      */
     public Hub(ServerConfig config, String nodeId, HubBackend backend, Outbox outbox, LongSupplier clock,
                AccountService accounts, BeaconKeys beaconKeys) {
+        this(config, nodeId, backend, outbox, clock, accounts, beaconKeys, new Logins(change -> { }));
+    }
+
+    /**
+     * @param logins where each session's account goes (IRC's {@code account-tag}), and who is told
+     *               of logins and logouts
+     */
+    public Hub(ServerConfig config, String nodeId, HubBackend backend, Outbox outbox, LongSupplier clock,
+               AccountService accounts, BeaconKeys beaconKeys, Logins logins) {
+        this.logins = logins;
         this.accounts = accounts;
         this.beaconKeys = beaconKeys;
         this.config = config;
@@ -301,7 +313,7 @@ public final class Hub {
             String account = me.account();
             return accounts.unregister(address(me.who()), account, u.password(), deadline).map(v -> {
                 if (account.equals(me.account())) {
-                    me.account(null); // a guest now, under the same nick
+                    account(me, null, true); // a guest now, under the same nick
                 }
                 return new ServerMessage.Ok(u.id());
             });
@@ -389,7 +401,7 @@ public final class Hub {
             }
             Participant me = new Participant(from, nick);
             if (password != null || newPassword != null) {
-                me.account(key);
+                account(me, key, false); // in no room yet: nobody to tell
             }
             bySession.put(from, me);
             byNick.put(key, me);
@@ -420,7 +432,7 @@ public final class Hub {
                     : changeNick(me, l, l.nick(), deadline);
             return renamed.map(reply -> {
                 if (reply instanceof ServerMessage.Ok) {
-                    me.account(key);
+                    account(me, key, true);
                 }
                 return reply;
             });
@@ -438,7 +450,7 @@ public final class Hub {
         }
         return accounts.register(address(me.who()), key, me.nick(), r.password()).map(v -> {
             if (key.equals(Names.nickKey(me.nick()))) {
-                me.account(key);
+                account(me, key, true);
             }
             return new ServerMessage.Ok(r.id());
         });
@@ -531,10 +543,23 @@ public final class Hub {
         });
     }
 
+    /** The session is logged in to {@code key} now (null: a guest); with {@code tell}, its rooms' members are told. */
+    private void account(Participant me, String key, boolean tell) {
+        me.account(key);
+        logins.put(Names.nickKey(me.nick()), key);
+        if (tell) {
+            logins.changed(me);
+        }
+    }
+
     private void rename(Participant me, String nick, String oldKey, String newKey) {
         String old = me.nick();
         byNick.remove(oldKey);
         byNick.put(newKey, me);
+        if (me.account() != null) {
+            logins.put(oldKey, null);
+            logins.put(newKey, me.account());
+        }
         me.nick(nick);
         beaconKeys.moved(oldKey, newKey, me.beaconKey());
         backend.renamed(me, old);
@@ -555,6 +580,9 @@ public final class Hub {
             return Future.succeededFuture();
         }
         byNick.remove(Names.nickKey(me.nick()));
+        if (me.account() != null) {
+            logins.put(Names.nickKey(me.nick()), null);
+        }
         beaconKeys.released(Names.nickKey(me.nick()), me.beaconKey());
         return backend.leave(me, quitReason);
     }

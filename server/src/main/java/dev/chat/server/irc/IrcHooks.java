@@ -71,17 +71,18 @@ public interface IrcHooks {
         done.accept(TopicResult.UNSUPPORTED);
     }
 
-    /** Whether SASL {@code PLAIN} can succeed at all (accounts exist): only then is {@code sasl} offered. */
+    /**
+     * Whether SASL {@code PLAIN} can succeed at all (accounts exist): only then is {@code sasl}
+     * offered. The credentials themselves go to the core as a chat {@code login} ({@link #send}).
+     */
     default boolean saslAvailable() {
         return false;
     }
 
-    /** Checks SASL PLAIN credentials: the account name, or {@code null} if they are wrong. */
-    default void authenticatePlain(String authzid, String authcid, String password, Consumer<String> done) {
-        done.accept(null);
-    }
-
-    /** The account a nick is logged in to ({@code account-tag}, {@code extended-join}), or {@code null}. */
+    /**
+     * The account a nick is logged in to ({@code account-tag}, {@code extended-join},
+     * {@code WHOIS}), or {@code null}: a guest, or a user whose account is not known here.
+     */
     default String account(String nick) {
         return null;
     }

@@ -7,6 +7,7 @@ import dev.chat.protocol.Ping;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -69,6 +70,9 @@ public final class IrcSession implements IrcLineReader.Sink {
     private boolean closed;
     private long nextId;
     private int nextBatch;
+    /** Direct messages that came between a SASL login and the burst: shown after it, at most this many. */
+    static final int MAX_DIRECT_BEFORE_BURST = 64;
+    private ArrayDeque<ChatMessage> directBeforeBurst;
     /** Rooms this connection is in, canonical names: at most {@code CHANLIMIT}. */
     final Set<String> joined = new LinkedHashSet<>();
 
@@ -227,7 +231,7 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     /**
      * {@code nick} (in one of this session's rooms) logged in to {@code account}, or out
-     * ({@code null}): {@code ACCOUNT} for account-notify clients. Accounts arrive with their issue.
+     * ({@code null}): {@code ACCOUNT} for account-notify clients.
      */
     public void onAccount(String who, String account) {
         if (!closed && nick != null && !isMe(who) && Capability.ACCOUNT_NOTIFY.in(caps)) {
@@ -288,6 +292,14 @@ public final class IrcSession implements IrcLineReader.Sink {
         return nick != null;
     }
 
+    /**
+     * The registration's {@code hello}, or a SASL login, is with the core and not answered yet:
+     * the adapter holds the lines that come meanwhile, and serves them once it is answered.
+     */
+    public boolean awaitingRegistration() {
+        return registration.waitingForCore();
+    }
+
     /** The enabled capabilities, {@link Capability#bit()} each. */
     public int capabilities() {
         return caps;
@@ -342,6 +354,17 @@ public final class IrcSession implements IrcLineReader.Sink {
 
     Registration registration() {
         return registration;
+    }
+
+    /** The welcome burst is in {@code r}: the direct messages that came before it follow it there. */
+    void burstDone(Response r) {
+        ArrayDeque<ChatMessage> held = directBeforeBurst;
+        directBeforeBurst = null;
+        if (held != null) {
+            for (ChatMessage cm : held) {
+                r.addAll(renderer.render(cm, caps & EventRenderer.keyMask(cm), now()));
+            }
+        }
     }
 
     QueryCommands queries() {
@@ -412,7 +435,16 @@ public final class IrcSession implements IrcLineReader.Sink {
                 write(replies.num(Numeric.ERR_UNKNOWNERROR, "*", e.message()));
             }
         } else if (nick == null) {
-            return; // no chat event is addressed to a connection before its welcome
+            // no chat event is addressed to a connection before its welcome, but a direct message
+            // to one the core registered at its SASL login, before CAP END: shown after the burst
+            if (m instanceof ChatMessage cm && cm.isDirect() && registration.registeredInCore()) {
+                if (directBeforeBurst == null) {
+                    directBeforeBurst = new ArrayDeque<>();
+                }
+                if (directBeforeBurst.size() < MAX_DIRECT_BEFORE_BURST) {
+                    directBeforeBurst.add(cm);
+                }
+            }
         } else if (m instanceof ChatMessage cm) {
             if (!cm.isDirect() && isMe(cm.from())) {
                 messages.ownRoomMessage(cm);

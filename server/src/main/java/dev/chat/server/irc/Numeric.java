@@ -71,6 +71,7 @@ public enum Numeric {
     ERR_NOTREGISTERED(451, "You have not registered"),
     ERR_NEEDMOREPARAMS(461, "Not enough parameters"),
     ERR_ALREADYREGISTERED(462, "You may not reregister"),
+    ERR_PASSWDMISMATCH(464, "Password incorrect"),
     ERR_CHANNELISFULL(471, "Cannot join channel (+l)"),
     ERR_UNKNOWNMODE(472, "is unknown mode char to me"),
     ERR_CHANOPRIVSNEEDED(482, "You're not channel operator"),

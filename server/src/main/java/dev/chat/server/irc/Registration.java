@@ -4,6 +4,9 @@ import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.Names;
 import dev.chat.protocol.ServerMessage;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -19,6 +22,13 @@ import java.util.Locale;
  * {@code PLAIN} ({@code AUTHENTICATE}, IRCv3 "SASL Authentication"), then one {@code hello} to
  * the core and, on {@code welcome}, the burst 001-005, LUSERS and MOTD. Also {@code NICK}
  * after registration (the core's {@code nick}).
+ *
+ * <p>Accounts are the core's: SASL {@code PLAIN} is the chat's {@code login} (before
+ * registration it also registers the session, under the account's nick, and the burst follows
+ * {@code CAP END}; after it, the session takes the account's nick), and {@code PASS} is the
+ * password of the {@code NICK}'s account: a guest's {@code hello} that the core refuses
+ * {@code nick_registered} is sent again with it. So the core's rules apply unchanged: the login
+ * throttle, passwords only over TLS or loopback, {@code --require-account}.
  */
 final class Registration {
 
@@ -37,7 +47,14 @@ final class Registration {
     private boolean helloInFlight;
     private String saslMechanism;
     private StringBuilder saslData;
+    /** The account's nick key once logged in (SASL or PASS), else null. */
     private String account;
+    /** {@code PASS} before registration: the password of the NICK's account, if it has one. */
+    private String password;
+    /** A SASL {@code login} is with the core. */
+    private boolean loginInFlight;
+    /** The core's welcome to a SASL login before registration: the burst waits for CAP END (and USER). */
+    private ServerMessage.Welcome saslWelcome;
 
     Registration(IrcSession s) {
         this.s = s;
@@ -51,11 +68,25 @@ final class Registration {
         return account;
     }
 
+    /** The core registered the session (a SASL login) and the burst waits for CAP END. */
+    boolean registeredInCore() {
+        return saslWelcome != null;
+    }
+
+    /** The registration's hello, or a SASL login, waits for the core's answer. */
+    boolean waitingForCore() {
+        return helloInFlight || loginInFlight;
+    }
+
     void pass(IrcLine line, Response r) {
         if (s.registered()) {
             r.add(s.replies().std(Numeric.ERR_ALREADYREGISTERED));
+            return;
         }
-        // no connection password exists: any PASS is accepted (and forgotten)
+        // no server password exists: PASS is kept as the password of the NICK's account (bouncers
+        // log in this way), used only if the core says that nick belongs to an account
+        String p = line.param(0);
+        password = p.isEmpty() ? null : p;
     }
 
     void user(IrcLine line, Response r) {
@@ -112,26 +143,57 @@ final class Registration {
 
     private IrcLine nickError(ServerMessage.Error e, String nick) {
         return switch (e.code()) {
-            case ErrorCode.NICK_TAKEN, ErrorCode.NICK_REGISTERED -> s.replies().std(Numeric.ERR_NICKNAMEINUSE, nick);
+            case ErrorCode.NICK_TAKEN -> s.replies().std(Numeric.ERR_NICKNAMEINUSE, nick);
+            // as Ergo words it; the chat's own text says how to get it (log in: SASL or PASS)
+            case ErrorCode.NICK_REGISTERED -> s.replies().num(Numeric.ERR_NICKNAMEINUSE, nick,
+                    "Nickname is reserved by a different account: log in to it (SASL, or PASS with its password)"
+                            + " or choose another nick");
             case ErrorCode.INVALID -> s.replies().because(Numeric.ERR_ERRONEUSNICKNAME, e.message(), nick);
             default -> s.replies().num(Numeric.ERR_UNKNOWNERROR, "NICK", e.message());
         };
     }
 
     private void tryRegister() {
-        if (s.registered() || s.closed() || helloInFlight || capHold || desiredNick == null || username == null) {
+        if (s.registered() || s.closed() || helloInFlight || loginInFlight || capHold || desiredNick == null
+                || username == null) {
             return;
         }
-        helloInFlight = true;
-        String nick = desiredNick;
         Response r = new Response(s, null);
         r.hold();
-        s.call(id -> new ClientMessage.Hello(id, nick), r, reply -> {
+        if (saslWelcome != null) {
+            ServerMessage.Welcome w = saslWelcome; // logged in by SASL: registered under the account's nick
+            saslWelcome = null;
+            welcome(w, r, false);
+        } else {
+            hello(desiredNick, null, r);
+        }
+        r.release();
+    }
+
+    /** A guest's hello ({@code pass} null) or one with the PASS password, after the guest's was {@code nick_registered}. */
+    private void hello(String nick, String pass, Response r) {
+        helloInFlight = true;
+        s.call(id -> new ClientMessage.Hello(id, nick, pass), r, reply -> {
             helloInFlight = false;
             if (reply instanceof ServerMessage.Welcome w) {
-                welcome(w, r);
+                if (pass != null) {
+                    account = Names.nickKey(w.nick());
+                    r.add(loggedIn(w.nick()));
+                }
+                welcome(w, r, true);
             } else if (reply instanceof ServerMessage.Error e) {
-                if (!ErrorCode.ALREADY_REGISTERED.equals(e.code())) {
+                if (pass == null && password != null && ErrorCode.NICK_REGISTERED.equals(e.code())
+                        && nick.equals(desiredNick)) {
+                    hello(nick, password, r); // PASS is the password of that account
+                    return;
+                }
+                if (ErrorCode.ACCOUNT_REQUIRED.equals(e.code())) {
+                    accountRequired();
+                    return;
+                }
+                if (pass != null) {
+                    r.add(passError(e, nick));
+                } else if (!ErrorCode.ALREADY_REGISTERED.equals(e.code())) {
                     r.add(nickError(e, nick));
                 }
                 if (!nick.equals(desiredNick)) {
@@ -139,10 +201,37 @@ final class Registration {
                 }
             }
         });
-        r.release();
     }
 
-    private void welcome(ServerMessage.Welcome w, Response r) {
+    /**
+     * {@code --require-account} and no login: as Ergo does, {@code FAIL * ACCOUNT_REQUIRED} and the
+     * connection is closed ({@code ERROR}). Written at once: nothing else is pending before registration.
+     */
+    private void accountRequired() {
+        String why = "This server requires an account: log in with SASL (PLAIN), or send PASS with the password"
+                + " of the nick's account";
+        s.write(s.replies().fail("*", "ACCOUNT_REQUIRED", why));
+        s.closeWith(why);
+    }
+
+    /** The hello with the PASS password was refused: {@code 464}, with why. */
+    private IrcLine passError(ServerMessage.Error e, String nick) {
+        return switch (e.code()) {
+            case ErrorCode.LOGIN_FAILED -> s.replies().num(Numeric.ERR_PASSWDMISMATCH,
+                    "Password incorrect: PASS is not the password of the account " + nick);
+            case ErrorCode.NICK_TAKEN -> nickError(e, nick);
+            default -> s.replies().num(Numeric.ERR_PASSWDMISMATCH, "Password not accepted: " + e.message());
+        };
+    }
+
+    /** {@code 900 RPL_LOGGEDIN}: {@code nick!user@host account :You are now logged in as account}. */
+    private IrcLine loggedIn(String nick) {
+        return s.replies().num(Numeric.RPL_LOGGEDIN, s.info().mask(nick), account,
+                "You are now logged in as " + account);
+    }
+
+    /** The burst; with {@code followNick}, a NICK sent while the hello was on its way is applied after it. */
+    private void welcome(ServerMessage.Welcome w, Response r, boolean followNick) {
         s.registeredAs(w.nick());
         IrcServerInfo info = s.info();
         Replies rep = s.replies();
@@ -156,7 +245,8 @@ final class Registration {
         r.addAll(ISupport.lines(info, w.nick()));
         s.queries().lusersLines(r);
         s.queries().motdLines(r);
-        if (desiredNick != null && !desiredNick.equals(w.nick())) {
+        s.burstDone(r);
+        if (followNick && desiredNick != null && !desiredNick.equals(w.nick())) {
             change(desiredNick, r); // a NICK that came while the hello was on its way
         }
     }
@@ -181,6 +271,10 @@ final class Registration {
                 req(line.param(1) == null ? "" : line.param(1), r);
             }
             case "END" -> {
+                if (!s.registered() && saslMechanism != null) {
+                    resetSasl(); // an exchange left unfinished: aborted, and the client registers without it
+                    r.add(s.replies().std(Numeric.ERR_SASLABORTED));
+                }
                 if (!s.registered() && capHold) {
                     capHold = false;
                     tryRegister();
@@ -279,6 +373,8 @@ final class Registration {
             r.add(rep.because(Numeric.ERR_SASLFAIL, "the sasl capability is not enabled"));
         } else if (account != null) {
             r.add(rep.std(Numeric.ERR_SASLALREADY));
+        } else if (waitingForCore()) {
+            r.add(rep.because(Numeric.ERR_SASLFAIL, "a login or registration is on its way: wait for its answer"));
         } else if (p.equals("*")) {
             resetSasl();
             r.add(rep.std(Numeric.ERR_SASLABORTED));
@@ -304,30 +400,73 @@ final class Registration {
         }
     }
 
+    /** {@code authzid NUL authcid NUL password} (RFC 4616), in base64: the chat's {@code login}. */
     private void plain(String base64, Response r) {
         resetSasl();
-        String[] parts;
-        try {
-            parts = new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).split("\0", -1);
-        } catch (IllegalArgumentException e) {
-            parts = new String[0];
-        }
-        if (parts.length != 3 || parts[1].isEmpty()) {
-            r.add(s.replies().because(Numeric.ERR_SASLFAIL, "PLAIN expects base64 of authzid NUL authcid NUL password"));
+        Replies rep = s.replies();
+        String[] parts = decodePlain(base64);
+        if (parts == null) {
+            r.add(rep.because(Numeric.ERR_SASLFAIL, "PLAIN expects base64 of authzid NUL authcid NUL password"));
             return;
         }
-        Response.Slot slot = r.open();
-        s.core().authenticatePlain(parts[0], parts[1], parts[2], name -> r.complete(slot, () -> {
-            if (name == null) {
-                r.add(s.replies().std(Numeric.ERR_SASLFAIL));
-            } else {
-                account = name;
-                String who = s.registered() ? s.nick() : desiredNick == null ? "*" : desiredNick;
-                r.add(s.replies().num(Numeric.RPL_LOGGEDIN, s.info().mask(who), name,
-                        "You are now logged in as " + name));
-                r.add(s.replies().std(Numeric.RPL_SASLSUCCESS));
+        String authzid = parts[0];
+        String authcid = parts[1];
+        String pass = parts[2];
+        if (!authzid.isEmpty() && !Names.nickKey(authzid).equals(Names.nickKey(authcid))) {
+            r.add(rep.because(Numeric.ERR_SASLFAIL, "this server has no authorization identities: leave authzid"
+                    + " empty, or make it the account name"));
+            return;
+        }
+        if (!Names.isValidNick(authcid) || !Names.isValidPassword(pass)) {
+            r.add(rep.because(Numeric.ERR_SASLFAIL, "an account name is a nick (1 to " + Names.MAX_NICK
+                    + " of A-Z a-z 0-9 _ -) and a password is 1 to " + Names.MAX_PASSWORD_BYTES + " bytes"));
+            return;
+        }
+        loginInFlight = true;
+        s.call(id -> new ClientMessage.Login(id, authcid, pass), r, reply -> {
+            loginInFlight = false;
+            if (reply instanceof ServerMessage.Welcome w) { // before registration: the session is the account's
+                saslWelcome = w;
+                saslSucceeded(w.nick(), r);
+                tryRegister(); // CAP END may have come already
+            } else if (reply instanceof ServerMessage.Ok) { // after registration: the session took the account's nick
+                if (s.registered() && !authcid.equals(s.nick())) {
+                    String old = s.nick();
+                    s.registeredAs(authcid);
+                    r.add(s.renderer().from(old, s.caps(), s.now(), "NICK", List.of(authcid), false));
+                }
+                saslSucceeded(authcid, r);
+            } else if (reply instanceof ServerMessage.Error e) {
+                r.add(switch (e.code()) {
+                    case ErrorCode.LOGIN_FAILED -> rep.std(Numeric.ERR_SASLFAIL); // the same whether the account exists
+                    case ErrorCode.NICK_TAKEN -> rep.because(Numeric.ERR_SASLFAIL, e.message() + ": the account is in"
+                            + " use by another session (log out there, or change its nick there)");
+                    default -> rep.because(Numeric.ERR_SASLFAIL, e.message()); // throttled, plaintext, unavailable...
+                });
+                tryRegister();
             }
-        }));
+        });
+    }
+
+    private void saslSucceeded(String nick, Response r) {
+        account = Names.nickKey(nick);
+        r.add(loggedIn(nick));
+        r.add(s.replies().std(Numeric.RPL_SASLSUCCESS));
+    }
+
+    /** The three fields of a PLAIN message, or null if it is not base64 of valid UTF-8 with exactly two NULs. */
+    static String[] decodePlain(String base64) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(base64);
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            String[] parts = text.split("\0", -1);
+            return parts.length == 3 && !parts[1].isEmpty() ? parts : null;
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            return null;
+        }
     }
 
     private void resetSasl() {

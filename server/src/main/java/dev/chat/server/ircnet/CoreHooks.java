@@ -16,8 +16,10 @@ import java.util.function.Consumer;
  * come back through {@link dev.chat.server.core.Connection#send}. User lookups ({@code WHOIS},
  * {@code WHO nick}, {@code ISON}, {@code USERHOST}) ask the hub ({@link UserLookup}), which knows
  * every user of this node and, in a cluster, which node holds a nick. Real names and away
- * messages are IRC's own ({@link IrcUsers}, this node's IRC users). Topics and accounts keep the
- * translator's defaults: docs/IRC.md, "What the chat protocol lacks".
+ * messages are IRC's own ({@link IrcUsers}, this node's IRC users). Accounts are the hub's
+ * ({@link dev.chat.server.core.Logins}, this node's sessions of every transport); SASL logs in with
+ * the chat's own {@code login}. Topics keep the translator's defaults: docs/IRC.md, "What the chat
+ * protocol lacks".
  */
 final class CoreHooks implements IrcHooks {
     /** How long a lookup may wait for the hub (a cluster's directory included). */
@@ -76,6 +78,18 @@ final class CoreHooks implements IrcHooks {
                     done.accept(new UserInfo(f.nick(), irc == null ? null : irc.realname(),
                             f.local() ? connection.serverName() : IrcServerInfo.tokenOf(f.node()), f.rooms()));
                 });
+    }
+
+    /** Every server keeps accounts (in its store): SASL can succeed. */
+    @Override
+    public boolean saslAvailable() {
+        return true;
+    }
+
+    /** Known for this node's sessions only: a user of another cluster node has none here. */
+    @Override
+    public String account(String nick) {
+        return connection.fanout().logins().account(nick);
     }
 
     @Override

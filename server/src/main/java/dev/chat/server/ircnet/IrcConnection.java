@@ -5,6 +5,7 @@ import dev.chat.protocol.ServerMessage;
 import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Connection;
 import dev.chat.server.core.Format;
+import dev.chat.server.core.Logins;
 import dev.chat.server.core.Session;
 import dev.chat.server.irc.IrcLine;
 import dev.chat.server.irc.IrcLineReader;
@@ -144,6 +145,13 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     void onAway(IrcUsers.AwayChange change) {
         if (!closeRequested && irc.registered() && irc.inAnyOf(change.rooms())) {
             irc.onAway(change.nick(), change.away());
+        }
+    }
+
+    /** Someone logged in or out: shown to this connection if it shares a room and asked for account-notify. */
+    void onAccount(Logins.Change change) {
+        if (!closeRequested && irc.registered() && irc.inAnyOf(change.rooms())) {
+            irc.onAccount(change.nick(), change.account());
         }
     }
 
@@ -384,9 +392,9 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
 
     // ---- lines that came before the welcome ----
 
-    /** The translator sent its {@code hello} and the core has not answered it yet. */
+    /** The translator sent its {@code hello} (or its SASL login) and the core has not answered it yet. */
     private boolean awaitingWelcome() {
-        return session != null && session.helloSent() && !irc.registered();
+        return irc.awaitingRegistration();
     }
 
     /** Whether a line must wait: for the welcome, or (a {@code QUIT}) for the replies to the requests before it. */

@@ -3,6 +3,7 @@ package dev.chat.server.ircnet;
 import dev.chat.server.bus.Addresses;
 import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Delivery;
+import dev.chat.server.core.Logins;
 import dev.chat.server.core.Output;
 import dev.chat.server.core.Recipient;
 import dev.chat.server.core.Session;
@@ -55,6 +56,7 @@ final class IrcFanout implements Output {
     /** This loop's open IRC connections (for what reaches them outside a delivery: away-notify). */
     private final Set<IrcConnection> connections = Collections.newSetFromMap(new IdentityHashMap<>());
     private final IrcUsers users;
+    private final Logins logins;
 
     /** Made on the loop's context ({@link ChatLoop#output}): the away consumer runs there. */
     IrcFanout(ChatLoop loop) {
@@ -62,10 +64,23 @@ final class IrcFanout implements Output {
         this.metrics = loop.metrics();
         this.users = IrcUsers.of(loop.vertx());
         loop.vertx().eventBus().<IrcUsers.AwayChange>localConsumer(Addresses.IRC_AWAY, m -> away(m.body()));
+        this.logins = Logins.of(loop.vertx());
+        loop.vertx().eventBus().<Logins.Change>localConsumer(Addresses.ACCOUNT_CHANGES, m -> account(m.body()));
     }
 
     IrcUsers users() {
         return users;
+    }
+
+    /** This node's logged-in sessions. */
+    Logins logins() {
+        return logins;
+    }
+
+    private void account(Logins.Change change) {
+        for (IrcConnection c : connections) {
+            c.onAccount(change);
+        }
     }
 
     void opened(IrcConnection c) {

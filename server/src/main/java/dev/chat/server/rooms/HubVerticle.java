@@ -59,7 +59,7 @@ public final class HubVerticle extends VerticleBase {
         // accounts are read before the hub serves anyone: a registered nick is never a guest's
         return Accounts.load(vertx, store.accounts()).compose(accounts -> {
             Hub hub = new Hub(config, nodeId, rooms, outbox, System::currentTimeMillis, accounts,
-                    dev.chat.server.presence.BeaconKeys.of(vertx));
+                    dev.chat.server.presence.BeaconKeys.of(vertx), dev.chat.server.core.Logins.of(vertx));
             return HubEndpoint.register(vertx, config, hub, metrics);
         });
     }

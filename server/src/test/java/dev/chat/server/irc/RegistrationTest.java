@@ -279,9 +279,9 @@ class RegistrationTest {
         chat.account = "alice";
         TestChat.Irc c = chat.irc();
         c.send("CAP REQ sasl").send("AUTHENTICATE PLAIN").take();
-        // a 400-byte chunk means "more follows" (then "+" ends it): pad the authzid to make 400 bytes
-        String authzid = "z".repeat(300 - 13);
-        String payload = java.util.Base64.getEncoder().encodeToString((authzid + "\0alice\0secret").getBytes());
+        // a 400-byte chunk means "more follows" (then "+" ends it): a password that makes 400 bytes
+        chat.password = "p".repeat(300 - 7);
+        String payload = java.util.Base64.getEncoder().encodeToString(("\0alice\0" + chat.password).getBytes());
         assertThat(payload).hasSize(400);
         c.send("AUTHENTICATE " + payload);
         assertThat(c.take()).isEmpty();

@@ -7,7 +7,10 @@ import dev.chat.protocol.ServerMessage;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.core.Delivery;
 import dev.chat.server.core.Hub;
+import dev.chat.server.core.AccountService;
 import dev.chat.server.core.Lanes;
+import dev.chat.server.core.Logins;
+import dev.chat.server.core.Refusal;
 import dev.chat.server.core.Recipient;
 import dev.chat.server.rooms.LocalRooms;
 import dev.chat.server.store.Stores;
@@ -43,7 +46,19 @@ final class TestChat {
     final List<RenderCache> caches = new ArrayList<>();
     final Map<String, String> away = new HashMap<>();
     final Map<String, IrcHooks.Topic> topics = new HashMap<>();
+    /** The one account there is (its password is {@link #password}), or null: none. */
     String account;
+    String password = "secret";
+    /** Logins and logouts as the hub tells them, handed to the IRC members of the rooms (account-notify). */
+    final Logins logins = new Logins(change -> this.queue.add(() -> {
+        for (Irc c : this.ircClients) {
+            if (!c.closed && c.session.registered() && c.session.inAnyOf(change.rooms())) {
+                c.session.onAccount(change.nick(), change.account());
+            }
+        }
+    }));
+    /** Password checks the accounts were asked for. */
+    int passwordChecks;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private final Map<Long, Consumer<ServerMessage>> byRecipient = new HashMap<>();
     private final Map<Long, Consumer<RenderCache>> eventsByRecipient = new HashMap<>();
@@ -61,7 +76,8 @@ final class TestChat {
                 t.historyMax(), t.multilineMaxBytes(), t.multilineMaxLines(), t.framedPort(), t.ircPort());
         rooms = new LocalRooms(config, new Lanes(1, 1), Stores.memory(config.storeConfig()), 0,
                 (lane, d) -> delivered(d), () -> now);
-        hub = new Hub(config, "n-test", rooms, (lane, d) -> delivered(d), () -> now);
+        hub = new Hub(config, "n-test", rooms, (lane, d) -> delivered(d), () -> now, new OneAccount(),
+                new dev.chat.server.presence.BeaconKeys(), logins);
     }
 
     /** Runs queued work until nothing is left. */
@@ -270,8 +286,47 @@ final class TestChat {
         }
 
         @Override
-        public void authenticatePlain(String authzid, String authcid, String password, Consumer<String> done) {
-            done.accept(account != null && account.equals(authcid) && password.equals("secret") ? authcid : null);
+        public String account(String nick) {
+            return logins.account(nick);
+        }
+    }
+
+    /** {@link #account} with {@link #password}, checked at once; failures are login_failed, never throttled. */
+    private final class OneAccount implements AccountService {
+        @Override
+        public boolean exists(String nickKey) {
+            return nickKey.equals(account);
+        }
+
+        @Override
+        public Future<Void> login(String address, String nickKey, String password, long deadline) {
+            passwordChecks++;
+            return exists(nickKey) && TestChat.this.password.equals(password) ? Future.succeededFuture()
+                    : Future.failedFuture(Refusal.LOGIN_FAILED.refused());
+        }
+
+        @Override
+        public Future<Void> register(String address, String nickKey, String nick, String password) {
+            if (account != null) {
+                return Future.failedFuture(Refusal.ACCOUNT_EXISTS.refused());
+            }
+            account = nickKey;
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> changePassword(String address, String nickKey, String oldPassword, String newPassword,
+                                           long deadline) {
+            return Future.failedFuture(Refusal.NO_ACCOUNTS.refused());
+        }
+
+        @Override
+        public Future<Void> unregister(String address, String nickKey, String password, long deadline) {
+            if (!exists(nickKey) || !TestChat.this.password.equals(password)) {
+                return Future.failedFuture(Refusal.LOGIN_FAILED.refused());
+            }
+            account = null;
+            return Future.succeededFuture();
         }
     }
 
