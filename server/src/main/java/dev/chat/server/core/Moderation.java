@@ -225,7 +225,8 @@ public final class Moderation {
 
     /**
      * {@code p} joined: its invitation is used up, and the first logged-in joiner of a new room
-     * becomes its operator. True if that changed what the store keeps.
+     * becomes its operator. True if the room was new: the store should keep it from now on (with its
+     * operator, or as a room without one), so that it is not new again after a restart.
      */
     public boolean joined(Person p) {
         if (invited.remove(Names.nickKey(p.nick())) || fresh) {
@@ -235,9 +236,8 @@ public final class Moderation {
         fresh = false;
         if (wasFresh && p.account() != null) {
             operators.add(p.account());
-            return true;
         }
-        return false;
+        return wasFresh;
     }
 
     /** {@code p} left the room (part, quit, kick): a guest's voice goes. */

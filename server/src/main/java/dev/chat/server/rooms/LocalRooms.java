@@ -171,7 +171,7 @@ public final class LocalRooms implements HubBackend {
         fanout(room, new Member(room.name, me.nick(), Member.JOIN, null), null);
         room.add(me);
         if (room.rules.joined(me)) {
-            persist(room, new Moderation.Change(null, List.of(), null, true), deadline); // its first operator
+            persist(room, new Moderation.Change(null, List.of(), null, true), deadline); // a room now, with its operator if any
         }
         return Future.succeededFuture(view(room));
     }
