@@ -321,9 +321,13 @@ public final class Hub {
         String room = Moderation.roomOf(m);
         return backend.moderate(me, m, deadline).map(reply -> {
             if (m instanceof ClientMessage.Invite i && reply instanceof ServerMessage.Ok) {
-                Participant to = byNick.get(Names.nickKey(i.nick()));
+                String key = Names.nickKey(i.nick());
+                Participant to = byNick.get(key);
+                ServerMessage.Invited event = new ServerMessage.Invited(room, me.nick());
                 if (to != null) {
-                    outbox.sendTo(to.who(), new ServerMessage.Invited(room, me.nick()), false);
+                    outbox.sendTo(to.who(), event, false);
+                } else {
+                    backend.invitedElsewhere(key, event);
                 }
             }
             return reply;

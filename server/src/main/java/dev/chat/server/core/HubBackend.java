@@ -148,6 +148,14 @@ public interface HubBackend {
     }
 
     /**
+     * Tells {@code event} to the session holding the nick {@code key} when it is connected to
+     * another node (best effort: {@code invite} does not wait for it). A backend without other
+     * nodes inherits this default, which does nothing.
+     */
+    default void invitedElsewhere(String key, ServerMessage.Invited event) {
+    }
+
+    /**
      * A room moderation request ({@link Moderation#handles}: {@code topic}, {@code op}, {@code kick},
      * {@code ban}, {@code mode}, {@code invite}...) of {@code me}, member of the room or not, with the
      * rules of {@link Moderation}; completes with the reply once the change is stored and its events

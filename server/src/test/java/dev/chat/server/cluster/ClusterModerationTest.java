@@ -145,6 +145,8 @@ class ClusterModerationTest {
                 assertThat(rooms.rooms()).extracting(ServerMessage.RoomInfo::room).doesNotContain("guild");
                 assertThat(code(dave.request(id -> new ClientMessage.Topic(id, "guild", null)))).isEqualTo("not_in_room");
                 ok(carol, id -> new ClientMessage.Invite(id, "guild", "dave"));
+                assertThat(dave.await(ServerMessage.Invited.class, i -> i.room().equals("guild")).by())
+                        .as("told on another node").isEqualTo("carol");
                 ServerMessage.Joined dj = join(dave, "guild");
                 assertThat(dj.topic()).isEqualTo("guild business");
                 assertThat(dj.operators()).containsExactly("alice", "carol");
