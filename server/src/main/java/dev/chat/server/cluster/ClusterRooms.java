@@ -239,6 +239,14 @@ final class ClusterRooms implements HubBackend {
         }
     }
 
+    /** Each room's owner learns the member's account with a {@code nick} event (its old nick the same: no one is told). */
+    @Override
+    public void accountChanged(Participant me) {
+        for (String room : me.rooms()) {
+            callOwner(room, request(Wire.NICK, room, me), Deadlines.none());
+        }
+    }
+
     @Override
     public List<String> who(String room) {
         RoomReplica r = replicas.get(room);

@@ -306,6 +306,7 @@ public final class Hub {
             return accounts.unregister(address(me.who()), account, u.password(), deadline).map(v -> {
                 if (account.equals(me.account())) {
                     me.account(null); // a guest now, under the same nick
+                    backend.accountChanged(me);
                 }
                 return new ServerMessage.Ok(u.id());
             });
@@ -445,6 +446,7 @@ public final class Hub {
             return renamed.map(reply -> {
                 if (reply instanceof ServerMessage.Ok) {
                     me.account(key);
+                    backend.accountChanged(me);
                 }
                 return reply;
             });
@@ -463,6 +465,7 @@ public final class Hub {
         return accounts.register(address(me.who()), key, me.nick(), r.password()).map(v -> {
             if (key.equals(Names.nickKey(me.nick()))) {
                 me.account(key);
+                backend.accountChanged(me);
             }
             return new ServerMessage.Ok(r.id());
         });

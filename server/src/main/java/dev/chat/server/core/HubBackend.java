@@ -82,6 +82,14 @@ public interface HubBackend {
     /** The session's nick changed (to {@link Participant#nick()}): its rooms' members get a {@code nick} event. */
     void renamed(Participant me, String oldNick);
 
+    /**
+     * The session logged in to an account, or out of it ({@link Participant#account()} is the new
+     * one): room rules that keep members' accounts learn it. A backend that reads
+     * {@link Participant#account()} when it needs it inherits this default, which does nothing.
+     */
+    default void accountChanged(Participant me) {
+    }
+
     /** A room's members' nicks in join order (empty if there is no such room). */
     List<String> who(String room);
 
