@@ -57,6 +57,12 @@ import java.util.function.LongSupplier;
  *       room in beyond {@code --max-rooms} drops the least recently used room without members and
  *       without messages waiting for the store (its history and numbering stay in the store), or
  *       is refused when there is none.
+ *   <li><b>Moderation</b> ({@link Moderation}: topic, operators, voice, bans, modes) comes into
+ *       memory with the room from its row in the store, and every change is saved there (after
+ *       the messages handed to the store before it, since the store keeps its writes' order). Its
+ *       events wait in the room's queue like a message: they reach the members after every
+ *       message numbered before them, and the requester's {@code ok} once the row is committed.
+ *       A kicked member still gets what was numbered before its kick.
  * </ul>
  */
 public final class LocalRooms implements HubBackend {
