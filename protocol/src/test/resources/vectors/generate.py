@@ -96,9 +96,20 @@ case('client-say-action-false', 'client', 'say', '{"type":"say","room":"general"
      canonical='{"type":"say","room":"general","text":"hi"}', note='action:false is a plain message.')
 case('client-dm-action', 'client', 'dm', '{"type":"dm","to":"bob","text":"nods","action":true}', canonical='same',
      note='An action in a direct conversation.')
-case('client-topic-not-served', 'client', 'error unknown_type',
-     '{"type":"topic","id":8,"room":"general","topic":"release on Friday"}', id='8',
-     note='topic is planned (docs/PROTOCOL.md): this version of the server does not know it yet.')
+case('client-topic', 'client', 'topic',
+     '{"type":"topic","id":8,"room":"general","topic":"release on Friday"}', id='8', canonical='same',
+     note='Set a room\'s topic (without "topic": ask for it; "" clears it).')
+case('client-kick', 'client', 'kick', '{"type":"kick","id":9,"room":"general","nick":"bob","reason":"spam"}',
+     id='9', canonical='same', note='An operator removes a member from the room.')
+case('client-ban', 'client', 'ban', '{"type":"ban","id":10,"room":"general","mask":"spam*"}', id='10',
+     canonical='same', note='A ban mask: nick characters and the wildcards * and ?.')
+case('client-mode', 'client', 'mode', '{"type":"mode","id":11,"room":"general","invite_only":true}', id='11',
+     canonical='same', note='An operator makes the room invite-only.')
+case('invalid-client-ban-mask', 'client', 'error invalid', '{"type":"ban","id":12,"room":"general","mask":"bob!*@*"}',
+     id='12', note='A mask is nick characters and * ?: IRC\'s nick!user@host masks are not masks here.')
+case('invalid-client-topic-too-long', 'client', 'error invalid',
+     '{"type":"topic","id":13,"room":"general","topic":"' + 'x' * 391 + '"}', id='13',
+     note='A topic is at most 390 code points.')
 case('client-nick', 'client', 'nick', '{"type":"nick","id":3,"nick":"alice_2"}', id='3', canonical='same',
      note='change nick.')
 case('client-rooms', 'client', 'rooms', '{"type":"rooms","id":4}', id='4', canonical='same',
@@ -223,9 +234,20 @@ case('server-member-part-reason', 'server', 'member',
 case('server-member-quit-reason', 'server', 'member',
      '{"type":"member","room":"general","nick":"bob","event":"quit","reason":"bye now"}', canonical='same',
      note='Someone disconnected, with the reason of their quit.')
+case('server-mode-event', 'server', 'mode', '{"type":"mode","room":"general","by":"alice","ban":"spam*"}',
+     canonical='same', note='A mode event: exactly one changed field, and who changed it.')
+case('server-mode-reply', 'server', 'mode',
+     '{"type":"mode","id":11,"room":"general","invite_only":false,"moderated":true,"secret":false,'
+     '"operators":["alice"],"voiced":["bob"],"bans":["spam*"]}', id='11', canonical='same',
+     note='The answer to a mode request that asks (no "by").')
+case('server-member-kick', 'server', 'member',
+     '{"type":"member","room":"general","nick":"bob","event":"kick","reason":"spam","by":"alice"}', canonical='same',
+     note='A kick, seen by every member and by the kicked one.')
+case('server-invited', 'server', 'invited', '{"type":"invited","room":"general","by":"alice"}', canonical='same',
+     note='An operator invited this session to a room.')
 case('server-topic', 'server', 'topic',
      '{"type":"topic","id":8,"room":"general","topic":"release on Friday","by":"alice","ts":1767225600000}',
-     id='8', canonical='same', note='A room topic (planned): the answer to topic, and an event when it changes.')
+     id='8', canonical='same', note='A room topic: the answer to topic, and an event when it changes.')
 case('server-presence', 'server', 'presence',
      '{"type":"presence","nick":"carol","address":"127.0.0.1:50123","status":"online"}',
      canonical='{"type":"presence","nick":"carol","address":"127.0.0.1:50123","status":"online","verified":false}',

@@ -11,7 +11,9 @@ public sealed interface ClientMessage extends Message
         permits ClientMessage.Hello, ClientMessage.Join, ClientMessage.Part, ClientMessage.Say,
         ClientMessage.Dm, ClientMessage.Nick, ClientMessage.ListRooms, ClientMessage.Who,
         ClientMessage.History, ClientMessage.ListPeers, ClientMessage.Quit, ClientMessage.Topic,
-        ClientMessage.Register, ClientMessage.Login, ClientMessage.Password, ClientMessage.Unregister, Ping, Pong {
+        ClientMessage.Register, ClientMessage.Login, ClientMessage.Password, ClientMessage.Unregister,
+        ClientMessage.Op, ClientMessage.Deop, ClientMessage.Voice, ClientMessage.Devoice, ClientMessage.Kick,
+        ClientMessage.Ban, ClientMessage.Unban, ClientMessage.Mode, ClientMessage.Invite, Ping, Pong {
 
     /**
      * {@code hello{nick, password?}}: registers the session; must come first. Answered by
@@ -227,9 +229,8 @@ public sealed interface ClientMessage extends Message
 
     /**
      * {@code topic{room, topic?}}: asks for a room's topic (without {@code topic}) or sets it
-     * ({@code ""} clears it). Answered by a {@code topic} reply. Planned (docs/PROTOCOL.md):
-     * {@link MessageCodec#decodeClient} does not know it yet, so servers of this version answer
-     * {@code unknown_type}; clients can send it already and say "no topics" on that answer.
+     * ({@code ""} clears it; at most {@link Names#MAX_TOPIC} code points). Answered by a
+     * {@code topic} reply. Servers before room operators answer {@code unknown_type}.
      *
      * @param topic the new topic, or null to ask
      */
@@ -331,6 +332,168 @@ public sealed interface ClientMessage extends Message
         @Override
         public String toString() {
             return "Unregister[id=" + id + ", password=***]";
+        }
+    }
+
+    /** {@code op{room, nick}}: makes a member (logged in to an account) an operator of the room. Answered by {@code ok}; operators only. */
+    record Op(Object id, String room, String nick) implements ClientMessage {
+        public static final String TYPE = "op";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("nick", nick);
+        }
+    }
+
+    /** {@code deop{room, nick}}: takes a member's operator status away. Answered by {@code ok}; operators only. */
+    record Deop(Object id, String room, String nick) implements ClientMessage {
+        public static final String TYPE = "deop";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("nick", nick);
+        }
+    }
+
+    /** {@code voice{room, nick}}: lets a member speak in a moderated room. Answered by {@code ok}; operators only. */
+    record Voice(Object id, String room, String nick) implements ClientMessage {
+        public static final String TYPE = "voice";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("nick", nick);
+        }
+    }
+
+    /** {@code devoice{room, nick}}: takes a member's voice away. Answered by {@code ok}; operators only. */
+    record Devoice(Object id, String room, String nick) implements ClientMessage {
+        public static final String TYPE = "devoice";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("nick", nick);
+        }
+    }
+
+    /**
+     * {@code kick{room, nick, reason?}}: removes a member from the room; every member (the kicked
+     * one too) gets a {@code member} event {@code kick}. Answered by {@code ok}; operators only.
+     *
+     * @param reason why, at most {@link Names#MAX_REASON} code points, or null
+     */
+    record Kick(Object id, String room, String nick, String reason) implements ClientMessage {
+        public static final String TYPE = "kick";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("nick", nick);
+            if (reason != null) {
+                g.writeStringField("reason", reason);
+            }
+        }
+    }
+
+    /** {@code ban{room, mask}}: adds a ban mask ({@link Names#isValidMask}). Answered by {@code ok}; operators only. */
+    record Ban(Object id, String room, String mask) implements ClientMessage {
+        public static final String TYPE = "ban";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("mask", mask);
+        }
+    }
+
+    /** {@code unban{room, mask}}: removes a ban mask. Answered by {@code ok}; operators only. */
+    record Unban(Object id, String room, String mask) implements ClientMessage {
+        public static final String TYPE = "unban";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("mask", mask);
+        }
+    }
+
+    /**
+     * {@code mode{room, invite_only?, moderated?, secret?}}: without flags asks for the room's modes
+     * (answered by a {@code mode} reply); with flags changes them (operators only; answered by
+     * {@code ok}).
+     *
+     * @param inviteOnly the new value, or null: unchanged (so {@code moderated}, {@code secret})
+     */
+    record Mode(Object id, String room, Boolean inviteOnly, Boolean moderated, Boolean secret) implements ClientMessage {
+        public static final String TYPE = "mode";
+
+        /** A {@code mode} that asks. */
+        public Mode(Object id, String room) {
+            this(id, room, null, null, null);
+        }
+
+        /** Whether it only asks (no flag given). */
+        public boolean asks() {
+            return inviteOnly == null && moderated == null && secret == null;
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            if (inviteOnly != null) {
+                g.writeBooleanField("invite_only", inviteOnly);
+            }
+            if (moderated != null) {
+                g.writeBooleanField("moderated", moderated);
+            }
+            if (secret != null) {
+                g.writeBooleanField("secret", secret);
+            }
+        }
+    }
+
+    /**
+     * {@code invite{room, nick}}: lets {@code nick} join the (invite-only) room once; it gets an
+     * {@code invited} event. Answered by {@code ok}; operators only (any member of a room that is
+     * not invite-only and has no operator).
+     */
+    record Invite(Object id, String room, String nick) implements ClientMessage {
+        public static final String TYPE = "invite";
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("nick", nick);
         }
     }
 }

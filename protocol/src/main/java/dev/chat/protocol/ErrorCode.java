@@ -60,6 +60,16 @@ public final class ErrorCode {
     public static final String PLAINTEXT_PASSWORD = "plaintext_password";
     /** The server does not offer this request in its configuration (accounts, on a server that keeps none). */
     public static final String UNSUPPORTED = "unsupported";
+    /** A room request that needs an operator of the room ({@code op}, {@code kick}, {@code ban}, {@code mode} changes...). */
+    public static final String NOT_OPERATOR = "not_operator";
+    /** {@code join} refused: one of the room's ban masks matches the session's nick or account. */
+    public static final String BANNED = "banned";
+    /** {@code join} of an invite-only room without an invitation. */
+    public static final String INVITE_ONLY = "invite_only";
+    /** {@code say} in a moderated room by a member who is neither operator nor voiced; the message is dropped. */
+    public static final String MODERATED = "moderated";
+    /** {@code op} of a guest: only members logged in to an account can be operators. */
+    public static final String NO_ACCOUNT = "no_account";
 
     private ErrorCode() {
     }

@@ -100,6 +100,42 @@ final class JsonFields {
         return reason;
     }
 
+    /** An optional topic ({@link Names#isValidTopic}): absent or null is null, {@code ""} is kept. */
+    String optionalTopic(String field) throws InvalidMessageException {
+        String topic = optionalString(field);
+        if (topic != null && !Names.isValidTopic(topic)) {
+            throw invalid("'" + field + "' must be at most " + Names.MAX_TOPIC + " Unicode code points");
+        }
+        return topic;
+    }
+
+    /** A ban mask ({@link Names#isValidMask}). */
+    String mask(String field) throws InvalidMessageException {
+        String mask = string(field);
+        if (!Names.isValidMask(mask)) {
+            throw invalid("'" + field + "' must be 1 to " + Names.MAX_MASK + " of A-Z a-z 0-9 _ - and the wildcards * ?");
+        }
+        return mask;
+    }
+
+    /** An optional boolean that stays null when absent. */
+    Boolean optionalBoolean(String field) throws InvalidMessageException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw invalid("'" + field + "' must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    /** An optional array of strings: absent or null is empty. */
+    List<String> optionalStrings(String field) throws InvalidMessageException {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? List.of() : strings(field);
+    }
+
     /** An optional boolean: absent or null is false. */
     boolean optionalFlag(String field) throws InvalidMessageException {
         JsonNode v = node.get(field);

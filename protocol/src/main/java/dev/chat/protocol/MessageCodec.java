@@ -92,7 +92,22 @@ public final class MessageCodec {
             Map.entry(ListPeers.TYPE, f -> new ListPeers(f.id())),
             Map.entry(Ping.TYPE, f -> new Ping(f.id())),
             Map.entry(Pong.TYPE, f -> new Pong(f.id())),
-            Map.entry(Quit.TYPE, f -> new Quit(f.id(), f.optionalString("reason"))));
+            Map.entry(Quit.TYPE, f -> new Quit(f.id(), f.optionalString("reason"))),
+            Map.entry(ClientMessage.Topic.TYPE, f -> new ClientMessage.Topic(f.id(), f.room("room"),
+                    f.optionalTopic("topic"))),
+            Map.entry(ClientMessage.Op.TYPE, f -> new ClientMessage.Op(f.id(), f.room("room"), f.nick("nick"))),
+            Map.entry(ClientMessage.Deop.TYPE, f -> new ClientMessage.Deop(f.id(), f.room("room"), f.nick("nick"))),
+            Map.entry(ClientMessage.Voice.TYPE, f -> new ClientMessage.Voice(f.id(), f.room("room"), f.nick("nick"))),
+            Map.entry(ClientMessage.Devoice.TYPE, f -> new ClientMessage.Devoice(f.id(), f.room("room"),
+                    f.nick("nick"))),
+            Map.entry(ClientMessage.Kick.TYPE, f -> new ClientMessage.Kick(f.id(), f.room("room"), f.nick("nick"),
+                    f.optionalReason("reason"))),
+            Map.entry(ClientMessage.Ban.TYPE, f -> new ClientMessage.Ban(f.id(), f.room("room"), f.mask("mask"))),
+            Map.entry(ClientMessage.Unban.TYPE, f -> new ClientMessage.Unban(f.id(), f.room("room"), f.mask("mask"))),
+            Map.entry(ClientMessage.Mode.TYPE, f -> new ClientMessage.Mode(f.id(), f.room("room"),
+                    f.optionalBoolean("invite_only"), f.optionalBoolean("moderated"), f.optionalBoolean("secret"))),
+            Map.entry(ClientMessage.Invite.TYPE, f -> new ClientMessage.Invite(f.id(), f.room("room"),
+                    f.nick("nick"))));
 
     private static final Map<String, Parser<ServerMessage>> SERVER = Map.ofEntries(
             Map.entry(Welcome.TYPE, f -> new Welcome(f.id(), f.string("nick"), f.string("server"),
@@ -102,13 +117,15 @@ public final class MessageCodec {
                     optionalInt(f.optionalInteger("udp_port", 0, 65535)), tlsPort(f), tlsFingerprint(f),
                     base64Field(f, "beacon_key"))),
             Map.entry(Joined.TYPE, f -> new Joined(f.id(), f.string("room"), f.strings("members"),
-                    f.integer("last_seq", 0, Long.MAX_VALUE))),
+                    f.integer("last_seq", 0, Long.MAX_VALUE), f.optionalString("topic"),
+                    f.optionalStrings("operators"), f.optionalStrings("voiced"))),
             Map.entry(Parted.TYPE, f -> new Parted(f.id(), f.string("room"))),
             Map.entry(Ok.TYPE, f -> new Ok(f.id())),
             Map.entry(RoomList.TYPE, f -> new RoomList(f.id(), f.list("rooms", e -> nested(f, e, "rooms",
                     r -> new RoomInfo(r.string("room"), (int) r.integer("members", 0, Integer.MAX_VALUE))),
                     "{room, members} objects"))),
-            Map.entry(WhoReply.TYPE, f -> new WhoReply(f.id(), f.string("room"), f.strings("members"))),
+            Map.entry(WhoReply.TYPE, f -> new WhoReply(f.id(), f.string("room"), f.strings("members"),
+                    f.optionalStrings("operators"), f.optionalStrings("voiced"))),
             Map.entry(HistoryReply.TYPE, f -> new HistoryReply(f.id(), f.string("room"),
                     f.list("messages", e -> nested(f, e, "message", MessageCodec::chatMessage),
                             "message objects"))),
@@ -119,7 +136,9 @@ public final class MessageCodec {
                     "peer objects"))),
             Map.entry(ChatMessage.TYPE, MessageCodec::chatMessage),
             Map.entry(Member.TYPE, f -> new Member(f.string("room"), f.string("nick"), f.string("event"),
-                    f.optionalString("old"), f.optionalString("reason"))),
+                    f.optionalString("old"), f.optionalString("reason"), f.optionalString("by"))),
+            Map.entry(ServerMessage.Mode.TYPE, MessageCodec::mode),
+            Map.entry(ServerMessage.Invited.TYPE, f -> new ServerMessage.Invited(f.string("room"), f.string("by"))),
             Map.entry(ServerMessage.Topic.TYPE, f -> new ServerMessage.Topic(f.id(), f.string("room"),
                     f.string("topic"), f.optionalString("by"), f.optionalInteger("ts", 0, Long.MAX_VALUE))),
             Map.entry(Presence.TYPE, f -> new Presence(f.string("nick"), f.string("address"), f.string("status"),
@@ -293,6 +312,25 @@ public final class MessageCodec {
             return ChatMessage.inRoom(room, from, text, action, ts, f.integer("seq", 1, Long.MAX_VALUE));
         }
         return ChatMessage.direct(to, from, text, action, ts);
+    }
+
+    /** A {@code mode} from a server: an event when it has {@code by}, else the reply to a {@code mode} request. */
+    private static ServerMessage mode(JsonFields f) throws InvalidMessageException {
+        String room = f.string("room");
+        String by = f.optionalString("by");
+        if (by != null) {
+            ServerMessage.ModeChange c = new ServerMessage.ModeChange(room, by, f.optionalBoolean("invite_only"),
+                    f.optionalBoolean("moderated"), f.optionalBoolean("secret"), f.optionalString("ban"),
+                    f.optionalString("unban"));
+            int set = (c.inviteOnly() == null ? 0 : 1) + (c.moderated() == null ? 0 : 1) + (c.secret() == null ? 0 : 1)
+                    + (c.ban() == null ? 0 : 1) + (c.unban() == null ? 0 : 1);
+            if (set != 1) {
+                throw f.invalid("a mode event has exactly one of 'invite_only', 'moderated', 'secret', 'ban', 'unban'");
+            }
+            return c;
+        }
+        return new ServerMessage.Mode(f.id(), room, f.optionalFlag("invite_only"), f.optionalFlag("moderated"),
+                f.optionalFlag("secret"), f.strings("operators"), f.strings("voiced"), f.strings("bans"));
     }
 
     private static Integer optionalInt(Long v) {

@@ -11,6 +11,10 @@ public final class Names {
     public static final int MAX_REASON = 400;
     /** The longest password, in bytes of UTF-8: longer ones are refused before any hashing. */
     public static final int MAX_PASSWORD_BYTES = 1024;
+    /** Longest room topic, in Unicode code points. */
+    public static final int MAX_TOPIC = 390;
+    /** Longest ban mask. */
+    public static final int MAX_MASK = 64;
 
     private Names() {
     }
@@ -109,6 +113,61 @@ public final class Names {
         StringBuilder b = new StringBuilder(Math.min(reason.length(), 2 * MAX_REASON));
         reason.codePoints().filter(cp -> !isLoneSurrogate(cp)).limit(MAX_REASON).forEach(b::appendCodePoint);
         return b.toString();
+    }
+
+    /** A room topic: at most 390 Unicode code points, no lone surrogate; {@code ""} (no topic) is valid. */
+    public static boolean isValidTopic(String topic) {
+        return topic != null && topic.codePointCount(0, topic.length()) <= MAX_TOPIC
+                && topic.codePoints().noneMatch(Names::isLoneSurrogate);
+    }
+
+    /**
+     * A ban mask: 1 to 64 of the nick characters and the wildcards {@code *} (any run, also empty)
+     * and {@code ?} (one character).
+     */
+    public static boolean isValidMask(String mask) {
+        if (mask == null || mask.isEmpty() || mask.length() > MAX_MASK) {
+            return false;
+        }
+        for (int i = 0; i < mask.length(); i++) {
+            char c = mask.charAt(i);
+            if (!(isAlnum(c) || c == '_' || c == '-' || c == '*' || c == '?')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a nick (or an account key) matches a ban mask ({@link #isValidMask}), ignoring case. */
+    public static boolean maskMatches(String mask, String nick) {
+        if (mask == null || nick == null) {
+            return false;
+        }
+        String m = mask.toLowerCase(Locale.ROOT);
+        String n = nick.toLowerCase(Locale.ROOT);
+        // iterative glob with backtracking to the last '*': linear in practice, no recursion
+        int mi = 0;
+        int ni = 0;
+        int star = -1;
+        int mark = 0;
+        while (ni < n.length()) {
+            if (mi < m.length() && (m.charAt(mi) == '?' || m.charAt(mi) == n.charAt(ni))) {
+                mi++;
+                ni++;
+            } else if (mi < m.length() && m.charAt(mi) == '*') {
+                star = mi++;
+                mark = ni;
+            } else if (star >= 0) {
+                mi = star + 1;
+                ni = ++mark;
+            } else {
+                return false;
+            }
+        }
+        while (mi < m.length() && m.charAt(mi) == '*') {
+            mi++;
+        }
+        return mi == m.length();
     }
 
     // String.codePoints() yields a surrogate value only for one that is not half of a pair.

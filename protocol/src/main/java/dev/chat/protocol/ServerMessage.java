@@ -9,7 +9,8 @@ public sealed interface ServerMessage extends Message
         permits ServerMessage.Welcome, ServerMessage.Joined, ServerMessage.Parted, ServerMessage.Ok,
         ServerMessage.RoomList, ServerMessage.WhoReply, ServerMessage.HistoryReply,
         ServerMessage.PeerList, ServerMessage.ChatMessage, ServerMessage.Member,
-        ServerMessage.Presence, ServerMessage.Bye, ServerMessage.Error, ServerMessage.Topic, Ping, Pong {
+        ServerMessage.Presence, ServerMessage.Bye, ServerMessage.Error, ServerMessage.Topic,
+        ServerMessage.Mode, ServerMessage.ModeChange, ServerMessage.Invited, Ping, Pong {
 
     /**
      * {@code welcome}: registration succeeded.
@@ -82,12 +83,26 @@ public sealed interface ServerMessage extends Message
         }
     }
 
-    /** {@code joined}: the session is in the room; {@code members} includes it. */
-    record Joined(Object id, String room, List<String> members, long lastSeq) implements ServerMessage {
+    /**
+     * {@code joined}: the session is in the room; {@code members} includes it.
+     *
+     * @param topic the room's topic, or null when it has none
+     * @param operators the members who are operators of the room (nicks; on the wire only when not empty)
+     * @param voiced the members who are voiced (nicks; on the wire only when not empty)
+     */
+    record Joined(Object id, String room, List<String> members, long lastSeq, String topic, List<String> operators,
+                  List<String> voiced) implements ServerMessage {
         public static final String TYPE = "joined";
 
         public Joined {
             members = List.copyOf(members);
+            operators = operators == null ? List.of() : List.copyOf(operators);
+            voiced = voiced == null ? List.of() : List.copyOf(voiced);
+        }
+
+        /** A room without topic, operators or voiced members. */
+        public Joined(Object id, String room, List<String> members, long lastSeq) {
+            this(id, room, members, lastSeq, null, List.of(), List.of());
         }
 
         public String type() {
@@ -98,6 +113,10 @@ public sealed interface ServerMessage extends Message
             g.writeStringField("room", room);
             writeStrings(g, "members", members);
             g.writeNumberField("last_seq", lastSeq);
+            if (topic != null) {
+                g.writeStringField("topic", topic);
+            }
+            writeRoles(g, operators, voiced);
         }
     }
 
@@ -154,12 +173,23 @@ public sealed interface ServerMessage extends Message
         }
     }
 
-    /** {@code who{room,members}}: the nicks in a room. */
-    record WhoReply(Object id, String room, List<String> members) implements ServerMessage {
+    /**
+     * {@code who{room, members, operators?, voiced?}}: the nicks in a room, and which of them are
+     * operators and voiced (on the wire only when not empty).
+     */
+    record WhoReply(Object id, String room, List<String> members, List<String> operators, List<String> voiced)
+            implements ServerMessage {
         public static final String TYPE = "who";
 
         public WhoReply {
             members = List.copyOf(members);
+            operators = operators == null ? List.of() : List.copyOf(operators);
+            voiced = voiced == null ? List.of() : List.copyOf(voiced);
+        }
+
+        /** A room without operators or voiced members. */
+        public WhoReply(Object id, String room, List<String> members) {
+            this(id, room, members, List.of(), List.of());
         }
 
         public String type() {
@@ -169,6 +199,7 @@ public sealed interface ServerMessage extends Message
         public void writeFields(JsonGenerator g) throws IOException {
             g.writeStringField("room", room);
             writeStrings(g, "members", members);
+            writeRoles(g, operators, voiced);
         }
     }
 
@@ -300,20 +331,36 @@ public sealed interface ServerMessage extends Message
     }
 
     /**
-     * {@code member}: someone joined, parted, quit, or changed nick ({@code old} set) in a room.
+     * {@code member}: someone joined, parted, quit, or changed nick ({@code old} set) in a room; or
+     * an operator changed a member ({@code op}, {@code deop}, {@code voice}, {@code devoice},
+     * {@code kick}: {@code by} set). The kicked member gets its {@code kick} too, and is then out of
+     * the room (as after {@code parted}).
      *
-     * @param reason for {@code part} and {@code quit}: the reason the member gave, or null
+     * @param reason for {@code part}, {@code quit} and {@code kick}: the reason given, or null
+     * @param by the operator who did it ({@code op}, {@code deop}, {@code voice}, {@code devoice},
+     *     {@code kick}), or null
      */
-    record Member(String room, String nick, String event, String old, String reason) implements ServerMessage {
+    record Member(String room, String nick, String event, String old, String reason, String by)
+            implements ServerMessage {
         public static final String TYPE = "member";
         public static final String JOIN = "join";
         public static final String PART = "part";
         public static final String QUIT = "quit";
         public static final String NICK = "nick";
+        public static final String OP = "op";
+        public static final String DEOP = "deop";
+        public static final String VOICE = "voice";
+        public static final String DEVOICE = "devoice";
+        public static final String KICK = "kick";
 
         /** An event without a reason. */
         public Member(String room, String nick, String event, String old) {
-            this(room, nick, event, old, null);
+            this(room, nick, event, old, null, null);
+        }
+
+        /** An event a member caused itself (no {@code by}). */
+        public Member(String room, String nick, String event, String old, String reason) {
+            this(room, nick, event, old, reason, null);
         }
 
         public String type() {
@@ -329,6 +376,9 @@ public sealed interface ServerMessage extends Message
             }
             if (reason != null) {
                 g.writeStringField("reason", reason);
+            }
+            if (by != null) {
+                g.writeStringField("by", by);
             }
         }
     }
@@ -393,8 +443,8 @@ public sealed interface ServerMessage extends Message
 
     /**
      * {@code topic{room, topic, by?, ts?}}: a room's topic ({@code ""}: none), as the answer to a
-     * {@code topic} request and as an event to the room's members when it changes. Planned: see
-     * {@link ClientMessage.Topic}.
+     * {@code topic} request (with its id) and as an event to the room's members when it changes
+     * (id null, {@code by} and {@code ts} set).
      *
      * @param by who set it, or null
      * @param ts when it was set (epoch ms), or null
@@ -415,6 +465,120 @@ public sealed interface ServerMessage extends Message
             if (ts != null) {
                 g.writeNumberField("ts", ts);
             }
+        }
+    }
+
+    /**
+     * {@code mode} reply: a room's modes, the members who are operators and voiced (nicks), and
+     * its ban masks in the order they were set.
+     */
+    record Mode(Object id, String room, boolean inviteOnly, boolean moderated, boolean secret, List<String> operators,
+                List<String> voiced, List<String> bans) implements ServerMessage {
+        public static final String TYPE = "mode";
+
+        public Mode {
+            operators = List.copyOf(operators);
+            voiced = List.copyOf(voiced);
+            bans = List.copyOf(bans);
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeBooleanField("invite_only", inviteOnly);
+            g.writeBooleanField("moderated", moderated);
+            g.writeBooleanField("secret", secret);
+            writeStrings(g, "operators", operators);
+            writeStrings(g, "voiced", voiced);
+            writeStrings(g, "bans", bans);
+        }
+    }
+
+    /**
+     * {@code mode{room, by, ...}} event: an operator changed one thing, the only field set of
+     * {@code inviteOnly}, {@code moderated}, {@code secret} (the new value), {@code ban} and
+     * {@code unban} (the mask). Told from the {@link Mode} reply on the wire by its {@code by}.
+     */
+    record ModeChange(String room, String by, Boolean inviteOnly, Boolean moderated, Boolean secret, String ban,
+                      String unban) implements ServerMessage {
+        public static final String TYPE = "mode";
+
+        public static ModeChange inviteOnly(String room, String by, boolean value) {
+            return new ModeChange(room, by, value, null, null, null, null);
+        }
+
+        public static ModeChange moderated(String room, String by, boolean value) {
+            return new ModeChange(room, by, null, value, null, null, null);
+        }
+
+        public static ModeChange secret(String room, String by, boolean value) {
+            return new ModeChange(room, by, null, null, value, null, null);
+        }
+
+        public static ModeChange ban(String room, String by, String mask) {
+            return new ModeChange(room, by, null, null, null, mask, null);
+        }
+
+        public static ModeChange unban(String room, String by, String mask) {
+            return new ModeChange(room, by, null, null, null, null, mask);
+        }
+
+        public Object id() {
+            return null;
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("by", by);
+            if (inviteOnly != null) {
+                g.writeBooleanField("invite_only", inviteOnly);
+            }
+            if (moderated != null) {
+                g.writeBooleanField("moderated", moderated);
+            }
+            if (secret != null) {
+                g.writeBooleanField("secret", secret);
+            }
+            if (ban != null) {
+                g.writeStringField("ban", ban);
+            }
+            if (unban != null) {
+                g.writeStringField("unban", unban);
+            }
+        }
+    }
+
+    /** {@code invited{room, by}}: an operator of the room invited this session to join it. */
+    record Invited(String room, String by) implements ServerMessage {
+        public static final String TYPE = "invited";
+
+        public Object id() {
+            return null;
+        }
+
+        public String type() {
+            return TYPE;
+        }
+
+        public void writeFields(JsonGenerator g) throws IOException {
+            g.writeStringField("room", room);
+            g.writeStringField("by", by);
+        }
+    }
+
+    private static void writeRoles(JsonGenerator g, List<String> operators, List<String> voiced) throws IOException {
+        if (!operators.isEmpty()) {
+            writeStrings(g, "operators", operators);
+        }
+        if (!voiced.isEmpty()) {
+            writeStrings(g, "voiced", voiced);
         }
     }
 

@@ -91,6 +91,7 @@ final class ClusterHubVerticle extends VerticleBase {
             peers = new Peers(vertx, self, manager.getNodes());
             replicas = new Replicas(self, lanes.count(), config.historyLimit(),
                     new InMemoryHistory(config.historyLimit()), outbox, session -> rooms.recipient(session));
+            replicas.onKicked((session, room) -> rooms.kicked(session, room));
             replicas.onDropped((session, room) -> {
                 Recipient r = rooms.droppedFrom(session, room);
                 if (r != null) {
@@ -257,6 +258,7 @@ final class ClusterHubVerticle extends VerticleBase {
                 msg.reply(ar.succeeded() ? ar.result() : Wire.error(Refusal.INTERNAL, null));
             });
             case Wire.DM -> msg.reply(rooms.onDirect(body));
+            case Wire.INVITED -> rooms.onInvited(body);
             case Wire.HELLO -> onHello(msg, body.getString(Wire.NODE));
             case Wire.PING -> msg.reply(new JsonObject());
             case Wire.SYNC -> msg.reply(sequencer.onSync(body));

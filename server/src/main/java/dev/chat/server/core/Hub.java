@@ -284,7 +284,9 @@ public final class Hub {
             if (!visible(me, w.room())) {
                 return Future.succeededFuture(Refusal.NOT_MEMBER.to(w, w.room()));
             }
-            return Future.succeededFuture(new ServerMessage.WhoReply(w.id(), w.room(), backend.who(w.room())));
+            RoomView v = backend.view(w.room());
+            return Future.succeededFuture(new ServerMessage.WhoReply(w.id(), w.room(), v.members(), v.operators(),
+                    v.voiced()));
         } else if (m instanceof ListRooms l) {
             List<ServerMessage.RoomInfo> rooms = new ArrayList<>(backend.rooms());
             rooms.removeIf(r -> !visible(me, r.room()));
@@ -296,6 +298,8 @@ public final class Hub {
             }
             return backend.history(h.room(), h.afterSeq(), h.limit())
                     .map(found -> new ServerMessage.HistoryReply(h.id(), h.room(), found));
+        } else if (Moderation.handles(m)) {
+            return moderate(me, m, deadline);
         } else if (m instanceof ClientMessage.Login l) {
             return login(me, l, deadline);
         } else if (m instanceof ClientMessage.Register r) {
@@ -322,9 +326,29 @@ public final class Hub {
     }
 
     /**
+     * A room moderation request ({@link Moderation}): the backend applies it (a member it kicks
+     * leaves its session's rooms there), and an invited nick of this node gets {@code invited}.
+     */
+    private Future<ServerMessage> moderate(Participant me, ClientMessage m, long deadline) {
+        String room = Moderation.roomOf(m);
+        return backend.moderate(me, m, deadline).map(reply -> {
+            if (m instanceof ClientMessage.Invite i && reply instanceof ServerMessage.Ok) {
+                String key = Names.nickKey(i.nick());
+                Participant to = byNick.get(key);
+                ServerMessage.Invited event = new ServerMessage.Invited(room, me.nick());
+                if (to != null) {
+                    outbox.sendTo(to.who(), event, false);
+                } else {
+                    backend.invitedElsewhere(key, event);
+                }
+            }
+            return reply;
+        });
+    }
+
+    /**
      * Whether the session may see the room in {@code rooms} and ask {@code who}: a public room, or
-     * one it is in. Every room is public for now ({@link HubBackend#secret}); secret rooms come with
-     * room operators.
+     * one it is in ({@link HubBackend#secret}).
      */
     private boolean visible(Participant me, String room) {
         return me.in(room) || !backend.secret(room);
@@ -480,7 +504,8 @@ public final class Hub {
                 return Future.failedFuture(ar.cause());
             }
             RoomView v = ar.result();
-            return Future.succeededFuture(new ServerMessage.Joined(j.id(), room, v.members(), v.lastSeq()));
+            return Future.succeededFuture(new ServerMessage.Joined(j.id(), room, v.members(), v.lastSeq(), v.topic(),
+                    v.operators(), v.voiced()));
         });
     }
 
@@ -549,6 +574,7 @@ public final class Hub {
         logins.put(Names.nickKey(me.nick()), key);
         if (tell) {
             logins.changed(me);
+            backend.accountChanged(me); // the rooms' owners learn it (who may be an operator)
         }
     }
 

@@ -82,6 +82,14 @@ public interface HubBackend {
     /** The session's nick changed (to {@link Participant#nick()}): its rooms' members get a {@code nick} event. */
     void renamed(Participant me, String oldNick);
 
+    /**
+     * The session logged in to an account, or out of it ({@link Participant#account()} is the new
+     * one): room rules that keep members' accounts learn it. A backend that reads
+     * {@link Participant#account()} when it needs it inherits this default, which does nothing.
+     */
+    default void accountChanged(Participant me) {
+    }
+
     /** A room's members' nicks in join order (empty if there is no such room). */
     List<String> who(String room);
 
@@ -133,9 +141,39 @@ public interface HubBackend {
 
     /**
      * Whether the room is secret: left out of {@code rooms} and closed to {@code who} for those who
-     * are not in it. No room is secret yet (they come with room operators): this default says so.
+     * are not in it. A backend without room moderation inherits this default: none is.
      */
     default boolean secret(String room) {
         return false;
+    }
+
+    /**
+     * The room for {@code who}: its members, and which are operators and voiced. A backend without
+     * room moderation inherits this default: {@link #who} only.
+     */
+    default RoomView view(String room) {
+        return new RoomView(who(room), 0);
+    }
+
+    /**
+     * Tells {@code event} to the session holding the nick {@code key} when it is connected to
+     * another node (best effort: {@code invite} does not wait for it). A backend without other
+     * nodes inherits this default, which does nothing.
+     */
+    default void invitedElsewhere(String key, ServerMessage.Invited event) {
+    }
+
+    /**
+     * A room moderation request ({@link Moderation#handles}: {@code topic}, {@code op}, {@code kick},
+     * {@code ban}, {@code mode}, {@code invite}...) of {@code me}, member of the room or not, with the
+     * rules of {@link Moderation}; completes with the reply once the change is stored and its events
+     * are delivered in the room's order. A member it kicks out of a room leaves its
+     * {@link Participant#rooms()} ({@link Participant#kickedFrom}) on its own node when the kick is
+     * applied there. A backend without moderation inherits this default: {@link Refusal#NO_MODERATION}
+     * ({@code unsupported}).
+     */
+    default io.vertx.core.Future<ServerMessage> moderate(Participant me, dev.chat.protocol.ClientMessage request,
+                                                         long deadline) {
+        return io.vertx.core.Future.failedFuture(Refusal.NO_MODERATION.refused());
     }
 }
