@@ -241,7 +241,7 @@ final class ChannelCommands {
                     topicLines(t, r);
                 } else if (reply instanceof ServerMessage.Error e) {
                     r.add(ErrorCode.NOT_IN_ROOM.equals(e.code()) ? s.replies().std(Numeric.ERR_NOSUCHCHANNEL, "#" + room)
-                            : s.modes().error(e, "#" + room, null));
+                            : s.modes().error(e, "TOPIC", "#" + room, null));
                 }
             });
             return;
@@ -256,7 +256,7 @@ final class ChannelCommands {
                 : text.substring(0, text.offsetByCodePoints(0, max));
         s.call(id -> new ClientMessage.Topic(id, room, topic), r, reply -> {
             if (reply instanceof ServerMessage.Error e) {
-                r.add(s.modes().error(e, "#" + room, null));
+                r.add(s.modes().error(e, "TOPIC", "#" + room, null));
             }
         });
     }
@@ -309,7 +309,7 @@ final class ChannelCommands {
             }
             s.call(id -> new ClientMessage.Kick(id, room, nick, reason), r, reply -> {
                 if (reply instanceof ServerMessage.Error e) {
-                    r.add(s.modes().error(e, channel, nick));
+                    r.add(s.modes().error(e, "KICK", channel, nick));
                 }
             });
         }
@@ -346,7 +346,7 @@ final class ChannelCommands {
                     r.add(new IrcLine(null, s.info().serverName(), Numeric.RPL_INVITING.code(),
                             List.of(s.nick(), u.nick(), channel), false));
                 } else if (reply instanceof ServerMessage.Error e) {
-                    r.add(s.modes().error(e, channel, nick));
+                    r.add(s.modes().error(e, "INVITE", channel, nick));
                 }
             });
         }));

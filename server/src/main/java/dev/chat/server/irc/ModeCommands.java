@@ -62,7 +62,7 @@ final class ModeCommands {
                 then.accept(m);
             } else if (reply instanceof ServerMessage.Error e) {
                 r.add(ErrorCode.NOT_IN_ROOM.equals(e.code()) ? s.replies().std(Numeric.ERR_NOSUCHCHANNEL, "#" + room)
-                        : error(e, "#" + room, null));
+                        : error(e, "MODE", "#" + room, null));
             }
         });
     }
@@ -204,7 +204,7 @@ final class ModeCommands {
                         r.add(s.replies().std(Numeric.ERR_CHANOPRIVSNEEDED, "#" + room));
                     }
                 } else {
-                    r.add(error(e, "#" + room, nick));
+                    r.add(error(e, "MODE", "#" + room, nick));
                 }
             }
         });
@@ -226,15 +226,15 @@ final class ModeCommands {
      * The numeric for a moderation request's error (MODE, KICK, INVITE, TOPIC): {@code 482} not
      * an operator, {@code 441} target not in the room, {@code 442} not in it oneself.
      */
-    IrcLine error(ServerMessage.Error e, String channel, String nick) {
+    IrcLine error(ServerMessage.Error e, String command, String channel, String nick) {
         Replies rep = s.replies();
         return switch (e.code()) {
             case ErrorCode.NOT_OPERATOR -> rep.std(Numeric.ERR_CHANOPRIVSNEEDED, channel);
-            case ErrorCode.NO_SUCH_USER -> nick == null ? rep.num(Numeric.ERR_UNKNOWNERROR, "MODE", e.message())
+            case ErrorCode.NO_SUCH_USER -> nick == null ? rep.num(Numeric.ERR_UNKNOWNERROR, command, e.message())
                     : rep.std(Numeric.ERR_USERNOTINCHANNEL, nick, channel);
             case ErrorCode.NOT_IN_ROOM -> rep.std(Numeric.ERR_NOTONCHANNEL, channel);
-            case ErrorCode.UNAVAILABLE -> rep.num(Numeric.RPL_TRYAGAIN, "MODE", e.message() + "; please try again");
-            default -> rep.num(Numeric.ERR_UNKNOWNERROR, channel, e.message());
+            case ErrorCode.UNAVAILABLE -> rep.num(Numeric.RPL_TRYAGAIN, command, e.message() + "; please try again");
+            default -> rep.num(Numeric.ERR_UNKNOWNERROR, command, channel + ": " + e.message());
         };
     }
 

@@ -44,6 +44,8 @@ final class TestChat {
     final Map<String, String> away = new HashMap<>();
     final Map<String, IrcHooks.Topic> topics = new HashMap<>();
     String account;
+    /** Nick keys with an account; each one's password is {@code secret} ({@link #loggedIn}). */
+    final java.util.Set<String> accounts = new java.util.HashSet<>();
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private final Map<Long, Consumer<ServerMessage>> byRecipient = new HashMap<>();
     private final Map<Long, Consumer<RenderCache>> eventsByRecipient = new HashMap<>();
@@ -61,7 +63,7 @@ final class TestChat {
                 t.historyMax(), t.multilineMaxBytes(), t.multilineMaxLines(), t.framedPort(), t.ircPort());
         rooms = new LocalRooms(config, new Lanes(1, 1), Stores.memory(config.storeConfig()), 0,
                 (lane, d) -> delivered(d), () -> now);
-        hub = new Hub(config, "n-test", rooms, (lane, d) -> delivered(d), () -> now);
+        hub = new Hub(config, "n-test", rooms, (lane, d) -> delivered(d), () -> now, new Accounts());
     }
 
     /** Runs queued work until nothing is left. */
@@ -156,6 +158,58 @@ final class TestChat {
         c.send("CAP END");
         c.take();
         return c;
+    }
+
+    /**
+     * A registered IRC client logged in to the account of its nick (made if needed): its session
+     * sends the chat's {@code login} itself, as SASL would have it do.
+     */
+    Irc loggedIn(String nick, String... caps) {
+        Irc c = registered(nick, caps);
+        accounts.add(nick.toLowerCase()); // after the hello: a guest may not take a registered nick
+        c.send(new ClientMessage.Login(-1L, nick, "secret"));
+        pump();
+        return c;
+    }
+
+    /** A framed client logged in to the account of its nick. */
+    Framed framedLoggedIn(String nick) {
+        Framed f = framed(nick);
+        accounts.add(nick.toLowerCase());
+        f.send(new ClientMessage.Login(2L, nick, "secret"));
+        f.received.clear();
+        return f;
+    }
+
+    /** Accounts held in memory: the password of every one is {@code secret}. */
+    private final class Accounts implements dev.chat.server.core.AccountService {
+        @Override
+        public boolean exists(String nickKey) {
+            return accounts.contains(nickKey);
+        }
+
+        @Override
+        public Future<Void> login(String address, String nickKey, String password, long deadline) {
+            return accounts.contains(nickKey) && password.equals("secret") ? Future.succeededFuture()
+                    : Future.failedFuture(dev.chat.server.core.Refusal.LOGIN_FAILED.refused());
+        }
+
+        @Override
+        public Future<Void> register(String address, String nickKey, String nick, String password) {
+            accounts.add(nickKey);
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> changePassword(String address, String nickKey, String oldPassword, String newPassword,
+                                           long deadline) {
+            return Future.failedFuture(dev.chat.server.core.Refusal.LOGIN_FAILED.refused());
+        }
+
+        @Override
+        public Future<Void> unregister(String address, String nickKey, String password, long deadline) {
+            return Future.failedFuture(dev.chat.server.core.Refusal.LOGIN_FAILED.refused());
+        }
     }
 
     /** A client of the framed protocol, talking to the same hub. */
