@@ -16,8 +16,9 @@ import java.util.function.Consumer;
  * come back through {@link dev.chat.server.core.Connection#send}. User lookups ({@code WHOIS},
  * {@code WHO nick}, {@code ISON}, {@code USERHOST}) ask the hub ({@link UserLookup}), which knows
  * every user of this node and, in a cluster, which node holds a nick. Real names and away
- * messages are IRC's own ({@link IrcUsers}, this node's IRC users). Topics and accounts keep the
- * translator's defaults: docs/IRC.md, "What the chat protocol lacks".
+ * messages are IRC's own ({@link IrcUsers}, this node's IRC users). Topics and room roles are the
+ * core's (requests and events); accounts keep the translator's defaults: docs/IRC.md, "What the
+ * chat protocol lacks".
  */
 final class CoreHooks implements IrcHooks {
     /** How long a lookup may wait for the hub (a cluster's directory included). */
