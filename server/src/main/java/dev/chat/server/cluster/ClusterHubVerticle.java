@@ -91,6 +91,7 @@ final class ClusterHubVerticle extends VerticleBase {
             peers = new Peers(vertx, self, manager.getNodes());
             replicas = new Replicas(self, lanes.count(), config.historyLimit(),
                     new InMemoryHistory(config.historyLimit()), outbox, session -> rooms.recipient(session));
+            replicas.onKicked((session, room) -> rooms.kicked(session, room));
             replicas.onDropped((session, room) -> {
                 Recipient r = rooms.droppedFrom(session, room);
                 if (r != null) {

@@ -11,13 +11,16 @@ import static dev.chat.server.cluster.Wire.SESSION;
 import static dev.chat.server.cluster.Wire.TEXT;
 import static dev.chat.server.cluster.Wire.TS;
 
+import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.Names;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.core.Deadlines;
 import dev.chat.server.core.HubBackend;
+import dev.chat.server.core.Moderation;
 import dev.chat.server.core.Outbox;
 import dev.chat.server.core.Participant;
 import dev.chat.server.core.Recipient;
@@ -27,7 +30,9 @@ import dev.chat.server.core.RoomView;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -201,7 +206,9 @@ final class ClusterRooms implements HubBackend {
     private Future<RoomView> joinRoom(Participant me, String room, long deadline) {
         return callOwner(room, request(Wire.JOIN, room, me), deadline).compose(r -> {
             if (Wire.JOINED.equals(r.getString(Wire.R))) {
-                return Future.succeededFuture(new RoomView(Wire.strings(r.getJsonArray(Wire.MEMBERS)), r.getLong(SEQ)));
+                return Future.succeededFuture(new RoomView(Wire.strings(r.getJsonArray(Wire.MEMBERS)), r.getLong(SEQ),
+                        r.getString(Wire.TOPIC), Wire.strings(r.getJsonArray(Wire.OPERATORS, new JsonArray())),
+                        Wire.strings(r.getJsonArray(Wire.VOICED, new JsonArray()))));
             }
             return Future.failedFuture(refusal(r));
         });
@@ -240,6 +247,52 @@ final class ClusterRooms implements HubBackend {
         }
         replicas.used(r);
         return r.nicks();
+    }
+
+    @Override
+    public RoomView view(String room) {
+        RoomReplica r = replicas.get(room);
+        if (r == null) {
+            return new RoomView(List.of(), 0);
+        }
+        replicas.used(r);
+        return new RoomView(r.nicks(), r.lastSeq, r.rules.topicOrNull(), r.rules.operatorNicks(r.members.values()),
+                r.rules.voicedNicks(r.members.values()));
+    }
+
+    @Override
+    public boolean secret(String room) {
+        RoomReplica r = replicas.get(room);
+        return r != null && r.rules.secret();
+    }
+
+    /**
+     * A moderation request goes to the room's owner, which decides with the room's rules and
+     * sequences the change like any other event; answered once a majority holds it.
+     */
+    @Override
+    public Future<ServerMessage> moderate(Participant me, ClientMessage request, long deadline) {
+        String room = Moderation.roomOf(request);
+        if (replicas.get(room) == null) {
+            return Future.failedFuture(Refusal.NOT_IN_ROOM.refused(room)); // no such room anywhere (or not yet here)
+        }
+        JsonObject req = request(Wire.MOD, room, me)
+                .put(Wire.REQ, new String(MessageCodec.encode(request), StandardCharsets.UTF_8));
+        return callOwner(room, req, deadline).compose(r -> {
+            if (Wire.ERR.equals(r.getString(Wire.R))) {
+                return Future.failedFuture(refusal(r));
+            }
+            String reply = r.getString(Wire.REPLY);
+            return Future.succeededFuture(reply == null ? new ServerMessage.Ok(request.id()) : Replicas.decodeEvent(reply));
+        });
+    }
+
+    /** An operator kicked a session of this node out of a room (applied here): it is no longer in it. */
+    void kicked(long session, String room) {
+        Participant p = locals.get(session);
+        if (p != null) {
+            p.kickedFrom(room);
+        }
     }
 
     @Override
@@ -337,7 +390,7 @@ final class ClusterRooms implements HubBackend {
 
     private JsonObject request(String kind, String room, Participant me) {
         return Wire.op(OWN).put(ROOM, room).put(K, kind).put(NODE, self)
-                .put(SESSION, me.who().sessionId()).put(NICKNAME, me.nick());
+                .put(SESSION, me.who().sessionId()).put(NICKNAME, me.nick()).put(Wire.ACCOUNT, me.account());
     }
 
     /**

@@ -16,6 +16,8 @@ import static dev.chat.server.cluster.Wire.TS;
 import static dev.chat.server.cluster.Wire.VER;
 
 import dev.chat.protocol.MessageCodec;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.server.core.Moderation;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
 import dev.chat.server.rooms.HistoryStore;
@@ -57,6 +59,7 @@ final class Replicas {
     private final Map<String, RoomReplica> rooms = new HashMap<>();
     private Consumer<RoomReplica> resync = r -> { };
     private BiConsumer<Long, String> dropped = (session, room) -> { };
+    private BiConsumer<Long, String> kicked = (session, room) -> { };
     /** Counts uses of rooms (see {@link RoomReplica#used}). */
     private long useClock;
 
@@ -82,6 +85,11 @@ final class Replicas {
      */
     void onDropped(BiConsumer<Long, String> dropped) {
         this.dropped = dropped;
+    }
+
+    /** Called with a session of this node and a room when an operator kicked the session out of the room. */
+    void onKicked(BiConsumer<Long, String> kicked) {
+        this.kicked = kicked;
     }
 
     RoomReplica get(String name) {
@@ -246,6 +254,7 @@ final class Replicas {
             perform(room, mutate(room, ev));
             room.committed = ev.getLong(VER);
             room.committedEpoch = ev.getLong(EPOCH);
+            committedRules(room, ev);
         }
         if (room.held != null && room.held.isEmpty()) {
             room.held = null;
@@ -300,6 +309,24 @@ final class Replicas {
      * applies it when it sequences it, to check the next requests against it).
      */
     Fanout mutate(RoomReplica room, JsonObject ev) {
+        long before = room.rules.changes();
+        Fanout f = change(room, ev);
+        if (ev.containsKey(Wire.RULES)) {
+            room.rules = Moderation.fromState(room.name, ev.getJsonObject(Wire.RULES)); // the owner's, whole
+        } else if (room.own != null && room.rules.changes() != before) {
+            ev.put(Wire.RULES, room.rules.state()); // the owner tells every node (it sends the event after this)
+        }
+        return f;
+    }
+
+    /** A committed event's rules are the room's committed rules. */
+    static void committedRules(RoomReplica room, JsonObject ev) {
+        if (ev.containsKey(Wire.RULES)) {
+            room.committedRules = ev.getJsonObject(Wire.RULES);
+        }
+    }
+
+    private Fanout change(RoomReplica room, JsonObject ev) {
         used(room);
         String node = ev.getString(NODE);
         long session = ev.getLong(SESSION);
@@ -318,11 +345,16 @@ final class Replicas {
             }
             case Wire.JOIN -> {
                 Recipient[][] before = recipients(room); // the joiner does not get its own join
-                room.put(new RoomMember(node, session, nick));
+                RoomMember joiner = new RoomMember(node, session, nick, ev.getString(Wire.ACCOUNT));
+                room.put(joiner);
+                room.rules.joined(joiner);
                 return memberEvent(room, before, null, new Member(room.name, nick, Member.JOIN, null));
             }
             case Wire.PART, Wire.QUIT -> {
-                room.remove(node, session);
+                RoomMember gone = room.remove(node, session);
+                if (gone != null) {
+                    room.rules.left(gone);
+                }
                 if (kind.equals(Wire.QUIT) && node.equals(self)) {
                     dropped.accept(session, room.name);
                 }
@@ -331,8 +363,9 @@ final class Replicas {
             }
             case Wire.NICK -> {
                 if (room.contains(node, session)) {
-                    room.put(new RoomMember(node, session, nick));
+                    room.put(new RoomMember(node, session, nick, ev.getString(Wire.ACCOUNT)));
                 }
+                room.rules.renamed(ev.getString(OLD));
                 Recipient except = node.equals(self) ? locals.apply(session) : null;
                 return memberEvent(room, recipients(room), except,
                         new Member(room.name, nick, Member.NICK, ev.getString(OLD)));
@@ -345,7 +378,33 @@ final class Replicas {
                 history.drop(room.name);
                 return new Fanout(null, null, new Recipient[0][], null, null);
             }
+            case Wire.MOD -> {
+                Recipient[][] to = recipients(room); // a kicked member gets its kick too
+                String kn = ev.getString(Wire.KN);
+                if (kn != null) {
+                    long ks = ev.getLong(Wire.KS);
+                    room.remove(kn, ks);
+                    if (kn.equals(self)) {
+                        kicked.accept(ks, room.name);
+                    }
+                }
+                String out = ev.getString(Wire.OUT);
+                if (out == null) {
+                    return new Fanout(null, null, new Recipient[0][], null, null);
+                }
+                ServerMessage event = decodeEvent(out);
+                return new Fanout(event, MessageCodec.encodeFrame(event), to, null, null);
+            }
             default -> throw new IllegalArgumentException("unknown room event kind " + kind);
+        }
+    }
+
+    /** A moderation event as the owner wrote it ({@link Wire#OUT}). */
+    static ServerMessage decodeEvent(String json) {
+        try {
+            return MessageCodec.decodeServer(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (dev.chat.protocol.ProtocolException e) {
+            throw new IllegalStateException("a room event that does not decode: " + json, e);
         }
     }
 
@@ -389,7 +448,8 @@ final class Replicas {
         }
         JsonArray list = new JsonArray();
         for (RoomMember m : members.values()) {
-            list.add(new JsonObject().put(NODE, m.node()).put(SESSION, m.session()).put(NICKNAME, m.nick()));
+            list.add(new JsonObject().put(NODE, m.node()).put(SESSION, m.session()).put(NICKNAME, m.nick())
+                    .put(Wire.ACCOUNT, m.account()));
         }
         JsonArray messages = new JsonArray();
         for (ChatMessage m : history.latest(room.name, historyLimit)) {
@@ -403,7 +463,7 @@ final class Replicas {
         }
         return new JsonObject().put(ROOM, room.name).put(OWNER, room.owner).put(EPOCH, room.epoch)
                 .put(VER, room.committed).put(Wire.CE, room.committedEpoch).put(SEQ, seq).put(MEMBERS, list)
-                .put(HISTORY, messages).put(Wire.RIDS, rids).put(Wire.TAIL, tail);
+                .put(HISTORY, messages).put(Wire.RIDS, rids).put(Wire.TAIL, tail).put(Wire.RULES, room.committedRules);
     }
 
     /** Undoes one event's change of the members; returns the last {@code seq} before it. */
@@ -416,10 +476,19 @@ final class Replicas {
                 return Math.min(seq, ev.getLong(SEQ) - 1);
             }
             case Wire.JOIN -> members.remove(key);
-            case Wire.PART, Wire.QUIT -> members.put(key, new RoomMember(node, session, ev.getString(NICKNAME)));
+            case Wire.PART, Wire.QUIT -> members.put(key, new RoomMember(node, session, ev.getString(NICKNAME),
+                    ev.getString(Wire.ACCOUNT)));
             case Wire.NICK -> {
-                if (members.containsKey(key)) {
-                    members.put(key, new RoomMember(node, session, ev.getString(OLD)));
+                RoomMember was = members.get(key);
+                if (was != null) {
+                    members.put(key, new RoomMember(node, session, ev.getString(OLD), was.account()));
+                }
+            }
+            case Wire.MOD -> {
+                String kn = ev.getString(Wire.KN);
+                if (kn != null) {
+                    members.put(RoomMember.key(kn, ev.getLong(Wire.KS)), new RoomMember(kn, ev.getLong(Wire.KS),
+                            ev.getString(Wire.KNICK), ev.getString(Wire.KACCOUNT)));
                 }
             }
             default -> {
@@ -457,6 +526,7 @@ final class Replicas {
         }
         room.replaceMembers(new ArrayList<>(members.values()));
         room.lastSeq = seq;
+        room.rules = Moderation.fromState(room.name, room.committedRules);
         room.held = new ArrayDeque<>(events);
         room.matched = room.committed;
     }
@@ -527,8 +597,11 @@ final class Replicas {
         List<RoomMember> members = new ArrayList<>();
         for (Object o : snap.getJsonArray(MEMBERS)) {
             JsonObject m = (JsonObject) o;
-            members.add(new RoomMember(m.getString(NODE), m.getLong(SESSION), m.getString(NICKNAME)));
+            members.add(new RoomMember(m.getString(NODE), m.getLong(SESSION), m.getString(NICKNAME),
+                    m.getString(Wire.ACCOUNT)));
         }
+        room.committedRules = snap.getJsonObject(Wire.RULES);
+        room.rules = Moderation.fromState(name, room.committedRules);
         List<Long> localBefore = new ArrayList<>();
         for (RoomMember m : room.members.values()) {
             if (m.node().equals(self)) {

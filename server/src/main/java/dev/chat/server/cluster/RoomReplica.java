@@ -69,11 +69,19 @@ final class RoomReplica {
     /** When the room was last used, on {@link Replicas}' use clock: the least recently used empty room makes way. */
     long used;
     private Recipient[][] byLane; // local members per lane; null after a membership change
+    /** Its topic, operators, bans and modes, as of {@link #version} (on the owner, ahead of {@link #committed}). */
+    dev.chat.server.core.Moderation rules;
+    /**
+     * {@link #rules} as of {@link #committed} ({@link dev.chat.server.core.Moderation#state}; null:
+     * a new room): what a snapshot carries and a roll-back returns to.
+     */
+    JsonObject committedRules;
 
     RoomReplica(String name, String owner, long epoch) {
         this.name = name;
         this.owner = owner;
         this.epoch = epoch;
+        this.rules = dev.chat.server.core.Moderation.fresh(name);
     }
 
     boolean contains(String node, long session) {

@@ -13,7 +13,14 @@ import static dev.chat.server.cluster.Wire.TEXT;
 import static dev.chat.server.cluster.Wire.TS;
 import static dev.chat.server.cluster.Wire.VER;
 
+import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.MessageCodec;
+import dev.chat.protocol.ProtocolException;
+import dev.chat.protocol.ServerMessage;
+import dev.chat.server.core.Moderation;
+import dev.chat.server.core.Refused;
+import java.nio.charset.StandardCharsets;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.core.Deadlines;
 import dev.chat.server.core.Refusal;
@@ -256,7 +263,7 @@ final class RoomSequencer {
             String kind = q.req.getString(K);
             if (kind.equals(Wire.SAY)) {
                 q.reply.complete(Wire.error(Refusal.NOT_IN_ROOM_TO_SAY, name));
-            } else if (kind.equals(Wire.PART)) {
+            } else if (kind.equals(Wire.PART) || kind.equals(Wire.MOD)) {
                 q.reply.complete(Wire.error(Refusal.NOT_IN_ROOM, name));
             } else {
                 q.reply.complete(Wire.ok());
@@ -304,19 +311,27 @@ final class RoomSequencer {
         RoomMember member = room.member(node, session);
         switch (req.getString(K)) {
             case Wire.JOIN -> {
+                String account = req.getString(Wire.ACCOUNT);
+                Refused refused = member != null ? null
+                        : room.rules.joinRefusal(new RoomMember(node, session, nick, account));
                 if (member != null) {
                     reply.complete(joined(room));
                 } else if (room.members.size() >= config.maxRoomMembers()) {
                     reply.complete(Wire.error(Refusal.ROOM_FULL, room.name));
+                } else if (refused != null) {
+                    reply.complete(Wire.error(refused.code(), refused.getMessage()));
                 } else {
-                    sequence(room, event(Wire.JOIN, node, session, nick), () -> joined(room), reply);
+                    sequence(room, event(Wire.JOIN, node, session, nick).put(Wire.ACCOUNT, account), () -> joined(room),
+                            reply);
                 }
             }
+            case Wire.MOD -> moderate(room, member, req, reply);
             case Wire.PART -> {
                 if (member == null) {
                     reply.complete(Wire.error(Refusal.NOT_IN_ROOM, room.name));
                 } else {
-                    sequence(room, event(Wire.PART, node, session, member.nick()).put(Wire.REASON, req.getString(Wire.REASON)),
+                    sequence(room, event(Wire.PART, node, session, member.nick()).put(Wire.REASON, req.getString(Wire.REASON))
+                                    .put(Wire.ACCOUNT, member.account()),
                             () -> new JsonObject().put(Wire.R, Wire.PARTED), reply);
                 }
             }
@@ -324,15 +339,17 @@ final class RoomSequencer {
                 if (member == null) {
                     reply.complete(Wire.ok());
                 } else {
-                    sequence(room, event(Wire.QUIT, node, session, member.nick()).put(Wire.REASON, req.getString(Wire.REASON)),
-                            Wire::ok, reply);
+                    sequence(room, event(Wire.QUIT, node, session, member.nick()).put(Wire.REASON, req.getString(Wire.REASON))
+                                    .put(Wire.ACCOUNT, member.account()), Wire::ok, reply);
                 }
             }
             case Wire.NICK -> {
-                if (member == null || member.nick().equals(nick)) {
+                String account = req.getString(Wire.ACCOUNT);
+                if (member == null || (member.nick().equals(nick) && java.util.Objects.equals(member.account(), account))) {
                     reply.complete(Wire.ok());
                 } else {
-                    sequence(room, event(Wire.NICK, node, session, nick).put(OLD, member.nick()), Wire::ok, reply);
+                    sequence(room, event(Wire.NICK, node, session, nick).put(OLD, member.nick()).put(Wire.ACCOUNT, account),
+                            Wire::ok, reply);
                 }
             }
             case Wire.SAY -> {
@@ -342,6 +359,9 @@ final class RoomSequencer {
                     answerRetried(room, done, reply); // sequenced before the owner changed or the reply was lost
                 } else if (member == null) {
                     reply.complete(Wire.error(Refusal.NOT_IN_ROOM_TO_SAY, room.name));
+                } else if (room.rules.sayRefusal(member) != null) {
+                    Refused muted = room.rules.sayRefusal(member);
+                    reply.complete(Wire.error(muted.code(), muted.getMessage()));
                 } else if (room.own.unreleased.size() >= Ownership.MAX_QUEUED) {
                     reply.complete(busy());
                 } else {
@@ -358,6 +378,55 @@ final class RoomSequencer {
                 }
             }
             default -> reply.complete(Wire.error(ErrorCode.INVALID, "unknown request " + req.getString(K)));
+        }
+    }
+
+    /**
+     * A moderation request ({@link Wire#MOD}): the room's rules ({@link Moderation}) decide here, at
+     * the owner, which knows every member's account; the change goes out as one {@code mod} event
+     * per event the members get (each with the rules, whole), answered once the last is committed.
+     */
+    private void moderate(RoomReplica room, RoomMember member, JsonObject req, Promise<JsonObject> reply) {
+        ClientMessage m;
+        try {
+            m = MessageCodec.decodeClient(req.getString(Wire.REQ).getBytes(StandardCharsets.UTF_8));
+        } catch (ProtocolException | RuntimeException e) {
+            reply.complete(Wire.error(ErrorCode.INVALID, "a moderation request that does not decode"));
+            return;
+        }
+        if (!hasMajority()) {
+            reply.complete(noMajority()); // nothing applied: a cut-off node changes nothing
+            return;
+        }
+        RoomMember me = member != null ? member : new RoomMember(req.getString(NODE), req.getLong(SESSION),
+                req.getString(NICKNAME), req.getString(Wire.ACCOUNT));
+        long before = room.rules.changes();
+        Moderation.Change c;
+        try {
+            c = room.rules.apply(me, m, room.members.values(), clock.getAsLong());
+        } catch (Refused r) {
+            reply.complete(Wire.error(r.code(), r.getMessage()));
+            return;
+        }
+        JsonObject answer = Wire.ok();
+        if (!(c.reply() instanceof ServerMessage.Ok)) {
+            answer.put(Wire.REPLY, new String(MessageCodec.encode(c.reply()), StandardCharsets.UTF_8));
+        }
+        if (c.events().isEmpty() && room.rules.changes() == before) {
+            reply.complete(answer);
+            return;
+        }
+        JsonObject rules = room.rules.state();
+        List<ServerMessage> outs = c.events().isEmpty() ? java.util.Collections.singletonList(null) : c.events();
+        for (int i = 0; i < outs.size(); i++) {
+            JsonObject ev = event(Wire.MOD, me.node(), me.session(), me.nick()).put(Wire.RULES, rules);
+            if (outs.get(i) != null) {
+                ev.put(Wire.OUT, new String(MessageCodec.encode(outs.get(i)), StandardCharsets.UTF_8));
+            }
+            if (i == 0 && c.kicked() instanceof RoomMember k) {
+                ev.put(Wire.KN, k.node()).put(Wire.KS, k.session()).put(Wire.KNICK, k.nick()).put(Wire.KACCOUNT, k.account());
+            }
+            sequence(room, ev, () -> answer, i == outs.size() - 1 ? reply : Promise.promise());
         }
     }
 
@@ -378,7 +447,9 @@ final class RoomSequencer {
 
     private static JsonObject joined(RoomReplica room) {
         return new JsonObject().put(Wire.R, Wire.JOINED).put(Wire.MEMBERS, new JsonArray(new ArrayList<>(room.nicks())))
-                .put(SEQ, room.lastSeq);
+                .put(SEQ, room.lastSeq).put(Wire.TOPIC, room.rules.topicOrNull())
+                .put(Wire.OPERATORS, new JsonArray(room.rules.operatorNicks(room.members.values())))
+                .put(Wire.VOICED, new JsonArray(room.rules.voicedNicks(room.members.values())));
     }
 
     /** Numbers the event, applies it here, sends it to every peer; released once a majority has it. */
@@ -433,6 +504,7 @@ final class RoomSequencer {
                 room.committed = head.event.getLong(VER);
                 room.committedEpoch = head.event.getLong(EPOCH);
                 room.matched = room.committed;
+                Replicas.committedRules(room, head.event);
                 if (committed == null) {
                     committed = new ArrayList<>();
                 }
@@ -612,7 +684,8 @@ final class RoomSequencer {
     private void quitDeadMembers(RoomReplica room) {
         for (RoomMember m : new ArrayList<>(room.members.values())) {
             if (!peers.isLive(m.node())) {
-                sequence(room, event(Wire.QUIT, m.node(), m.session(), m.nick()), Wire::ok, Promise.promise());
+                sequence(room, event(Wire.QUIT, m.node(), m.session(), m.nick()).put(Wire.ACCOUNT, m.account()), Wire::ok,
+                        Promise.promise());
             }
         }
     }

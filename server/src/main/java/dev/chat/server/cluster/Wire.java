@@ -29,9 +29,15 @@ import java.util.List;
  *
  * Event kinds ({@code k}): {@code msg} (text ts seq rid; {@code action} when true), {@code join},
  * {@code part}, {@code quit} ({@link #REASON}: their reason, from the member's request into the event),
- * {@code nick} (old), {@code drop} (the room, empty, is forgotten with its history); every event
- * names the member (for {@code drop}: the session that asked) by {@code node}, {@code session},
- * {@code nick}.
+ * {@code nick} (old), {@code drop} (the room, empty, is forgotten with its history), {@code mod} (a
+ * change of the room's moderation: {@link #OUT} the event its members get, if any, and the kicked
+ * member as {@link #KN} {@link #KS} {@link #KNICK} {@link #KACCOUNT}); every event names the member
+ * (for {@code drop}: the session that asked) by {@code node}, {@code session}, {@code nick}, and
+ * {@code join}, {@code part}, {@code quit}, {@code nick} carry its {@link #ACCOUNT}. An event that
+ * changes the room's rules carries them whole ({@link #RULES}, {@code core.Moderation#state}), so
+ * that every node, and every snapshot, has the owner's. A {@code mod} request ({@code own} with
+ * {@code k: mod}) carries the client's request as {@link #REQ}; its answer may carry a
+ * {@link #REPLY} (a {@code topic} or {@code mode} reply) instead of a plain ok.
  * A {@code say} carries {@code rid}, unique per request, so that a retry after the owner died is
  * recognised by the new owner instead of being stored twice. A client's request carries
  * {@code ttl}, the milliseconds the owner has left to act on it (see {@code core.Deadlines}): an
@@ -63,6 +69,25 @@ final class Wire {
     static final String NICK = "nick";
     /** Drop an empty room (to make way for a new one beyond {@code --max-rooms}). */
     static final String DROP = "drop";
+    /** A change of the room's moderation (docs/PROTOCOL.md, "Room operators"). */
+    static final String MOD = "mod";
+    static final String ACCOUNT = "account";
+    /** The room's whole moderation state after the event. */
+    static final String RULES = "rules";
+    /** A moderation request: the client's request, as JSON text. */
+    static final String REQ = "req";
+    /** A moderation event: what the members get, as JSON text. */
+    static final String OUT = "out";
+    /** The answer to a moderation request, as JSON text, when it is not a plain ok. */
+    static final String REPLY = "reply";
+    /** The member a kick removes: node, session, nick, account. */
+    static final String KN = "kn";
+    static final String KS = "ks";
+    static final String KNICK = "knick";
+    static final String KACCOUNT = "kaccount";
+    static final String TOPIC = "topic";
+    static final String OPERATORS = "operators";
+    static final String VOICED = "voiced";
 
     static final String ROOM = "room";
     static final String OWNER = "owner";

@@ -314,12 +314,12 @@ public final class Hub {
     }
 
     /**
-     * A room moderation request ({@link Moderation}): the backend applies it; a member it kicks
-     * leaves the session's rooms at once, and an invited nick of this node gets {@code invited}.
+     * A room moderation request ({@link Moderation}): the backend applies it (a member it kicks
+     * leaves its session's rooms there), and an invited nick of this node gets {@code invited}.
      */
     private Future<ServerMessage> moderate(Participant me, ClientMessage m, long deadline) {
         String room = Moderation.roomOf(m);
-        return backend.moderate(me, m, deadline, kicked -> kicked.leaving(room)).map(reply -> {
+        return backend.moderate(me, m, deadline).map(reply -> {
             if (m instanceof ClientMessage.Invite i && reply instanceof ServerMessage.Ok) {
                 Participant to = byNick.get(Names.nickKey(i.nick()));
                 if (to != null) {

@@ -151,13 +151,13 @@ public interface HubBackend {
      * A room moderation request ({@link Moderation#handles}: {@code topic}, {@code op}, {@code kick},
      * {@code ban}, {@code mode}, {@code invite}...) of {@code me}, member of the room or not, with the
      * rules of {@link Moderation}; completes with the reply once the change is stored and its events
-     * are delivered in the room's order. A member it kicks out is handed to {@code kicked} at once
-     * (the hub takes the room from its rooms). A backend without moderation inherits this default:
-     * {@link Refusal#NO_MODERATION} ({@code unsupported}).
+     * are delivered in the room's order. A member it kicks out of a room leaves its
+     * {@link Participant#rooms()} ({@link Participant#kickedFrom}) on its own node when the kick is
+     * applied there. A backend without moderation inherits this default: {@link Refusal#NO_MODERATION}
+     * ({@code unsupported}).
      */
     default io.vertx.core.Future<ServerMessage> moderate(Participant me, dev.chat.protocol.ClientMessage request,
-                                                         long deadline,
-                                                         java.util.function.Consumer<Participant> kicked) {
+                                                         long deadline) {
         return io.vertx.core.Future.failedFuture(Refusal.NO_MODERATION.refused());
     }
 }

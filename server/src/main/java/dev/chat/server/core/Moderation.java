@@ -43,10 +43,21 @@ public final class Moderation {
     public static final int MAX_ACCOUNTS = 100;
 
     /**
+     * A member (or a requester) as the rules see it: its nick and the account it is logged in to
+     * (null: a guest). {@link Participant} on a single node; a cluster's room member elsewhere.
+     * Members are compared with {@code equals}.
+     */
+    public interface Person {
+        String nick();
+
+        String account();
+    }
+
+    /**
      * What a request did: the reply to send once the change is stored ({@code store}) and its events
      * delivered in the room's order; {@code kicked} is the member it removed (null: none).
      */
-    public record Change(ServerMessage reply, List<ServerMessage> events, Participant kicked, boolean store) {
+    public record Change(ServerMessage reply, List<ServerMessage> events, Person kicked, boolean store) {
         static Change answer(ServerMessage reply) {
             return new Change(reply, List.of(), null, false);
         }
@@ -68,6 +79,8 @@ public final class Moderation {
     private boolean secret;
     /** Nothing of the room was stored and nobody joined it yet: its first logged-in joiner is its operator. */
     private boolean fresh;
+    /** Counts the changes of this state (a cluster's owner tells with it whether an event changed the rules). */
+    private long changes;
 
     private Moderation(String room, boolean fresh) {
         this.room = room;
@@ -120,6 +133,28 @@ public final class Moderation {
                 .put("invite_only", inviteOnly).put("moderated", moderated).put("secret", secret);
     }
 
+    /**
+     * The whole state, memory-only parts too (invitations, voiced guests, whether the room is new):
+     * what a cluster's events and snapshots carry ({@link #fromState}).
+     */
+    public JsonObject state() {
+        return attrs().put("topic", topic).put("fresh", fresh)
+                .put("invited", new JsonArray(new ArrayList<>(invited)))
+                .put("voiced_guests", new JsonArray(new ArrayList<>(voicedGuests)));
+    }
+
+    /** A state made by {@link #state()}; null: a new room. */
+    public static Moderation fromState(String room, JsonObject state) {
+        if (state == null) {
+            return fresh(room);
+        }
+        Moderation m = load(room, state.getString("topic"), state);
+        m.fresh = state.getBoolean("fresh", false);
+        addStrings(state.getJsonArray("invited"), m.invited, MAX_INVITED);
+        addStrings(state.getJsonArray("voiced_guests"), m.voicedGuests, Integer.MAX_VALUE);
+        return m;
+    }
+
     /** The topic as the store keeps it: null for none. */
     public String storedTopic() {
         return topic.isEmpty() ? null : topic;
@@ -138,19 +173,19 @@ public final class Moderation {
         return !operators.isEmpty();
     }
 
-    public boolean isOperator(Participant p) {
+    public boolean isOperator(Person p) {
         return p.account() != null && operators.contains(p.account());
     }
 
-    public boolean isVoiced(Participant p) {
+    public boolean isVoiced(Person p) {
         return (p.account() != null && voicedAccounts.contains(p.account()))
                 || voicedGuests.contains(Names.nickKey(p.nick()));
     }
 
     /** The nicks of the members who are operators, in the members' order. */
-    public List<String> operatorNicks(Collection<Participant> members) {
+    public List<String> operatorNicks(Collection<? extends Person> members) {
         List<String> out = new ArrayList<>();
-        for (Participant p : members) {
+        for (Person p : members) {
             if (isOperator(p)) {
                 out.add(p.nick());
             }
@@ -159,9 +194,9 @@ public final class Moderation {
     }
 
     /** The nicks of the members who are voiced, in the members' order. */
-    public List<String> voicedNicks(Collection<Participant> members) {
+    public List<String> voicedNicks(Collection<? extends Person> members) {
         List<String> out = new ArrayList<>();
-        for (Participant p : members) {
+        for (Person p : members) {
             if (isVoiced(p)) {
                 out.add(p.nick());
             }
@@ -172,7 +207,7 @@ public final class Moderation {
     // ---- membership ----
 
     /** Why {@code p} may not join, or null if it may. */
-    public Refused joinRefusal(Participant p) {
+    public Refused joinRefusal(Person p) {
         if (isOperator(p)) {
             return null;
         }
@@ -190,31 +225,42 @@ public final class Moderation {
 
     /**
      * {@code p} joined: its invitation is used up, and the first logged-in joiner of a new room
-     * becomes its operator. True if that changed what the store keeps.
+     * becomes its operator. True if the room was new: the store should keep it from now on (with its
+     * operator, or as a room without one), so that it is not new again after a restart.
      */
-    public boolean joined(Participant p) {
-        invited.remove(Names.nickKey(p.nick()));
+    public boolean joined(Person p) {
+        if (invited.remove(Names.nickKey(p.nick())) || fresh) {
+            changes++;
+        }
         boolean wasFresh = fresh;
         fresh = false;
         if (wasFresh && p.account() != null) {
             operators.add(p.account());
-            return true;
         }
-        return false;
+        return wasFresh;
     }
 
     /** {@code p} left the room (part, quit, kick): a guest's voice goes. */
-    public void left(Participant p) {
-        voicedGuests.remove(Names.nickKey(p.nick()));
+    public void left(Person p) {
+        if (voicedGuests.remove(Names.nickKey(p.nick()))) {
+            changes++;
+        }
     }
 
     /** A member changed nick: a guest's voice stays with the old nick, that is, goes. */
     public void renamed(String oldNick) {
-        voicedGuests.remove(Names.nickKey(oldNick));
+        if (voicedGuests.remove(Names.nickKey(oldNick))) {
+            changes++;
+        }
+    }
+
+    /** How many times this state changed so far. */
+    public long changes() {
+        return changes;
     }
 
     /** Why {@code p} (a member) may not say something, or null if it may. */
-    public Refused sayRefusal(Participant p) {
+    public Refused sayRefusal(Person p) {
         return moderated && !isOperator(p) && !isVoiced(p) ? Refusal.MODERATED.refused(room) : null;
     }
 
@@ -262,7 +308,16 @@ public final class Moderation {
      *
      * @param now the time of a topic change (epoch ms)
      */
-    public Change apply(Participant me, ClientMessage m, Collection<Participant> members, long now) {
+    public Change apply(Person me, ClientMessage m, Collection<? extends Person> members, long now) {
+        String before = state().encode();
+        Change c = decide(me, m, members, now);
+        if (!before.equals(state().encode())) {
+            changes++;
+        }
+        return c;
+    }
+
+    private Change decide(Person me, ClientMessage m, Collection<? extends Person> members, long now) {
         boolean member = members.contains(me);
         if (m instanceof ClientMessage.Topic t && t.topic() == null) {
             visibleTo(member, members);
@@ -305,7 +360,7 @@ public final class Moderation {
         }
         String by = me.nick();
         if (m instanceof ClientMessage.Op o) {
-            Participant target = target(members, o.nick());
+            Person target = target(members, o.nick());
             if (target.account() == null) {
                 throw Refusal.NO_ACCOUNT.refused(target.nick());
             }
@@ -316,13 +371,13 @@ public final class Moderation {
             operators.add(target.account());
             return memberEvent(ok, target, Member.OP, by, true);
         } else if (m instanceof ClientMessage.Deop o) {
-            Participant target = target(members, o.nick());
+            Person target = target(members, o.nick());
             if (target.account() == null || !operators.remove(target.account())) {
                 return Change.answer(ok);
             }
             return memberEvent(ok, target, Member.DEOP, by, true);
         } else if (m instanceof ClientMessage.Voice v) {
-            Participant target = target(members, v.nick());
+            Person target = target(members, v.nick());
             if (isVoiced(target)) {
                 return Change.answer(ok);
             }
@@ -334,7 +389,7 @@ public final class Moderation {
             voicedGuests.add(Names.nickKey(target.nick())); // at most one per member
             return memberEvent(ok, target, Member.VOICE, by, false);
         } else if (m instanceof ClientMessage.Devoice v) {
-            Participant target = target(members, v.nick());
+            Person target = target(members, v.nick());
             if (!isVoiced(target)) {
                 return Change.answer(ok);
             }
@@ -342,7 +397,7 @@ public final class Moderation {
             voicedGuests.remove(Names.nickKey(target.nick()));
             return memberEvent(ok, target, Member.DEVOICE, by, stored);
         } else if (m instanceof ClientMessage.Kick k) {
-            Participant target = target(members, k.nick());
+            Person target = target(members, k.nick());
             left(target);
             return new Change(ok, List.of(new Member(room, target.nick(), Member.KICK, null, k.reason(), by)), target,
                     false);
@@ -386,15 +441,15 @@ public final class Moderation {
     }
 
     /** Asking about a room: its members, and anyone for a public room with members. */
-    private void visibleTo(boolean member, Collection<Participant> members) {
+    private void visibleTo(boolean member, Collection<? extends Person> members) {
         if (!member && (secret || members.isEmpty())) {
             throw Refusal.NOT_IN_ROOM.refused(room);
         }
     }
 
-    private Participant target(Collection<Participant> members, String nick) {
+    private Person target(Collection<? extends Person> members, String nick) {
         String key = Names.nickKey(nick);
-        for (Participant p : members) {
+        for (Person p : members) {
             if (Names.nickKey(p.nick()).equals(key)) {
                 return p;
             }
@@ -417,7 +472,7 @@ public final class Moderation {
         return -1;
     }
 
-    private Change memberEvent(ServerMessage reply, Participant target, String event, String by, boolean store) {
+    private Change memberEvent(ServerMessage reply, Person target, String event, String by, boolean store) {
         return new Change(reply, List.of(new Member(room, target.nick(), event, null, null, by)), null, store);
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * joined (or is joining), in join order. Made and changed only by {@link Hub}; backends read it
  * (a single-node room keeps its members as participants). Hub context only.
  */
-public final class Participant {
+public final class Participant implements Moderation.Person {
     private final Recipient who;
     private String nick;
     /** The nick key of the account the session is logged in to, or null for a guest. */
@@ -70,5 +70,13 @@ public final class Participant {
 
     boolean leaving(String room) {
         return rooms.remove(room);
+    }
+
+    /**
+     * An operator of the room kicked the session out of it: a backend takes the room from the
+     * session's rooms when it removes the member (docs/PROTOCOL.md, "Room operators").
+     */
+    public void kickedFrom(String room) {
+        rooms.remove(room);
     }
 }

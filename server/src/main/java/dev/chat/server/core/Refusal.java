@@ -82,9 +82,8 @@ public enum Refusal {
     NO_ACCOUNT(ErrorCode.NO_ACCOUNT, "%s is not logged in to an account; guests cannot be operators"),
     /** A room's bans, operators or voiced accounts at their bound: the argument is the whole text. */
     ROOM_LIST_FULL(ErrorCode.INVALID, "%s"),
-    /** A backend without room moderation (the cluster, for now). */
-    NO_MODERATION(ErrorCode.UNSUPPORTED, "this server does not offer room operators and moderation in its"
-            + " configuration (a cluster)"),
+    /** A backend without room moderation (both of this server's backends have it: a test double, say). */
+    NO_MODERATION(ErrorCode.UNSUPPORTED, "this server does not offer room operators and moderation"),
     /** The store failed to keep a room's change: not acknowledged. */
     ROOM_NOT_SAVED(ErrorCode.UNAVAILABLE, "the room's change could not be stored (%s): it holds on this server"
             + " until it restarts; try again"),

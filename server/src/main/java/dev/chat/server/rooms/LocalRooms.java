@@ -29,7 +29,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -172,7 +171,7 @@ public final class LocalRooms implements HubBackend {
         fanout(room, new Member(room.name, me.nick(), Member.JOIN, null), null);
         room.add(me);
         if (room.rules.joined(me)) {
-            persist(room, new Moderation.Change(null, List.of(), null, true), deadline); // its first operator
+            persist(room, new Moderation.Change(null, List.of(), null, true), deadline); // a room now, with its operator if any
         }
         return Future.succeededFuture(view(room));
     }
@@ -197,17 +196,16 @@ public final class LocalRooms implements HubBackend {
     // ---- moderation ----
 
     @Override
-    public Future<ServerMessage> moderate(Participant me, ClientMessage request, long deadline,
-                                          Consumer<Participant> kicked) {
+    public Future<ServerMessage> moderate(Participant me, ClientMessage request, long deadline) {
         String name = Moderation.roomOf(request);
         Room room = rooms.get(name);
         if (room == null) {
             return Future.failedFuture(Refusal.NOT_IN_ROOM.refused(name)); // no members: nothing to see or do
         }
         Moderation.Change c = room.rules.apply(me, request, room.members(), clock.getAsLong());
-        if (c.kicked() != null) {
-            room.remove(c.kicked());
-            kicked.accept(c.kicked());
+        if (c.kicked() instanceof Participant kicked) {
+            room.remove(kicked);
+            kicked.kickedFrom(name);
         }
         return persist(room, c, deadline);
     }
@@ -221,7 +219,7 @@ public final class LocalRooms implements HubBackend {
         if (!c.store() && c.events().isEmpty()) {
             return Future.succeededFuture(c.reply());
         }
-        Pending p = new Pending(room, c.events(), c.kicked(), deadline);
+        Pending p = new Pending(room, c.events(), (Participant) c.kicked(), deadline);
         room.waiting(p);
         inFlight.addLast(p);
         Future<Void> stored;
