@@ -97,6 +97,7 @@ final class ModeCommands {
         Boolean secret = null;
         boolean listedBans = false;
         boolean fixedTold = false;
+        java.util.Set<Character> told = new java.util.HashSet<>(); // one answer per mode char and line
         int paramModes = 0;
         List<ClientMessage.Mode> flags = new ArrayList<>(1);
         List<Runnable> requests = new ArrayList<>();
@@ -118,11 +119,15 @@ final class ModeCommands {
                 }
                 case 'e', 'I' -> {
                     if (line.param(arg) == null) {
-                        r.add(s.replies().std(c == 'e' ? Numeric.RPL_ENDOFEXCEPTLIST : Numeric.RPL_ENDOFINVITELIST,
-                                channel));
+                        if (told.add(c)) {
+                            r.add(s.replies().std(c == 'e' ? Numeric.RPL_ENDOFEXCEPTLIST
+                                    : Numeric.RPL_ENDOFINVITELIST, channel));
+                        }
                     } else {
                         arg++;
-                        r.add(s.replies().std(Numeric.ERR_UNKNOWNMODE, String.valueOf(c)));
+                        if (told.add(c)) {
+                            r.add(s.replies().std(Numeric.ERR_UNKNOWNMODE, String.valueOf(c)));
+                        }
                     }
                 }
                 case 'b' -> {
@@ -150,7 +155,9 @@ final class ModeCommands {
                 case 'o', 'v' -> {
                     String nick = line.param(arg);
                     if (nick == null) {
-                        r.add(s.replies().because(Numeric.ERR_NEEDMOREPARAMS, "+" + c + " needs a nick", "MODE"));
+                        if (told.add(c)) {
+                            r.add(s.replies().because(Numeric.ERR_NEEDMOREPARAMS, "+" + c + " needs a nick", "MODE"));
+                        }
                     } else if (++paramModes > MAX_PARAM_MODES) {
                         arg++;
                     } else {
@@ -168,7 +175,11 @@ final class ModeCommands {
                         }
                     }
                 }
-                default -> r.add(s.replies().std(Numeric.ERR_UNKNOWNMODE, String.valueOf(c)));
+                default -> {
+                    if (told.add(c)) {
+                        r.add(s.replies().std(Numeric.ERR_UNKNOWNMODE, String.valueOf(c)));
+                    }
+                }
             }
         }
         if (paramModes > MAX_PARAM_MODES) {

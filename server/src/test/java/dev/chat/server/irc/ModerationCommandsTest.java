@@ -257,4 +257,16 @@ class ModerationCommandsTest {
                         + "done",
                 ":alice!alice@chat MODE #a +v bob");
     }
+    @Test
+    void aLongModeStringIsAnsweredOncePerModeChar() {
+        aliceOpsBobGuest();
+        alice.send("MODE #a +" + "x".repeat(200) + "o".repeat(100) + "eI".repeat(50));
+        assertThat(alice.take()).containsExactly(
+                ":irc.test 472 alice x :is unknown mode char to me",
+                ":irc.test 461 alice MODE :Not enough parameters: +o needs a nick",
+                ":irc.test 349 alice #a :End of channel exception list",
+                ":irc.test 347 alice #a :End of channel invite list");
+        alice.send("MODE #a +" + "i".repeat(300));
+        assertThat(alice.take()).containsExactly(":alice!alice@chat MODE #a +i");
+    }
 }
