@@ -258,6 +258,7 @@ final class ClusterHubVerticle extends VerticleBase {
                 msg.reply(ar.succeeded() ? ar.result() : Wire.error(Refusal.INTERNAL, null));
             });
             case Wire.DM -> msg.reply(rooms.onDirect(body));
+            case Wire.INVITED -> rooms.onInvited(body);
             case Wire.HELLO -> onHello(msg, body.getString(Wire.NODE));
             case Wire.PING -> msg.reply(new JsonObject());
             case Wire.SYNC -> msg.reply(sequencer.onSync(body));

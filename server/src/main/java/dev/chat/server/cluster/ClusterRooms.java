@@ -239,6 +239,14 @@ final class ClusterRooms implements HubBackend {
         }
     }
 
+    /** Each room's owner learns the member's account with a {@code nick} event (its old nick the same: no one is told). */
+    @Override
+    public void accountChanged(Participant me) {
+        for (String room : me.rooms()) {
+            callOwner(room, request(Wire.NICK, room, me), Deadlines.none());
+        }
+    }
+
     @Override
     public List<String> who(String room) {
         RoomReplica r = replicas.get(room);
@@ -285,6 +293,24 @@ final class ClusterRooms implements HubBackend {
             String reply = r.getString(Wire.REPLY);
             return Future.succeededFuture(reply == null ? new ServerMessage.Ok(request.id()) : Replicas.decodeEvent(reply));
         });
+    }
+
+    @Override
+    public void invitedElsewhere(String key, ServerMessage.Invited event) {
+        directory.nickHolder(key).onSuccess(holder -> {
+            if (holder != null && !isStale(holder) && !Directory.nodeOf(holder).equals(self)) {
+                peers.send(Directory.nodeOf(holder), Wire.op(Wire.INVITED).put(SESSION, Directory.numberOf(holder))
+                        .put(NICKNAME, key).put(ROOM, event.room()).put(FROM, event.by()));
+            }
+        });
+    }
+
+    /** {@code invited} from another node for a session of this one (if it still holds the nick). */
+    void onInvited(JsonObject body) {
+        Participant to = locals.get(body.getLong(SESSION));
+        if (to != null && Names.nickKey(to.nick()).equals(body.getString(NICKNAME))) {
+            outbox.sendTo(to.who(), new ServerMessage.Invited(body.getString(ROOM), body.getString(FROM)), false);
+        }
     }
 
     /** An operator kicked a session of this node out of a room (applied here): it is no longer in it. */

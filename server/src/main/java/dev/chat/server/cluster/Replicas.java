@@ -365,6 +365,9 @@ final class Replicas {
                 if (room.contains(node, session)) {
                     room.put(new RoomMember(node, session, nick, ev.getString(Wire.ACCOUNT)));
                 }
+                if (nick.equals(ev.getString(OLD))) {
+                    return new Fanout(null, null, new Recipient[0][], null, null); // only its account changed
+                }
                 room.rules.renamed(ev.getString(OLD));
                 Recipient except = node.equals(self) ? locals.apply(session) : null;
                 return memberEvent(room, recipients(room), except,

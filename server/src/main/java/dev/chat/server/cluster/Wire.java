@@ -18,6 +18,7 @@ import java.util.List;
  * commit   room owner epoch cv     events up to cv committed    none (sent, not requested)
  * own      room k node session nick [ttl] ...  to the owner      {r: ok|joined|parted|err|redirect|retry}
  * dm       session from text ts    a direct message to deliver  {r: ok|err}
+ * invited  session nick room from  an invitation to deliver     none (sent, not requested)
  * sync     room owner epoch        a new owner takes the room   {promised, ver, le, cv, epoch, owner}
  * snap     room                    the room's state             committed state + tail, or {}
  * install  snap                    replace the room's state     null
@@ -50,6 +51,7 @@ final class Wire {
     static final String EVENT = "ev";
     static final String OWN = "own";
     static final String DM = "dm";
+    static final String INVITED = "invited";
     static final String SYNC = "sync";
     static final String SNAP = "snap";
     static final String INSTALL = "install";

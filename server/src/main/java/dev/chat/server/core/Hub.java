@@ -306,6 +306,7 @@ public final class Hub {
             return accounts.unregister(address(me.who()), account, u.password(), deadline).map(v -> {
                 if (account.equals(me.account())) {
                     me.account(null); // a guest now, under the same nick
+                    backend.accountChanged(me);
                 }
                 return new ServerMessage.Ok(u.id());
             });
@@ -321,9 +322,13 @@ public final class Hub {
         String room = Moderation.roomOf(m);
         return backend.moderate(me, m, deadline).map(reply -> {
             if (m instanceof ClientMessage.Invite i && reply instanceof ServerMessage.Ok) {
-                Participant to = byNick.get(Names.nickKey(i.nick()));
+                String key = Names.nickKey(i.nick());
+                Participant to = byNick.get(key);
+                ServerMessage.Invited event = new ServerMessage.Invited(room, me.nick());
                 if (to != null) {
-                    outbox.sendTo(to.who(), new ServerMessage.Invited(room, me.nick()), false);
+                    outbox.sendTo(to.who(), event, false);
+                } else {
+                    backend.invitedElsewhere(key, event);
                 }
             }
             return reply;
@@ -441,6 +446,7 @@ public final class Hub {
             return renamed.map(reply -> {
                 if (reply instanceof ServerMessage.Ok) {
                     me.account(key);
+                    backend.accountChanged(me);
                 }
                 return reply;
             });
@@ -459,6 +465,7 @@ public final class Hub {
         return accounts.register(address(me.who()), key, me.nick(), r.password()).map(v -> {
             if (key.equals(Names.nickKey(me.nick()))) {
                 me.account(key);
+                backend.accountChanged(me);
             }
             return new ServerMessage.Ok(r.id());
         });

@@ -82,6 +82,14 @@ public interface HubBackend {
     /** The session's nick changed (to {@link Participant#nick()}): its rooms' members get a {@code nick} event. */
     void renamed(Participant me, String oldNick);
 
+    /**
+     * The session logged in to an account, or out of it ({@link Participant#account()} is the new
+     * one): room rules that keep members' accounts learn it. A backend that reads
+     * {@link Participant#account()} when it needs it inherits this default, which does nothing.
+     */
+    default void accountChanged(Participant me) {
+    }
+
     /** A room's members' nicks in join order (empty if there is no such room). */
     List<String> who(String room);
 
@@ -145,6 +153,14 @@ public interface HubBackend {
      */
     default RoomView view(String room) {
         return new RoomView(who(room), 0);
+    }
+
+    /**
+     * Tells {@code event} to the session holding the nick {@code key} when it is connected to
+     * another node (best effort: {@code invite} does not wait for it). A backend without other
+     * nodes inherits this default, which does nothing.
+     */
+    default void invitedElsewhere(String key, ServerMessage.Invited event) {
     }
 
     /**

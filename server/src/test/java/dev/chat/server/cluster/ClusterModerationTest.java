@@ -95,6 +95,14 @@ class ClusterModerationTest {
             join(carol, "guild");
             assertThat(code(bob.request(id -> new ClientMessage.Kick(id, "guild", "carol", null)))).isEqualTo("not_operator");
             assertThat(code(alice.request(id -> new ClientMessage.Op(id, "guild", "bob")))).isEqualTo("no_account");
+            try (ChatClient erin = ChatClient.registered(port(2), "erin")) {
+                join(erin, "guild");
+                ok(erin, id -> new ClientMessage.Register(id, "erin", "pw-erin")); // an account after joining
+                ok(alice, id -> new ClientMessage.Op(id, "guild", "erin"));
+                ok(alice, id -> new ClientMessage.Deop(id, "guild", "erin"));
+                assertThat(erin.received()).as("nobody is told of an account change")
+                        .noneMatch(m -> m instanceof Member mm && mm.event().equals(Member.NICK));
+            }
 
             ok(alice, id -> new ClientMessage.Say(id, "guild", "before"));
             ok(alice, id -> new ClientMessage.Topic(id, "guild", "guild business"));
@@ -145,6 +153,8 @@ class ClusterModerationTest {
                 assertThat(rooms.rooms()).extracting(ServerMessage.RoomInfo::room).doesNotContain("guild");
                 assertThat(code(dave.request(id -> new ClientMessage.Topic(id, "guild", null)))).isEqualTo("not_in_room");
                 ok(carol, id -> new ClientMessage.Invite(id, "guild", "dave"));
+                assertThat(dave.await(ServerMessage.Invited.class, i -> i.room().equals("guild")).by())
+                        .as("told on another node").isEqualTo("carol");
                 ServerMessage.Joined dj = join(dave, "guild");
                 assertThat(dj.topic()).isEqualTo("guild business");
                 assertThat(dj.operators()).containsExactly("alice", "carol");
