@@ -141,22 +141,12 @@ final class ChannelCommands {
             }
             s.call(id -> new ClientMessage.Who(id, room), r, reply -> {
                 if (reply instanceof ServerMessage.WhoReply w) {
-                    names(room, w.members(), prefixes(w), r);
+                    names(room, w.members(), s.prefixes(w), r);
                 } else {
                     r.add(s.replies().std(Numeric.RPL_ENDOFNAMES, channel));
                 }
             });
         }
-    }
-
-    /** A member's prefixes as a {@code who} reply tells them, all or the highest ({@code multi-prefix}). */
-    BiFunction<String, String, String> prefixes(ServerMessage.WhoReply w) {
-        java.util.Set<String> ops = new java.util.HashSet<>();
-        java.util.Set<String> voiced = new java.util.HashSet<>();
-        w.operators().forEach(n -> ops.add(Names.nickKey(n)));
-        w.voiced().forEach(n -> voiced.add(Names.nickKey(n)));
-        return (room, nick) -> s.visiblePrefixes(ChannelRoles.prefixes(ops.contains(Names.nickKey(nick)),
-                voiced.contains(Names.nickKey(nick))));
     }
 
     /** {@code 353} lines (as many as the members need) and {@code 366}. */

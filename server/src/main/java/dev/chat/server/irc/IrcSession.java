@@ -369,6 +369,16 @@ public final class IrcSession implements IrcLineReader.Sink {
         return visiblePrefixes(roles.knows(room) ? roles.prefixes(room, member) : core.membershipPrefixes(room, member));
     }
 
+    /** A member's prefixes as a {@code who} reply tells them (room, nick): all or the highest ({@code multi-prefix}). */
+    java.util.function.BiFunction<String, String, String> prefixes(ServerMessage.WhoReply w) {
+        Set<String> ops = new java.util.HashSet<>();
+        Set<String> voiced = new java.util.HashSet<>();
+        w.operators().forEach(n -> ops.add(Names.nickKey(n)));
+        w.voiced().forEach(n -> voiced.add(Names.nickKey(n)));
+        return (room, member) -> visiblePrefixes(ChannelRoles.prefixes(ops.contains(Names.nickKey(member)),
+                voiced.contains(Names.nickKey(member))));
+    }
+
     /** All prefixes with multi-prefix, else the highest. */
     String visiblePrefixes(String all) {
         return all.isEmpty() || Capability.MULTI_PREFIX.in(caps) ? all : all.substring(0, 1);

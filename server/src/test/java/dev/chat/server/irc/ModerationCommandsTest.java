@@ -269,4 +269,17 @@ class ModerationCommandsTest {
         alice.send("MODE #a +" + "i".repeat(300));
         assertThat(alice.take()).containsExactly(":alice!alice@chat MODE #a +i");
     }
+    @Test
+    void whoAndNamesOfARoomNotJoinedShowTheCoresPrefixes() {
+        aliceOpsBobGuest();
+        alice.send("MODE #a +v bob").take();
+        TestChat.Irc carol = chat.registered("carol", "multi-prefix");
+        carol.send("WHO #a");
+        assertThat(carol.take()).containsExactly(
+                ":irc.test 352 carol #a alice chat irc.test alice H@ :0 alice",
+                ":irc.test 352 carol #a bob chat irc.test bob H+ :0 bob",
+                ":irc.test 315 carol #a :End of WHO list");
+        carol.send("NAMES #a");
+        assertThat(carol.take()).contains(":irc.test 353 carol = #a :@alice +bob");
+    }
 }
