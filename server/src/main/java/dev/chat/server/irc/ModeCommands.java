@@ -99,7 +99,6 @@ final class ModeCommands {
         boolean fixedTold = false;
         java.util.Set<Character> told = new java.util.HashSet<>(); // one answer per mode char and line
         int paramModes = 0;
-        List<ClientMessage.Mode> flags = new ArrayList<>(1);
         List<Runnable> requests = new ArrayList<>();
         boolean[] refused = {false}; // one 482 per line is enough
         for (char c : modes.toCharArray()) {
@@ -186,11 +185,8 @@ final class ModeCommands {
             r.add(s.replies().num(Numeric.ERR_UNKNOWNERROR, "MODE", "At most " + MAX_PARAM_MODES
                     + " modes with a parameter per MODE (MODES=" + MAX_PARAM_MODES + "); the others were not done"));
         }
-        if (inviteOnly != null || moderated != null || secret != null) {
-            ClientMessage.Mode m = new ClientMessage.Mode(null, room, inviteOnly, moderated, secret);
-            flags.add(m);
-        }
-        boolean changes = !flags.isEmpty() || requests.size() > (listedBans ? 1 : 0);
+        boolean flags = inviteOnly != null || moderated != null || secret != null;
+        boolean changes = flags || requests.size() > (listedBans ? 1 : 0);
         if (changes && !s.joined.contains(room)) {
             r.add(s.replies().std(Numeric.ERR_NOTONCHANNEL, channel));
             if (listedBans) {
@@ -198,9 +194,11 @@ final class ModeCommands {
             }
             return;
         }
-        for (ClientMessage.Mode m : flags) {
-            changeRequest(room, id -> new ClientMessage.Mode(id, room, m.inviteOnly(), m.moderated(), m.secret()),
-                    null, refused, r);
+        if (flags) { // one request for all of them, first (as IRC applies a line's modes in order, flags aside)
+            Boolean i = inviteOnly;
+            Boolean m = moderated;
+            Boolean sec = secret;
+            changeRequest(room, id -> new ClientMessage.Mode(id, room, i, m, sec), null, refused, r);
         }
         requests.forEach(Runnable::run);
     }
