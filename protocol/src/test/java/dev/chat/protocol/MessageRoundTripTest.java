@@ -21,9 +21,11 @@ import net.jqwik.api.statistics.StatisticsReport.StatisticsReportMode;
 class MessageRoundTripTest {
 
     private static final List<String> CLIENT_TYPES = List.of("hello", "join", "part", "say", "dm", "nick", "rooms",
-            "who", "history", "peers", "ping", "pong", "quit");
+            "who", "history", "peers", "ping", "pong", "quit", "topic", "op", "deop", "voice", "devoice", "kick", "ban",
+            "unban", "mode", "invite");
     private static final List<String> SERVER_TYPES = List.of("welcome", "joined", "parted", "ok", "rooms", "who",
-            "history", "peers", "message", "member", "presence", "bye", "error", "ping", "pong", "topic");
+            "history", "peers", "message", "member", "presence", "bye", "error", "ping", "pong", "topic", "mode",
+            "invited");
 
     @Property(tries = 700)
     @StatisticsReport(StatisticsReportMode.OFF)

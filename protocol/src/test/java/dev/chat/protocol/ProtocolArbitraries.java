@@ -147,7 +147,43 @@ final class ProtocolArbitraries {
                 id.map(i -> client(new ListPeers(i))),
                 id.map(i -> client(new Ping(i))),
                 id.map(i -> client(new Pong(i))),
-                Combinators.combine(id, shortStrings().injectNull(0.3)).as((i, reason) -> client(new Quit(i, reason)))));
+                Combinators.combine(id, shortStrings().injectNull(0.3)).as((i, reason) -> client(new Quit(i, reason))),
+                Combinators.combine(id, rooms(), unicode(0, Names.MAX_TOPIC).injectNull(0.3)).as((i, r, t) ->
+                        client(new ClientMessage.Topic(i, r.written(), t), new ClientMessage.Topic(i, r.canonical(), t))),
+                Combinators.combine(id, rooms(), nicks()).as((i, r, n) -> client(memberRequest("op", i, r.written(), n),
+                        memberRequest("op", i, r.canonical(), n))),
+                Combinators.combine(id, rooms(), nicks()).as((i, r, n) -> client(memberRequest("deop", i, r.written(), n),
+                        memberRequest("deop", i, r.canonical(), n))),
+                Combinators.combine(id, rooms(), nicks()).as((i, r, n) -> client(memberRequest("voice", i, r.written(), n),
+                        memberRequest("voice", i, r.canonical(), n))),
+                Combinators.combine(id, rooms(), nicks()).as((i, r, n) -> client(memberRequest("devoice", i, r.written(), n),
+                        memberRequest("devoice", i, r.canonical(), n))),
+                Combinators.combine(id, rooms(), nicks()).as((i, r, n) -> client(memberRequest("invite", i, r.written(), n),
+                        memberRequest("invite", i, r.canonical(), n))),
+                Combinators.combine(id, rooms(), nicks(), reasons().injectNull(0.5)).as((i, r, n, why) ->
+                        client(new ClientMessage.Kick(i, r.written(), n, why), new ClientMessage.Kick(i, r.canonical(), n, why))),
+                Combinators.combine(id, rooms(), masks(), Arbitraries.of(false, true)).as((i, r, mask, ban) -> ban
+                        ? client(new ClientMessage.Ban(i, r.written(), mask), new ClientMessage.Ban(i, r.canonical(), mask))
+                        : client(new ClientMessage.Unban(i, r.written(), mask), new ClientMessage.Unban(i, r.canonical(), mask))),
+                Combinators.combine(id, rooms(), Arbitraries.of(true, false).injectNull(0.5),
+                        Arbitraries.of(true, false).injectNull(0.5), Arbitraries.of(true, false).injectNull(0.5))
+                        .as((i, r, inv, mod, sec) -> client(new ClientMessage.Mode(i, r.written(), inv, mod, sec),
+                                new ClientMessage.Mode(i, r.canonical(), inv, mod, sec)))));
+    }
+
+    private static ClientMessage memberRequest(String type, Object id, String room, String nick) {
+        return switch (type) {
+            case "op" -> new ClientMessage.Op(id, room, nick);
+            case "deop" -> new ClientMessage.Deop(id, room, nick);
+            case "voice" -> new ClientMessage.Voice(id, room, nick);
+            case "devoice" -> new ClientMessage.Devoice(id, room, nick);
+            default -> new ClientMessage.Invite(id, room, nick);
+        };
+    }
+
+    /** Ban masks: nick characters and wildcards, 1 to 64. */
+    static Arbitrary<String> masks() {
+        return Arbitraries.strings().withChars(NICK_CHARS + "*?").ofMinLength(1).ofMaxLength(Names.MAX_MASK);
     }
 
     private static Sent<ClientMessage> client(ClientMessage m) {
@@ -194,6 +230,23 @@ final class ProtocolArbitraries {
                 chatMessages().map(m -> (ServerMessage) m),
                 Combinators.combine(canonicalRooms(), nicks(), Arbitraries.of("join", "part", "quit", "nick"),
                         nicks().injectNull(0.5), reasons().injectNull(0.5)).as(Member::new),
+                Combinators.combine(canonicalRooms(), nicks(), Arbitraries.of("op", "deop", "voice", "devoice", "kick"),
+                        reasons().injectNull(0.5), nicks()).as((r, n, e, why, by) -> new Member(r, n, e, null, why, by)),
+                Combinators.combine(id, canonicalRooms(), members, nonNegative(), unicode(1, 100).injectNull(0.5), members,
+                        members).as(Joined::new),
+                Combinators.combine(id, canonicalRooms(), members, members, members).as(WhoReply::new),
+                Combinators.combine(id, canonicalRooms(), Arbitraries.of(false, true), Arbitraries.of(false, true),
+                        Arbitraries.of(false, true), members, members, masks().list().ofMaxSize(5))
+                        .as(ServerMessage.Mode::new),
+                Combinators.combine(canonicalRooms(), nicks(), Arbitraries.integers().between(0, 4), masks(),
+                        Arbitraries.of(false, true)).as((r, by, which, mask, v) -> switch (which) {
+                            case 0 -> ServerMessage.ModeChange.inviteOnly(r, by, v);
+                            case 1 -> ServerMessage.ModeChange.moderated(r, by, v);
+                            case 2 -> ServerMessage.ModeChange.secret(r, by, v);
+                            case 3 -> ServerMessage.ModeChange.ban(r, by, mask);
+                            default -> ServerMessage.ModeChange.unban(r, by, mask);
+                        }),
+                Combinators.combine(canonicalRooms(), nicks()).as(ServerMessage.Invited::new),
                 Combinators.combine(id, canonicalRooms(), shortStrings(), nicks().injectNull(0.3),
                         nonNegative().injectNull(0.3)).as(ServerMessage.Topic::new),
                 Combinators.combine(nicks(), shortStrings(), Arbitraries.of("online", "away", "offline"))

@@ -283,6 +283,8 @@ class ModerationTest {
             }
             burst.add(new ClientMessage.Voice(alice.newId(), "line", "bob"));
             burst.add(new ClientMessage.Say(alice.newId(), "line", "last"));
+            burst.add(new ClientMessage.Kick(alice.newId(), "line", "bob", null));
+            burst.add(new ClientMessage.Say(alice.newId(), "line", "after the kick"));
             for (ClientMessage m : burst) {
                 ids.add((String) m.id());
                 alice.send(m);
@@ -294,9 +296,11 @@ class ModerationTest {
             for (int i = 0; i < 5; i++) {
                 expected.addAll(List.of("m" + i, "topic t" + i, "n" + i, "ban x" + i));
             }
-            expected.addAll(List.of("voice bob", "last"));
+            expected.addAll(List.of("voice bob", "last", "kick bob"));
+            bob.await(Member.class, m -> m.event().equals(Member.KICK));
+            alice.await(ServerMessage.ChatMessage.class, m -> m.text().equals("after the kick"));
+            assertThat(bob.silentFor(Duration.ofMillis(500))).as("nothing after its kick").isTrue();
             for (ChatClient c : List.of(alice, bob)) {
-                c.await(ServerMessage.ChatMessage.class, m -> m.text().equals("last"));
                 List<String> seen = new ArrayList<>();
                 for (ServerMessage m : c.received()) {
                     if (m instanceof ServerMessage.ChatMessage cm) {
@@ -305,11 +309,16 @@ class ModerationTest {
                         seen.add("topic " + t.topic());
                     } else if (m instanceof ModeChange mc) {
                         seen.add("ban " + mc.ban());
-                    } else if (m instanceof Member mm && mm.event().equals(Member.VOICE)) {
-                        seen.add("voice " + mm.nick());
+                    } else if (m instanceof Member mm && (mm.event().equals(Member.VOICE) || mm.event().equals(Member.KICK))) {
+                        seen.add(mm.event() + " " + mm.nick());
                     }
                 }
-                assertThat(seen).as("what %s saw", c == alice ? "alice" : "bob").isEqualTo(expected);
+                List<String> want = new ArrayList<>(expected);
+                if (c == alice) {
+                    want.add("after the kick");
+                }
+                assertThat(seen).as("what %s saw: everything before its kick, in order", c == alice ? "alice" : "bob")
+                        .isEqualTo(want);
             }
         }
     }

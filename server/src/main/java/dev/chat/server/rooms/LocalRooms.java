@@ -57,6 +57,12 @@ import java.util.function.LongSupplier;
  *       room in beyond {@code --max-rooms} drops the least recently used room without members and
  *       without messages waiting for the store (its history and numbering stay in the store), or
  *       is refused when there is none.
+ *   <li><b>Moderation</b> ({@link Moderation}: topic, operators, voice, bans, modes) comes into
+ *       memory with the room from its row in the store, and every change is saved there (after
+ *       the messages handed to the store before it, since the store keeps its writes' order). Its
+ *       events wait in the room's queue like a message: they reach the members after every
+ *       message numbered before them, and the requester's {@code ok} once the row is committed.
+ *       A kicked member still gets what was numbered before its kick.
  * </ul>
  */
 public final class LocalRooms implements HubBackend {
@@ -206,6 +212,12 @@ public final class LocalRooms implements HubBackend {
         if (c.kicked() instanceof Participant kicked) {
             room.remove(kicked);
             kicked.kickedFrom(name);
+            if (room.hasWaiting()) {
+                if (room.kickedWaiting == null) {
+                    room.kickedWaiting = new ArrayList<>(1);
+                }
+                room.kickedWaiting.add(kicked);
+            }
         }
         return persist(room, c, deadline);
     }
@@ -375,7 +387,15 @@ public final class LocalRooms implements HubBackend {
                 if (cache != null) {
                     cache.add(p.stored);
                 }
-                outbox.fanOut(p.message, MessageCodec.encodeFrame(p.message), room.recipientsByLane(lanes), null, true);
+                byte[] frame = MessageCodec.encodeFrame(p.message);
+                outbox.fanOut(p.message, frame, room.recipientsByLane(lanes), null, true);
+                if (room.kickedWaiting != null) {
+                    for (Participant k : room.kickedWaiting) {
+                        if (!room.contains(k)) { // not back in the room already
+                            outbox.send(k.who().lane(), new Delivery(p.message, frame, new Recipient[] {k.who()}, true));
+                        }
+                    }
+                }
                 p.answer.tryComplete();
             } else {
                 p.answer.tryFail(StoreRefusals.notStored(p.failure()));
@@ -392,12 +412,28 @@ public final class LocalRooms implements HubBackend {
      * requester is then told so ({@link Refusal#ROOM_NOT_SAVED}).
      */
     private void changed(Room room, Pending p) {
+        List<Participant> alsoTo = new ArrayList<>(1); // kicked members this change comes before (or is)
+        if (room.kickedWaiting != null) {
+            for (Participant k : room.kickedWaiting) {
+                if (!room.contains(k)) {
+                    alsoTo.add(k);
+                }
+            }
+        }
+        if (p.kicked != null && !alsoTo.contains(p.kicked) && !room.contains(p.kicked)) {
+            alsoTo.add(p.kicked);
+        }
         for (ServerMessage e : p.events) {
             byte[] frame = MessageCodec.encodeFrame(e);
             outbox.fanOut(e, frame, room.recipientsByLane(lanes), null, false);
-            if (p.kicked != null) {
-                Recipient r = p.kicked.who();
-                outbox.send(r.lane(), new Delivery(e, frame, new Recipient[] {r}, false));
+            for (Participant k : alsoTo) {
+                outbox.send(k.who().lane(), new Delivery(e, frame, new Recipient[] {k.who()}, false));
+            }
+        }
+        if (p.kicked != null && room.kickedWaiting != null) {
+            room.kickedWaiting.remove(p.kicked);
+            if (room.kickedWaiting.isEmpty()) {
+                room.kickedWaiting = null;
             }
         }
         if (p.failure() == null) {

@@ -28,6 +28,11 @@ final class Room {
     private Recipient[][] byLane; // null when membership changed since the last fan-out
     /** Its topic, operators, bans and modes. */
     final Moderation rules;
+    /**
+     * Members kicked out whose kick waits behind messages numbered before it: they still get those
+     * messages, as if the kick came in its place in the room's order. Null when none.
+     */
+    List<Participant> kickedWaiting;
 
     Room(String name, long lastSeq) {
         this(name, lastSeq, Moderation.fresh(name));
