@@ -7,17 +7,23 @@ import dev.chat.protocol.ServerMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Channel commands ("Modern IRC", section "Channel Operations"): channel {@code #room} is the
  * chat room {@code room}. {@code JOIN} (several, keys ignored, {@code JOIN 0}) is {@code join},
  * {@code PART} is {@code part}, {@code NAMES} and {@code WHO #room} are {@code who},
- * {@code LIST} is {@code rooms}. Topics go through {@link IrcHooks#topic}; modes are those the
- * server has ({@link IrcServerInfo#channelModes()}) and nobody can change them (no operators).
+ * {@code LIST} is {@code rooms}, {@code TOPIC} is {@code topic}, {@code KICK} is {@code kick},
+ * {@code INVITE} is {@code invite} ({@code MODE}: {@link ModeCommands}). Operators and voiced
+ * members carry the {@code @} and {@code +} prefixes ({@code PREFIX=(ov)@+}, all of them with
+ * {@code multi-prefix}); secret rooms stay out of {@code LIST} and {@code NAMES} for non-members
+ * because the core answers so.
  */
 final class ChannelCommands {
 
     static final String ROOM_RULE = "a channel is # and 1 to 64 of A-Z a-z 0-9 _ - . on this server";
+    /** {@code TARGMAX=KICK:4}. */
+    static final int MAX_KICK_TARGETS = 4;
 
     private final IrcSession s;
 
@@ -60,12 +66,18 @@ final class ChannelCommands {
         if (!s.joined.add(j.room())) {
             return; // a second JOIN of the same room, sent before the first was answered
         }
+        s.roles().joined(j.room(), j.operators(), j.voiced(), j.topic());
         r.add(s.renderer().join(s.nick(), j.room(), s.caps(), s.now()));
-        IrcHooks.Topic topic = s.core().topic(j.room());
-        if (topic != null) {
-            topicLines(j.room(), topic, r);
+        if (j.topic() != null && !j.topic().isEmpty()) {
+            // who set it and when (333) are the topic reply's: asked for, 332 alone if that fails
+            s.call(id -> new ClientMessage.Topic(id, j.room(), null), r, reply -> {
+                topicLines(reply instanceof ServerMessage.Topic t ? t
+                        : new ServerMessage.Topic(null, j.room(), j.topic(), null, null), r);
+                names(j.room(), j.members(), s::memberPrefix, r);
+            });
+        } else {
+            names(j.room(), j.members(), s::memberPrefix, r);
         }
-        names(j.room(), j.members(), r);
     }
 
     private IrcLine joinError(ServerMessage.Error e, String channel) {
@@ -74,6 +86,9 @@ final class ChannelCommands {
             case ErrorCode.TOO_MANY_ROOMS -> rep.because(Numeric.ERR_TOOMANYCHANNELS,
                     "at most " + s.info().maxRoomsPerSession() + " per connection", channel);
             case ErrorCode.ROOM_FULL -> rep.std(Numeric.ERR_CHANNELISFULL, channel);
+            case ErrorCode.BANNED -> rep.std(Numeric.ERR_BANNEDFROMCHAN, channel);
+            case ErrorCode.INVITE_ONLY -> rep.because(Numeric.ERR_INVITEONLYCHAN,
+                    "an operator of it must INVITE you", channel);
             case ErrorCode.INVALID -> rep.because(Numeric.ERR_NOSUCHCHANNEL, e.message(), channel);
             case ErrorCode.UNAVAILABLE -> rep.num(Numeric.RPL_TRYAGAIN, "JOIN",
                     "Could not join " + channel + ": " + e.message() + "; please try again");
@@ -101,6 +116,7 @@ final class ChannelCommands {
         s.call(id -> new ClientMessage.Part(id, room, told), r, reply -> {
             if (reply instanceof ServerMessage.Parted p) {
                 s.joined.remove(p.room());
+                s.roles().left(p.room());
                 List<String> params = reason == null || reason.isEmpty() ? List.of("#" + p.room())
                         : List.of("#" + p.room(), reason);
                 r.add(s.renderer().from(s.nick(), s.caps(), s.now(), "PART", params, params.size() > 1));
@@ -125,7 +141,7 @@ final class ChannelCommands {
             }
             s.call(id -> new ClientMessage.Who(id, room), r, reply -> {
                 if (reply instanceof ServerMessage.WhoReply w) {
-                    names(room, w.members(), r);
+                    names(room, w.members(), s.prefixes(w), r);
                 } else {
                     r.add(s.replies().std(Numeric.RPL_ENDOFNAMES, channel));
                 }
@@ -134,14 +150,14 @@ final class ChannelCommands {
     }
 
     /** {@code 353} lines (as many as the members need) and {@code 366}. */
-    void names(String room, List<String> members, Response r) {
+    void names(String room, List<String> members, BiFunction<String, String, String> prefix, Response r) {
         String channel = "#" + room;
         String head = ":" + s.info().serverName() + " 353 " + s.nick() + " = " + channel + " :";
         int budget = IrcLine.MAX_BODY_BYTES - 2 - TextSplitter.utf8Length(head);
         StringBuilder sb = new StringBuilder();
         int used = 0;
         for (String member : members) {
-            String entry = s.memberPrefix(room, member) + (Capability.USERHOST_IN_NAMES.in(s.caps())
+            String entry = prefix.apply(room, member) + (Capability.USERHOST_IN_NAMES.in(s.caps())
                     ? s.info().mask(member) : member);
             int size = TextSplitter.utf8Length(entry);
             if (used > 0 && used + 1 + size > budget) {
@@ -185,9 +201,10 @@ final class ChannelCommands {
                 for (ServerMessage.RoomInfo room : list.rooms()) {
                     if ((names.isEmpty() || names.contains(room.room())) && room.members() > min
                             && room.members() < max) {
-                        IrcHooks.Topic topic = s.core().topic(room.room());
+                        String topic = s.roles().topic(room.room());
+                        IrcHooks.Topic hooked = topic == null ? s.core().topic(room.room()) : null;
                         r.add(s.replies().num(Numeric.RPL_LIST, "#" + room.room(), String.valueOf(room.members()),
-                                topic == null ? "" : topic.text()));
+                                topic != null ? topic : hooked != null ? hooked.text() : ""));
                     }
                 }
             }
@@ -195,6 +212,12 @@ final class ChannelCommands {
         });
     }
 
+    /**
+     * {@code TOPIC #room} asks the core ({@code 332}/{@code 333}, or {@code 331}); {@code TOPIC #room
+     * :text} sets it ({@code ""} clears it): the core's {@code topic} event, to every member and the
+     * setter too, is the answer ({@code TOPIC} line); {@code 482} when the room has operators and
+     * this user is not one.
+     */
     void topic(IrcLine line, Response r) {
         String channel = line.param(0);
         String room = room(channel);
@@ -203,12 +226,14 @@ final class ChannelCommands {
             return;
         }
         if (line.params().size() == 1) {
-            IrcHooks.Topic topic = s.core().topic(room);
-            if (topic == null) {
-                r.add(s.replies().std(Numeric.RPL_NOTOPIC, "#" + room));
-            } else {
-                topicLines(room, topic, r);
-            }
+            s.call(id -> new ClientMessage.Topic(id, room, null), r, reply -> {
+                if (reply instanceof ServerMessage.Topic t) {
+                    topicLines(t, r);
+                } else if (reply instanceof ServerMessage.Error e) {
+                    r.add(ErrorCode.NOT_IN_ROOM.equals(e.code()) ? s.replies().std(Numeric.ERR_NOSUCHCHANNEL, "#" + room)
+                            : s.modes().error(e, "TOPIC", "#" + room, null));
+                }
+            });
             return;
         }
         if (!s.joined.contains(room)) {
@@ -216,111 +241,104 @@ final class ChannelCommands {
             return;
         }
         String text = line.param(1);
-        if (text.length() > s.info().topicLength()) { // TOPICLEN: cut, as the spec allows
-            text = text.substring(0, Character.isLowSurrogate(text.charAt(s.info().topicLength()))
-                    ? s.info().topicLength() - 1 : s.info().topicLength());
-        }
-        Response.Slot slot = r.open();
-        s.core().setTopic(room, text, result -> r.complete(slot, () -> {
-            switch (result) {
-                case OK -> { } // the core tells every member, this one too (IrcSession.onTopic)
-                case NOT_IN_ROOM -> r.add(s.replies().std(Numeric.ERR_NOTONCHANNEL, "#" + room));
-                case NOT_ALLOWED -> r.add(s.replies().std(Numeric.ERR_CHANOPRIVSNEEDED, "#" + room));
-                case UNSUPPORTED -> r.add(s.replies().because(Numeric.ERR_CHANOPRIVSNEEDED,
-                        "topics cannot be set on this server yet", "#" + room));
+        int max = Math.min(s.info().topicLength(), Names.MAX_TOPIC);
+        String topic = text.codePointCount(0, text.length()) <= max ? text // TOPICLEN: cut, as the spec allows
+                : text.substring(0, text.offsetByCodePoints(0, max));
+        s.call(id -> new ClientMessage.Topic(id, room, topic), r, reply -> {
+            if (reply instanceof ServerMessage.Error e) {
+                r.add(s.modes().error(e, "TOPIC", "#" + room, null));
             }
-        }));
+        });
     }
 
-    private void topicLines(String room, IrcHooks.Topic topic, Response r) {
-        r.add(s.replies().num(Numeric.RPL_TOPIC, "#" + room, topic.text()));
-        r.add(new IrcLine(null, s.info().serverName(), Numeric.RPL_TOPICWHOTIME.code(), List.of(s.nick(), "#" + room,
-                topic.setBy(), String.valueOf(Instant.ofEpochMilli(topic.setAtMillis()).getEpochSecond())), false));
+    /** {@code 331}, or {@code 332} and (when the core knows who set it) {@code 333}. */
+    private void topicLines(ServerMessage.Topic t, Response r) {
+        String channel = "#" + t.room();
+        if (t.topic() == null || t.topic().isEmpty()) {
+            r.add(s.replies().std(Numeric.RPL_NOTOPIC, channel));
+            return;
+        }
+        r.add(s.replies().num(Numeric.RPL_TOPIC, channel, t.topic()));
+        if (t.by() != null && t.ts() != null) {
+            r.add(new IrcLine(null, s.info().serverName(), Numeric.RPL_TOPICWHOTIME.code(), List.of(s.nick(), channel,
+                    t.by(), String.valueOf(Instant.ofEpochMilli(t.ts()).getEpochSecond())), false));
+        }
     }
 
     /**
-     * {@code MODE #room}: {@code 324 +n}. List queries ({@code b}, {@code e}, {@code I}) get an
-     * empty list. Changing a mode: {@code 472} for modes this server does not have, {@code 482}
-     * for those it has (nobody is an operator).
+     * {@code KICK #room nick[,nick...] [:reason]}: a core {@code kick} per nick (at most
+     * {@link #MAX_KICK_TARGETS}); the core's {@code kick} event is the {@code KICK} line every
+     * member sees, the kicker and the kicked one too.
      */
-    void mode(IrcLine line, Response r) {
-        String target = line.param(0);
-        if (!target.startsWith("#")) {
-            userMode(line, r);
-            return;
-        }
-        String room = room(target);
-        if (room == null) {
-            r.add(s.replies().because(Numeric.ERR_NOSUCHCHANNEL, ROOM_RULE, target));
-            return;
-        }
-        String channel = "#" + room;
-        if (line.params().size() == 1) {
-            if (s.joined.contains(room)) {
-                r.add(channelModeIs(channel));
-                return;
-            }
-            s.call(id -> new ClientMessage.Who(id, room), r, reply -> r.add(
-                    reply instanceof ServerMessage.WhoReply w && !w.members().isEmpty() ? channelModeIs(channel)
-                            : s.replies().std(Numeric.ERR_NOSUCHCHANNEL, target)));
-            return;
-        }
-        String modes = line.param(1);
-        boolean setting = line.params().size() > 2;
-        boolean refused = false;
-        for (char c : modes.toCharArray()) {
-            if (c == '+' || c == '-') {
-                continue;
-            }
-            if (!setting && (c == 'b' || c == 'e' || c == 'I')) {
-                Numeric end = c == 'b' ? Numeric.RPL_ENDOFBANLIST : c == 'e' ? Numeric.RPL_ENDOFEXCEPTLIST
-                        : Numeric.RPL_ENDOFINVITELIST;
-                r.add(s.replies().std(end, channel));
-            } else if (s.info().channelModes().indexOf(c) < 0) {
-                r.add(s.replies().std(Numeric.ERR_UNKNOWNMODE, String.valueOf(c)));
-            } else if (!refused) {
-                refused = true;
-                r.add(s.replies().because(Numeric.ERR_CHANOPRIVSNEEDED, "nobody can change modes on this server",
-                        channel));
-            }
-        }
-    }
-
-    private IrcLine channelModeIs(String channel) {
-        String modes = "+" + s.info().channelModes();
-        return new IrcLine(null, s.info().serverName(), Numeric.RPL_CHANNELMODEIS.code(),
-                List.of(s.nick(), channel, modes), false);
-    }
-
-    /** {@code MODE nick}: {@code 221 +}; nobody can set a user mode ({@code +o} is ignored, as the spec says). */
-    private void userMode(IrcLine line, Response r) {
-        String target = line.param(0);
-        if (!s.isMe(target)) {
-            r.add(Names.isValidNick(target) ? s.replies().std(Numeric.ERR_USERSDONTMATCH)
-                    : s.replies().std(Numeric.ERR_NOSUCHNICK, target));
-            return;
-        }
-        if (line.params().size() == 1) {
-            r.add(new IrcLine(null, s.info().serverName(), Numeric.RPL_UMODEIS.code(), List.of(s.nick(), "+"), false));
-            return;
-        }
-        for (char c : line.param(1).toCharArray()) {
-            if (c != '+' && c != '-' && c != 'o') {
-                r.add(s.replies().std(Numeric.ERR_UMODEUNKNOWNFLAG));
-                return;
-            }
-        }
-    }
-
-    /** {@code KICK}: nobody is a channel operator. */
     void kick(IrcLine line, Response r) {
         String room = room(line.param(0));
         if (room == null) {
             r.add(s.replies().because(Numeric.ERR_NOSUCHCHANNEL, ROOM_RULE, line.param(0)));
-        } else if (!s.joined.contains(room)) {
-            r.add(s.replies().std(Numeric.ERR_NOTONCHANNEL, "#" + room));
-        } else {
-            r.add(s.replies().because(Numeric.ERR_CHANOPRIVSNEEDED, "nobody can kick on this server", "#" + room));
+            return;
         }
+        String channel = "#" + room;
+        if (!s.joined.contains(room)) {
+            r.add(s.replies().std(Numeric.ERR_NOTONCHANNEL, channel));
+            return;
+        }
+        String given = line.param(2);
+        String reason = given == null || given.isEmpty() ? null : Names.cleanReason(given);
+        int n = 0;
+        for (String nick : line.param(1).split(",")) {
+            if (nick.isEmpty()) {
+                continue;
+            }
+            if (++n > MAX_KICK_TARGETS) {
+                r.add(s.replies().because(Numeric.ERR_TOOMANYTARGETS, "at most " + MAX_KICK_TARGETS
+                        + " nicks per KICK; this one was not kicked", nick));
+                continue;
+            }
+            if (!Names.isValidNick(nick)) {
+                r.add(s.replies().std(Numeric.ERR_USERNOTINCHANNEL, nick, channel));
+                continue;
+            }
+            s.call(id -> new ClientMessage.Kick(id, room, nick, reason), r, reply -> {
+                if (reply instanceof ServerMessage.Error e) {
+                    r.add(s.modes().error(e, "KICK", channel, nick));
+                }
+            });
+        }
+    }
+
+    /**
+     * {@code INVITE nick #room}: {@code 341} once the core took the invitation (the invited user,
+     * wherever it is connected, gets {@code INVITE}); {@code 401} for a nick nobody has.
+     */
+    void invite(IrcLine line, Response r) {
+        String nick = line.param(0);
+        String room = room(line.param(1));
+        if (room == null) {
+            r.add(s.replies().because(Numeric.ERR_NOSUCHCHANNEL, ROOM_RULE, line.param(1)));
+            return;
+        }
+        String channel = "#" + room;
+        if (!s.joined.contains(room)) {
+            r.add(s.replies().std(Numeric.ERR_NOTONCHANNEL, channel));
+            return;
+        }
+        if (!Names.isValidNick(nick)) {
+            r.add(s.replies().std(Numeric.ERR_NOSUCHNICK, nick));
+            return;
+        }
+        Response.Slot slot = r.open();
+        s.core().lookupUser(nick, u -> r.complete(slot, () -> {
+            if (u == null) {
+                r.add(s.replies().std(Numeric.ERR_NOSUCHNICK, nick));
+                return;
+            }
+            s.call(id -> new ClientMessage.Invite(id, room, u.nick()), r, reply -> {
+                if (reply instanceof ServerMessage.Ok) {
+                    r.add(new IrcLine(null, s.info().serverName(), Numeric.RPL_INVITING.code(),
+                            List.of(s.nick(), u.nick(), channel), false));
+                } else if (reply instanceof ServerMessage.Error e) {
+                    r.add(s.modes().error(e, "INVITE", channel, nick));
+                }
+            });
+        }));
     }
 }

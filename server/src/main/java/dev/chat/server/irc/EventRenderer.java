@@ -33,7 +33,11 @@ import java.util.Map;
  *       {@code draft/multiline} batch that rebuilds the exact text when the client has
  *       {@code draft/multiline} and {@code batch};</li>
  *   <li>{@code member} events become {@code JOIN} (extended-join: account and real name),
- *       {@code PART}, {@code QUIT} and {@code NICK}.</li>
+ *       {@code PART}, {@code QUIT} and {@code NICK}; an operator's {@code op}, {@code deop},
+ *       {@code voice}, {@code devoice} become {@code :by MODE #room +o nick} (and {@code -o},
+ *       {@code +v}, {@code -v}), {@code kick} becomes {@code :by KICK #room nick :reason};</li>
+ *   <li>{@code mode} events become {@code :by MODE #room +i} ({@code m}, {@code s}, and
+ *       {@code +b}/{@code -b glob!*@*}); {@code topic} events {@code :by TOPIC #room :topic}.</li>
  * </ul>
  */
 final class EventRenderer {
@@ -72,6 +76,12 @@ final class EventRenderer {
             return message(m, caps, "PRIVMSG", null);
         } else if (event instanceof Member m) {
             return List.of(member(m, caps, nowMillis));
+        } else if (event instanceof ServerMessage.ModeChange c) {
+            return List.of(modeChange(c, caps, nowMillis));
+        } else if (event instanceof ServerMessage.Topic t) {
+            long at = t.ts() != null ? t.ts() : nowMillis;
+            return List.of(new IrcLine(eventTags(caps, at, t.by()), source(t.by()), "TOPIC",
+                    List.of("#" + t.room(), t.topic()), true));
         }
         return List.of();
     }
@@ -155,9 +165,39 @@ final class EventRenderer {
                     : new IrcLine(tags, info.mask(m.nick()), "PART", List.of("#" + m.room(), m.reason()), true);
             case Member.NICK -> new IrcLine(eventTags(caps, nowMillis, m.old()), info.mask(m.old()), "NICK",
                     List.of(m.nick()), false);
+            case Member.OP, Member.DEOP, Member.VOICE, Member.DEVOICE -> new IrcLine(eventTags(caps, nowMillis, m.by()),
+                    source(m.by()), "MODE", List.of("#" + m.room(), switch (m.event()) {
+                        case Member.OP -> "+o";
+                        case Member.DEOP -> "-o";
+                        case Member.VOICE -> "+v";
+                        default -> "-v";
+                    }, m.nick()), false);
+            case Member.KICK -> new IrcLine(eventTags(caps, nowMillis, m.by()), source(m.by()), "KICK",
+                    List.of("#" + m.room(), m.nick(), m.reason() == null || m.reason().isEmpty()
+                            ? (m.by() == null ? m.nick() : m.by()) : m.reason()), true);
             default -> new IrcLine(tags, info.mask(m.nick()), "QUIT",
                     List.of(m.reason() == null || m.reason().isEmpty() ? QUIT_REASON : "Quit: " + m.reason()), true);
         };
+    }
+
+    /** An operator changed a room's flag or ban list: {@code :by MODE #room +i}, {@code +b glob!*@*}... */
+    IrcLine modeChange(ServerMessage.ModeChange c, int caps, long nowMillis) {
+        List<String> params;
+        if (c.ban() != null) {
+            params = List.of("#" + c.room(), "+b", BanMasks.toIrc(c.ban()));
+        } else if (c.unban() != null) {
+            params = List.of("#" + c.room(), "-b", BanMasks.toIrc(c.unban()));
+        } else {
+            Boolean on = c.inviteOnly() != null ? c.inviteOnly() : c.moderated() != null ? c.moderated() : c.secret();
+            char mode = c.inviteOnly() != null ? 'i' : c.moderated() != null ? 'm' : 's';
+            params = List.of("#" + c.room(), (Boolean.TRUE.equals(on) ? "+" : "-") + mode);
+        }
+        return new IrcLine(eventTags(caps, nowMillis, c.by()), source(c.by()), "MODE", params, false);
+    }
+
+    /** The source of an operator's line: its mask, or the server for a change nobody made (null). */
+    private String source(String by) {
+        return by == null ? info.serverName() : info.mask(by);
     }
 
     /** {@code nick} joined {@code room}: {@code JOIN #room} or, with extended-join, {@code JOIN #room account :realname}. */
@@ -185,7 +225,9 @@ final class EventRenderer {
         if (SERVER_TIME.in(caps)) {
             tags.put("time", TIME.format(Instant.ofEpochMilli(nowMillis)));
         }
-        putAccount(tags, caps, nick);
+        if (nick != null) {
+            putAccount(tags, caps, nick);
+        }
         return tags;
     }
 

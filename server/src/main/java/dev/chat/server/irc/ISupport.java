@@ -16,8 +16,10 @@ import java.util.List;
  *       {@code A-Z a-z 0-9 _ - .};</li>
  *   <li>{@code NICKLEN=32}, {@code USERLEN=32} (the user part of a mask is the nick);</li>
  *   <li>{@code CHANLIMIT=#:n}: the core's rooms per session;</li>
- *   <li>{@code PREFIX=}: no channel membership prefixes (no operators yet);</li>
- *   <li>{@code CHANMODES=,,,n}: no list, key or limit modes; every room is {@code +n};</li>
+ *   <li>{@code PREFIX=(ov)@+}: room operators and voiced members;</li>
+ *   <li>{@code CHANMODES=b,,,imnst}: the ban list; no key or limit modes; invite-only,
+ *       moderated, secret, and {@code n} and {@code t}, which every room has ({@link ModeCommands});</li>
+ *   <li>{@code MODES=4}: modes with a parameter per {@code MODE} line;</li>
  *   <li>{@code CLIENTTAGDENY=*}: client-only tags are not carried (the chat protocol has no
  *       place for them);</li>
  *   <li>{@code UTF8ONLY}: lines are UTF-8, anything else is refused.</li>
@@ -36,18 +38,19 @@ final class ISupport {
                 "AWAYLEN=" + info.awayLength(),
                 "CASEMAPPING=ascii",
                 "CHANLIMIT=#:" + info.maxRoomsPerSession(),
-                "CHANMODES=,,," + info.channelModes(),
+                "CHANMODES=" + ModeCommands.CHANMODES,
                 "CHANNELLEN=" + (Names.MAX_ROOM + 1),
                 "CHANTYPES=#",
                 "CHATHISTORY=" + info.historyMax(),
                 "CLIENTTAGDENY=*",
                 "ELIST=U",
+                "MODES=" + ModeCommands.MAX_PARAM_MODES,
                 "MSGREFTYPES=msgid,timestamp",
                 "NETWORK=" + info.network(),
                 "NICKLEN=" + Names.MAX_NICK,
-                "PREFIX=",
+                "PREFIX=" + ModeCommands.PREFIX,
                 "TARGMAX=JOIN:,PART:,NAMES:,PRIVMSG:" + MessageCommands.MAX_TARGETS + ",NOTICE:"
-                        + MessageCommands.MAX_TARGETS + ",WHOIS:1",
+                        + MessageCommands.MAX_TARGETS + ",KICK:" + ChannelCommands.MAX_KICK_TARGETS + ",WHOIS:1",
                 "TOPICLEN=" + info.topicLength(),
                 "USERLEN=" + Names.MAX_NICK,
                 "UTF8ONLY");

@@ -58,17 +58,12 @@ public interface IrcHooks {
     default void setAway(String message) {
     }
 
-    /** The topic of a room, or {@code null}. Topics arrive with accounts (their own issue). */
+    /**
+     * A recent topic of a room this connection is not in, for {@code LIST}, or {@code null}
+     * (shown as none). Topics themselves are the core's ({@code topic} requests and events).
+     */
     default Topic topic(String room) {
         return null;
-    }
-
-    /**
-     * Sets a room's topic for this connection's user. On {@link TopicResult#OK} the core tells the
-     * room's members (this user too) through {@link IrcSession#onTopic}.
-     */
-    default void setTopic(String room, String text, Consumer<TopicResult> done) {
-        done.accept(TopicResult.UNSUPPORTED);
     }
 
     /**
@@ -88,8 +83,9 @@ public interface IrcHooks {
     }
 
     /**
-     * A member's channel prefixes, highest first ({@code "@"} for an operator), or {@code ""}.
-     * Nobody has one until operators exist; {@code PREFIX} in {@code RPL_ISUPPORT} is empty.
+     * A member's channel prefixes, highest first ({@code "@"} for an operator, {@code "+"} for a
+     * voiced member), or {@code ""}, for a room this connection is not in ({@code WHOIS}); in its
+     * own rooms the session knows them from the core's events.
      */
     default String membershipPrefixes(String room, String nick) {
         return "";
@@ -120,7 +116,4 @@ public interface IrcHooks {
      */
     record UserInfo(String nick, String realname, String server, List<String> rooms) {
     }
-
-    /** How setting a topic went. */
-    enum TopicResult { OK, NOT_IN_ROOM, NOT_ALLOWED, UNSUPPORTED }
 }

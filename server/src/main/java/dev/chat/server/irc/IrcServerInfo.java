@@ -44,8 +44,12 @@ public record IrcServerInfo(String serverName, String network, String version, I
      * operators exist. IRC needs the list in {@code 004} to be non-empty.
      */
     public static final String DEFAULT_USER_MODES = "o";
-    /** {@code n}: only members may send to a room (a {@code say} needs a {@code join}). */
-    public static final String DEFAULT_CHANNEL_MODES = "n";
+    /**
+     * The flag modes a room may have: {@code i} invite-only, {@code m} moderated, {@code s}
+     * secret; {@code n} (only members send) and {@code t} (only operators set the topic of a room
+     * that has operators) hold for every room.
+     */
+    public static final String DEFAULT_CHANNEL_MODES = "imnst";
     /**
      * A multiline batch becomes one chat text of at most 4000 characters; 4000 bytes are at most
      * 4000 characters, whatever they are.

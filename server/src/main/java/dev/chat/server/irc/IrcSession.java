@@ -60,6 +60,8 @@ public final class IrcSession implements IrcLineReader.Sink {
     private final Registration registration;
     private final MessageCommands messages;
     private final QueryCommands queries;
+    private final ModeCommands modes;
+    private final ChannelRoles roles = new ChannelRoles();
 
     /** The registered nick, or {@code null} before registration. */
     private String nick;
@@ -87,6 +89,7 @@ public final class IrcSession implements IrcLineReader.Sink {
         this.messages = new MessageCommands(this);
         ChannelCommands channels = new ChannelCommands(this);
         this.queries = new QueryCommands(this);
+        this.modes = new ModeCommands(this);
         ChatHistoryCommand history = new ChatHistoryCommand(this);
         command("CAP", 1, true, registration::cap);
         command("PASS", 1, true, registration::pass);
@@ -105,8 +108,9 @@ public final class IrcSession implements IrcLineReader.Sink {
         command("NAMES", 0, false, channels::names);
         command("LIST", 0, false, channels::list);
         command("TOPIC", 1, false, channels::topic);
-        command("MODE", 1, false, channels::mode);
+        command("MODE", 1, false, modes::mode);
         command("KICK", 2, false, channels::kick);
+        command("INVITE", 2, false, channels::invite);
         command("WHO", 1, false, queries::who);
         command("WHOIS", 1, false, queries::whois);
         command("WHOWAS", 1, false, queries::whowas);
@@ -239,14 +243,6 @@ public final class IrcSession implements IrcLineReader.Sink {
         }
     }
 
-    /** The topic of one of this session's rooms changed. */
-    public void onTopic(String room, IrcHooks.Topic topic) {
-        if (!closed && nick != null && joined.contains(room)) {
-            write(renderer.from(topic.setBy(), caps, topic.setAtMillis(), "TOPIC", List.of("#" + room, topic.text()),
-                    true));
-        }
-    }
-
     // ---- from the adapter's timers ----
 
     /** The connection was quiet for a heartbeat: asks the client for a {@code PONG}. */
@@ -371,6 +367,14 @@ public final class IrcSession implements IrcLineReader.Sink {
         return queries;
     }
 
+    ModeCommands modes() {
+        return modes;
+    }
+
+    ChannelRoles roles() {
+        return roles;
+    }
+
     /** This session's away message, or {@code null}. */
     String away() {
         return away;
@@ -380,9 +384,26 @@ public final class IrcSession implements IrcLineReader.Sink {
         away = message;
     }
 
-    /** A member's channel prefixes: all of them with multi-prefix, else the highest. */
+    /**
+     * A member's channel prefixes, all of them with multi-prefix, else the highest: as this
+     * session's copy of the room's roles says for a joined room, else as the core's hook says.
+     */
     String memberPrefix(String room, String member) {
-        String all = core.membershipPrefixes(room, member);
+        return visiblePrefixes(roles.knows(room) ? roles.prefixes(room, member) : core.membershipPrefixes(room, member));
+    }
+
+    /** A member's prefixes as a {@code who} reply tells them (room, nick): all or the highest ({@code multi-prefix}). */
+    java.util.function.BiFunction<String, String, String> prefixes(ServerMessage.WhoReply w) {
+        Set<String> ops = new java.util.HashSet<>();
+        Set<String> voiced = new java.util.HashSet<>();
+        w.operators().forEach(n -> ops.add(Names.nickKey(n)));
+        w.voiced().forEach(n -> voiced.add(Names.nickKey(n)));
+        return (room, member) -> visiblePrefixes(ChannelRoles.prefixes(ops.contains(Names.nickKey(member)),
+                voiced.contains(Names.nickKey(member))));
+    }
+
+    /** All prefixes with multi-prefix, else the highest. */
+    String visiblePrefixes(String all) {
         return all.isEmpty() || Capability.MULTI_PREFIX.in(caps) ? all : all.substring(0, 1);
     }
 
@@ -452,6 +473,15 @@ public final class IrcSession implements IrcLineReader.Sink {
             }
             deliver(m, cache);
         } else if (m instanceof Member mb) {
+            roles.apply(mb);
+            if (mb.by() != null || isModeration(mb.event())) {
+                if (Member.KICK.equals(mb.event()) && isMe(mb.nick())) {
+                    joined.remove(mb.room()); // the core took this session out of the room
+                    roles.left(mb.room());
+                }
+                deliver(m, cache); // the target sees it too (MODE +o me, KICK #room me)
+                return;
+            }
             if (isMe(mb.nick()) || (mb.old() != null && isMe(mb.old()))) {
                 return; // this session's own changes are answered from its replies
             }
@@ -473,8 +503,22 @@ public final class IrcSession implements IrcLineReader.Sink {
                     }
                 }
             }
+        } else if (m instanceof ServerMessage.ModeChange) {
+            deliver(m, cache);
+        } else if (m instanceof ServerMessage.Topic t && t.id() == null) {
+            roles.topic(t.room(), t.topic());
+            deliver(m, cache);
+        } else if (m instanceof ServerMessage.Invited inv) {
+            write(renderer.from(inv.by(), caps, now(), "INVITE", List.of(nick, "#" + inv.room()), false));
         }
         // presence (LAN peers), pong and unsolicited replies have no IRC line
+    }
+
+    private static boolean isModeration(String event) {
+        return switch (event) {
+            case Member.OP, Member.DEOP, Member.VOICE, Member.DEVOICE, Member.KICK -> true;
+            default -> false;
+        };
     }
 
     private void deliver(ServerMessage m, RenderCache cache) {

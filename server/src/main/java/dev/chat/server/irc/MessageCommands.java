@@ -153,6 +153,8 @@ final class MessageCommands {
         return switch (e.code()) {
             case ErrorCode.NOT_IN_ROOM -> rep.because(Numeric.ERR_CANNOTSENDTOCHAN,
                     "you are not in it (join it first)", target);
+            case ErrorCode.MODERATED -> rep.because(Numeric.ERR_CANNOTSENDTOCHAN,
+                    "the channel is moderated (+m): only its operators and voiced members speak", target);
             case ErrorCode.RATE_LIMITED -> rep.because(Numeric.ERR_CANNOTSENDTOCHAN,
                     "message dropped, you are sending faster than this server allows; wait a moment", target);
             case ErrorCode.UNAVAILABLE -> rep.num(Numeric.RPL_TRYAGAIN, command,

@@ -66,9 +66,9 @@ final class QueryCommands {
             }
             s.call(id -> new ClientMessage.Who(id, room), r, reply -> {
                 if (reply instanceof ServerMessage.WhoReply w) {
+                    var prefixes = s.prefixes(w); // the reply's operators and voiced members
                     for (String member : w.members()) {
-                        r.add(whoLine("#" + room, member, null, s.info().serverName(),
-                                s.memberPrefix(room, member)));
+                        r.add(whoLine("#" + room, member, null, s.info().serverName(), prefixes.apply(room, member)));
                     }
                 }
                 r.add(s.replies().std(Numeric.RPL_ENDOFWHO, mask));

@@ -240,7 +240,8 @@ final class Registration {
                 + info.version()));
         r.add(rep.num(Numeric.RPL_CREATED, "This server was created " + CREATED.format(info.created())));
         List<String> myinfo = new ArrayList<>(List.of(w.nick(), info.serverName(), info.version(), info.userModes()));
-        myinfo.add(info.channelModes());
+        myinfo.add(ModeCommands.ALL_CHANNEL_MODES);
+        myinfo.add(ModeCommands.PARAM_CHANNEL_MODES);
         r.add(new IrcLine(null, info.serverName(), Numeric.RPL_MYINFO.code(), myinfo, false));
         r.addAll(ISupport.lines(info, w.nick()));
         s.queries().lusersLines(r);

@@ -18,8 +18,7 @@ import java.util.function.Consumer;
  * every user of this node and, in a cluster, which node holds a nick. Real names and away
  * messages are IRC's own ({@link IrcUsers}, this node's IRC users). Accounts are the hub's
  * ({@link dev.chat.server.core.Logins}, this node's sessions of every transport); SASL logs in with
- * the chat's own {@code login}. Topics keep the translator's defaults: docs/IRC.md, "What the chat
- * protocol lacks".
+ * the chat's own {@code login}. Topics and room roles are the core's (requests and events).
  */
 final class CoreHooks implements IrcHooks {
     /** How long a lookup may wait for the hub (a cluster's directory included). */

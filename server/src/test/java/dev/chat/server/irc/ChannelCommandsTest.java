@@ -187,61 +187,6 @@ class ChannelCommandsTest {
     }
 
     @Test
-    void topicWithoutTopicsGets331AndSettingIsRefused() {
-        TestChat.Irc c = chat.registered("alice");
-        c.send("JOIN #a").take();
-        c.send("TOPIC #a");
-        c.send("TOPIC #a :new topic");
-        c.send("TOPIC #b :not joined");
-        assertThat(c.take()).containsExactly(
-                ":irc.test 331 alice #a :No topic is set",
-                ":irc.test 482 alice #a :You're not channel operator: topics cannot be set on this server yet",
-                ":irc.test 442 alice #b :You're not on that channel");
-    }
-
-    @Test
-    void aTopicFromTheHookIsShownOnJoinAndQuery() {
-        chat.topics.put("a", new IrcHooks.Topic("Welcome to A", "bob", 1_767_225_600_000L));
-        TestChat.Irc c = chat.registered("alice");
-        c.send("JOIN #a");
-        assertThat(c.take()).containsSequence(":alice!alice@chat JOIN #a", ":irc.test 332 alice #a :Welcome to A",
-                ":irc.test 333 alice #a bob 1767225600");
-        c.send("LIST");
-        assertThat(c.take()).contains(":irc.test 322 alice #a 1 :Welcome to A");
-        c.session.onTopic("a", new IrcHooks.Topic("Changed", "bob", 1_767_225_700_000L));
-        assertThat(c.take()).containsExactly(":bob!bob@chat TOPIC #a :Changed");
-    }
-
-    @Test
-    void modeQueriesAnswerWithTheModesThisServerHas() {
-        TestChat.Irc c = chat.registered("alice");
-        c.send("JOIN #a").take();
-        c.send("MODE #a");
-        c.send("MODE #a b");
-        c.send("MODE #a +e");
-        c.send("MODE #a I");
-        c.send("MODE #nobody");
-        assertThat(c.take()).containsExactly(
-                ":irc.test 324 alice #a +n",
-                ":irc.test 368 alice #a :End of channel ban list",
-                ":irc.test 349 alice #a :End of channel exception list",
-                ":irc.test 347 alice #a :End of channel invite list",
-                ":irc.test 403 alice #nobody :No such channel");
-    }
-
-    @Test
-    void changingModesIsRefused() {
-        TestChat.Irc c = chat.registered("alice");
-        c.send("JOIN #a").take();
-        c.send("MODE #a +tn");
-        c.send("MODE #a +b bad!*@*");
-        assertThat(c.take()).containsExactly(
-                ":irc.test 472 alice t :is unknown mode char to me",
-                ":irc.test 482 alice #a :You're not channel operator: nobody can change modes on this server",
-                ":irc.test 472 alice b :is unknown mode char to me");
-    }
-
-    @Test
     void userModes() {
         TestChat.Irc c = chat.registered("alice");
         c.send("MODE alice");
@@ -254,17 +199,6 @@ class ChannelCommandsTest {
                 ":irc.test 501 alice :Unknown MODE flag",
                 ":irc.test 502 alice :Cant change mode for other users",
                 ":irc.test 401 alice bad!nick :No such nick/channel");
-    }
-
-    @Test
-    void kickIsRefused() {
-        TestChat.Irc c = chat.registered("alice");
-        c.send("KICK #a bob");
-        assertThat(c.take()).containsExactly(":irc.test 442 alice #a :You're not on that channel");
-        c.send("JOIN #a").take();
-        c.send("KICK #a bob :bye");
-        assertThat(c.take()).containsExactly(
-                ":irc.test 482 alice #a :You're not channel operator: nobody can kick on this server");
     }
 
     @Test

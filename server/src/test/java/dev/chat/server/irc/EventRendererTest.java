@@ -99,4 +99,35 @@ class EventRendererTest {
         assertThat(cache.renders()).isEqualTo(3);
         assertThat(new String(first[1], java.nio.charset.StandardCharsets.UTF_8)).startsWith("@time=");
     }
+    @Test
+    void moderationEventsAreModeKickAndTopicLinesFromTheOperator() {
+        int tags = caps(Capability.SERVER_TIME, Capability.ACCOUNT_TAG);
+        assertThat(r.render(new Member("a", "carol", Member.OP, null, null, "bob"), tags, T))
+                .extracting(IrcLine::render).containsExactly(
+                        "@time=2026-01-01T00:00:00.123Z;account=bobby :bob!bob@chat MODE #a +o carol");
+        assertThat(r.render(new Member("a", "carol", Member.DEVOICE, null, null, "bob"), 0, T))
+                .extracting(IrcLine::render).containsExactly(":bob!bob@chat MODE #a -v carol");
+        assertThat(r.render(new Member("a", "carol", Member.VOICE, null, null, null), 0, T))
+                .extracting(IrcLine::render).containsExactly(":irc.test MODE #a +v carol"); // nobody did it: the server
+        assertThat(r.render(new Member("a", "carol", Member.KICK, null, "spam, twice", "bob"), 0, T))
+                .extracting(IrcLine::render).containsExactly(":bob!bob@chat KICK #a carol :spam, twice");
+        assertThat(r.render(new Member("a", "carol", Member.KICK, null, null, "bob"), 0, T))
+                .extracting(IrcLine::render).containsExactly(":bob!bob@chat KICK #a carol :bob");
+        assertThat(r.render(ServerMessage.ModeChange.inviteOnly("a", "bob", true), 0, T))
+                .extracting(IrcLine::render).containsExactly(":bob!bob@chat MODE #a +i");
+        assertThat(r.render(ServerMessage.ModeChange.moderated("a", "bob", false), 0, T))
+                .extracting(IrcLine::render).containsExactly(":bob!bob@chat MODE #a -m");
+        assertThat(r.render(ServerMessage.ModeChange.secret("a", "bob", true), 0, T))
+                .extracting(IrcLine::render).containsExactly(":bob!bob@chat MODE #a +s");
+        assertThat(r.render(ServerMessage.ModeChange.ban("a", "bob", "tr?ll*"), 0, T))
+                .extracting(IrcLine::render).containsExactly(":bob!bob@chat MODE #a +b tr?ll*!*@*");
+        assertThat(r.render(ServerMessage.ModeChange.unban("a", "bob", "troll"), 0, T))
+                .extracting(IrcLine::render).containsExactly(":bob!bob@chat MODE #a -b troll!*@*");
+        // a topic carries its own time
+        assertThat(r.render(new ServerMessage.Topic(null, "a", "new topic", "bob", T + 1000), tags, 0))
+                .extracting(IrcLine::render).containsExactly(
+                        "@time=2026-01-01T00:00:01.123Z;account=bobby :bob!bob@chat TOPIC #a :new topic");
+        assertThat(r.render(new ServerMessage.Topic(null, "a", "", "bob", T), 0, 0))
+                .extracting(IrcLine::render).containsExactly(":bob!bob@chat TOPIC #a :");
+    }
 }

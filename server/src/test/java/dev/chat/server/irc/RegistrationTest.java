@@ -26,7 +26,7 @@ class RegistrationTest {
         assertThat(burst.get(0)).isEqualTo(":irc.test 001 alice :Welcome to the chat Network, alice!alice@chat");
         assertThat(burst.get(1)).isEqualTo(":irc.test 002 alice :Your host is irc.test, running version chat-test");
         assertThat(burst.get(2)).isEqualTo(":irc.test 003 alice :This server was created 2026-01-01 00:00:00 UTC");
-        assertThat(burst.get(3)).isEqualTo(":irc.test 004 alice irc.test chat-test o n");
+        assertThat(burst.get(3)).isEqualTo(":irc.test 004 alice irc.test chat-test o bimnostv bov");
         assertThat(burst.get(6)).isEqualTo(":irc.test 251 alice :There are 1 users and 0 invisible on 1 servers");
         assertThat(burst.get(11)).isEqualTo(":irc.test 422 alice :MOTD File is missing");
         assertThat(c.session.registered()).isTrue();
@@ -41,8 +41,8 @@ class RegistrationTest {
         List<String> isupport = c.take().stream().filter(l -> l.split(" ")[1].equals("005")).toList();
         String tokens = String.join(" ", isupport);
         assertThat(tokens).contains("CASEMAPPING=ascii", "CHANTYPES=#", "NICKLEN=32", "CHANNELLEN=65",
-                "CHANLIMIT=#:100", "TOPICLEN=390", "NETWORK=chat", "PREFIX= ", "CHANMODES=,,,n", "CHATHISTORY=500",
-                "UTF8ONLY", "CLIENTTAGDENY=*", "TARGMAX=JOIN:,PART:,NAMES:,PRIVMSG:4,NOTICE:4,WHOIS:1",
+                "CHANLIMIT=#:100", "TOPICLEN=390", "NETWORK=chat", "PREFIX=(ov)@+", "CHANMODES=b,,,imnst", "MODES=4", "CHATHISTORY=500",
+                "UTF8ONLY", "CLIENTTAGDENY=*", "TARGMAX=JOIN:,PART:,NAMES:,PRIVMSG:4,NOTICE:4,KICK:4,WHOIS:1",
                 ":are supported by this server");
         for (String line : isupport) {
             // source, 005, client, at most 13 tokens, then ":are supported by this server" (5 words)

@@ -59,6 +59,8 @@ final class TestChat {
     }));
     /** Password checks the accounts were asked for. */
     int passwordChecks;
+    /** Nick keys with an account; each one's password is {@code secret} ({@link #loggedIn}). */
+    final java.util.Set<String> accounts = new java.util.HashSet<>();
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private final Map<Long, Consumer<ServerMessage>> byRecipient = new HashMap<>();
     private final Map<Long, Consumer<RenderCache>> eventsByRecipient = new HashMap<>();
@@ -174,6 +176,28 @@ final class TestChat {
         return c;
     }
 
+    /**
+     * A registered IRC client logged in to the account of its nick (made if needed): its session
+     * sends the chat's {@code login} itself, as SASL would have it do.
+     */
+    Irc loggedIn(String nick, String... caps) {
+        Irc c = registered(nick, caps);
+        accounts.add(nick.toLowerCase()); // after the hello: a guest may not take a registered nick
+        c.send(new ClientMessage.Login(-1L, nick, "secret"));
+        pump();
+        return c;
+    }
+
+    /** A framed client logged in to the account of its nick. */
+    Framed framedLoggedIn(String nick) {
+        Framed f = framed(nick);
+        accounts.add(nick.toLowerCase());
+        f.send(new ClientMessage.Login(2L, nick, "secret"));
+        f.received.clear();
+        return f;
+    }
+
+    /** Accounts held in memory: the password of every one is {@code secret}. */
     /** A client of the framed protocol, talking to the same hub. */
     Framed framed(String nick) {
         Framed f = new Framed();
@@ -295,22 +319,27 @@ final class TestChat {
     private final class OneAccount implements AccountService {
         @Override
         public boolean exists(String nickKey) {
-            return nickKey.equals(account);
+            return nickKey.equals(account) || accounts.contains(nickKey);
         }
 
         @Override
         public Future<Void> login(String address, String nickKey, String password, long deadline) {
             passwordChecks++;
-            return exists(nickKey) && TestChat.this.password.equals(password) ? Future.succeededFuture()
-                    : Future.failedFuture(Refusal.LOGIN_FAILED.refused());
+            boolean right = nickKey.equals(account) ? TestChat.this.password.equals(password)
+                    : accounts.contains(nickKey) && password.equals("secret");
+            return right ? Future.succeededFuture() : Future.failedFuture(Refusal.LOGIN_FAILED.refused());
         }
 
         @Override
         public Future<Void> register(String address, String nickKey, String nick, String password) {
-            if (account != null) {
+            if (exists(nickKey)) {
                 return Future.failedFuture(Refusal.ACCOUNT_EXISTS.refused());
             }
-            account = nickKey;
+            if (account == null) {
+                account = nickKey;
+            } else {
+                accounts.add(nickKey);
+            }
             return Future.succeededFuture();
         }
 
