@@ -721,6 +721,10 @@ public final class Session implements AutoCloseable {
                 listener.onPresence(p);
             } else if (m instanceof ServerMessage.Topic t) {
                 listener.onTopic(t);
+            } else if (m instanceof ServerMessage.ModeChange change) {
+                listener.onModeChange(change);
+            } else if (m instanceof ServerMessage.Invited invited) {
+                listener.onInvited(invited);
             } else if (m instanceof ServerMessage.Bye bye) {
                 listener.onBye(bye);
             } else if (m instanceof ServerMessage.Error e) {

@@ -261,7 +261,10 @@ public final class SessionState {
         return show;
     }
 
-    /** Keeps member lists (and our own nick) up to date from {@code member} events. */
+    /**
+     * Keeps member lists (and our own nick) up to date from {@code member} events. A {@code kick}
+     * of ourselves takes the room off our list, so that a reconnect does not join it again.
+     */
     public synchronized void onMember(Member m) {
         if (Member.NICK.equals(m.event()) && m.old() != null && isMe(m.old())) {
             nick = m.nick();
@@ -271,6 +274,13 @@ public final class SessionState {
             switch (m.event()) {
                 case Member.JOIN -> r.members.add(m.nick());
                 case Member.PART, Member.QUIT -> r.members.remove(m.nick());
+                case Member.KICK -> {
+                    if (isMe(m.nick())) {
+                        onParted(m.room()); // not joined again after a reconnect
+                        return;
+                    }
+                    r.members.remove(m.nick());
+                }
                 case Member.NICK -> {
                     if (m.old() != null) {
                         r.members.remove(m.old());

@@ -331,6 +331,41 @@ public final class InteractiveUi implements SessionListener, SlashCommands.Contr
         if (ServerMessage.Member.NICK.equals(m.event())) {
             screen.refreshPrompt();
         }
+        if (ServerMessage.Member.KICK.equals(m.event()) && session.state().isMe(m.nick())) {
+            kickedFrom(w, m);
+        }
+    }
+
+    /** We were kicked: the room's window closes (as after /part) and the current window says why. */
+    private void kickedFrom(Window w, ServerMessage.Member m) {
+        if (w != null) {
+            boolean wasCurrent = screen.with(ws -> {
+                boolean cur = ws.current() == w;
+                ws.close(w);
+                return cur;
+            });
+            if (wasCurrent) {
+                screen.switchTo(null);
+            }
+        }
+        screen.info(format.status("you were kicked from #" + m.room()
+                + (m.by() == null ? "" : " by " + m.by())
+                + (m.reason() == null || m.reason().isBlank() ? "" : ": " + m.reason())));
+    }
+
+    @Override
+    public void onModeChange(ServerMessage.ModeChange c) {
+        Window w = screen.with(ws -> ws.find(Window.roomKey(c.room())));
+        if (w != null) {
+            var line = format.modeChange(c);
+            screen.show(w, line, false, false);
+            log.event(w, System.currentTimeMillis(), line.toString());
+        }
+    }
+
+    @Override
+    public void onInvited(ServerMessage.Invited i) {
+        screen.info(format.invited(i));
     }
 
     @Override

@@ -118,6 +118,20 @@ class SessionStateTest {
     }
 
     @Test
+    void aKickOfUsTakesTheRoomOffOurListSoAReconnectDoesNotJoinItAgain() {
+        SessionState s = new SessionState("alice");
+        s.onJoined(new Joined(1L, "a", List.of("alice", "bob", "carol"), 0));
+        s.onJoined(new Joined(2L, "b", List.of("alice"), 0));
+        s.onMember(new Member("a", "bob", Member.KICK, null, "spam", "alice"));
+        assertThat(s.members("a")).containsExactly("alice", "carol");
+        s.onMember(new Member("a", "ALICE", Member.KICK, null, null, "carol"));
+        assertThat(s.isJoined("a")).isFalse();
+        assertThat(s.view().rooms()).containsExactly("b");
+        s.onDisconnected();
+        assertThat(s.rooms()).containsExactly("b");
+    }
+
+    @Test
     void ourOwnRenameIsFollowed() {
         SessionState s = new SessionState("alice");
         s.onJoined(new Joined(1L, "a", List.of("alice"), 0));
