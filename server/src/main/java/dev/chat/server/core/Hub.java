@@ -272,7 +272,9 @@ public final class Hub {
             if (!visible(me, w.room())) {
                 return Future.succeededFuture(Refusal.NOT_MEMBER.to(w, w.room()));
             }
-            return Future.succeededFuture(new ServerMessage.WhoReply(w.id(), w.room(), backend.who(w.room())));
+            RoomView v = backend.view(w.room());
+            return Future.succeededFuture(new ServerMessage.WhoReply(w.id(), w.room(), v.members(), v.operators(),
+                    v.voiced()));
         } else if (m instanceof ListRooms l) {
             List<ServerMessage.RoomInfo> rooms = new ArrayList<>(backend.rooms());
             rooms.removeIf(r -> !visible(me, r.room()));
@@ -284,6 +286,8 @@ public final class Hub {
             }
             return backend.history(h.room(), h.afterSeq(), h.limit())
                     .map(found -> new ServerMessage.HistoryReply(h.id(), h.room(), found));
+        } else if (Moderation.handles(m)) {
+            return moderate(me, m, deadline);
         } else if (m instanceof ClientMessage.Login l) {
             return login(me, l, deadline);
         } else if (m instanceof ClientMessage.Register r) {
@@ -310,9 +314,25 @@ public final class Hub {
     }
 
     /**
+     * A room moderation request ({@link Moderation}): the backend applies it; a member it kicks
+     * leaves the session's rooms at once, and an invited nick of this node gets {@code invited}.
+     */
+    private Future<ServerMessage> moderate(Participant me, ClientMessage m, long deadline) {
+        String room = Moderation.roomOf(m);
+        return backend.moderate(me, m, deadline, kicked -> kicked.leaving(room)).map(reply -> {
+            if (m instanceof ClientMessage.Invite i && reply instanceof ServerMessage.Ok) {
+                Participant to = byNick.get(Names.nickKey(i.nick()));
+                if (to != null) {
+                    outbox.sendTo(to.who(), new ServerMessage.Invited(room, me.nick()), false);
+                }
+            }
+            return reply;
+        });
+    }
+
+    /**
      * Whether the session may see the room in {@code rooms} and ask {@code who}: a public room, or
-     * one it is in. Every room is public for now ({@link HubBackend#secret}); secret rooms come with
-     * room operators.
+     * one it is in ({@link HubBackend#secret}).
      */
     private boolean visible(Participant me, String room) {
         return me.in(room) || !backend.secret(room);
@@ -468,7 +488,8 @@ public final class Hub {
                 return Future.failedFuture(ar.cause());
             }
             RoomView v = ar.result();
-            return Future.succeededFuture(new ServerMessage.Joined(j.id(), room, v.members(), v.lastSeq()));
+            return Future.succeededFuture(new ServerMessage.Joined(j.id(), room, v.members(), v.lastSeq(), v.topic(),
+                    v.operators(), v.voiced()));
         });
     }
 

@@ -133,9 +133,31 @@ public interface HubBackend {
 
     /**
      * Whether the room is secret: left out of {@code rooms} and closed to {@code who} for those who
-     * are not in it. No room is secret yet (they come with room operators): this default says so.
+     * are not in it. A backend without room moderation inherits this default: none is.
      */
     default boolean secret(String room) {
         return false;
+    }
+
+    /**
+     * The room for {@code who}: its members, and which are operators and voiced. A backend without
+     * room moderation inherits this default: {@link #who} only.
+     */
+    default RoomView view(String room) {
+        return new RoomView(who(room), 0);
+    }
+
+    /**
+     * A room moderation request ({@link Moderation#handles}: {@code topic}, {@code op}, {@code kick},
+     * {@code ban}, {@code mode}, {@code invite}...) of {@code me}, member of the room or not, with the
+     * rules of {@link Moderation}; completes with the reply once the change is stored and its events
+     * are delivered in the room's order. A member it kicks out is handed to {@code kicked} at once
+     * (the hub takes the room from its rooms). A backend without moderation inherits this default:
+     * {@link Refusal#NO_MODERATION} ({@code unsupported}).
+     */
+    default io.vertx.core.Future<ServerMessage> moderate(Participant me, dev.chat.protocol.ClientMessage request,
+                                                         long deadline,
+                                                         java.util.function.Consumer<Participant> kicked) {
+        return io.vertx.core.Future.failedFuture(Refusal.NO_MODERATION.refused());
     }
 }

@@ -71,6 +71,23 @@ public enum Refusal {
     STORE_UNREADABLE(ErrorCode.UNAVAILABLE, "the message store cannot be read now (%s); try again"),
     /** PostgreSQL text cannot hold U+0000. */
     NOT_STORABLE(ErrorCode.INVALID, "this server's database cannot store the character U+0000 in a text"),
+    /** A room request that needs an operator of the room (docs/PROTOCOL.md, "Room operators"). */
+    NOT_OPERATOR(ErrorCode.NOT_OPERATOR, "only an operator of '%s' may do that"),
+    /** The target of {@code op}, {@code kick}... is not in the room: the argument is the whole text. */
+    NOT_A_MEMBER(ErrorCode.NO_SUCH_USER, "%s"),
+    BANNED(ErrorCode.BANNED, "you are banned from '%s'"),
+    INVITE_ONLY(ErrorCode.INVITE_ONLY, "'%s' is invite-only: an operator of it must invite you"),
+    MODERATED(ErrorCode.MODERATED, "'%s' is moderated: only its operators and voiced members may speak;"
+            + " your message was dropped"),
+    NO_ACCOUNT(ErrorCode.NO_ACCOUNT, "%s is not logged in to an account; guests cannot be operators"),
+    /** A room's bans, operators or voiced accounts at their bound: the argument is the whole text. */
+    ROOM_LIST_FULL(ErrorCode.INVALID, "%s"),
+    /** A backend without room moderation (the cluster, for now). */
+    NO_MODERATION(ErrorCode.UNSUPPORTED, "this server does not offer room operators and moderation in its"
+            + " configuration (a cluster)"),
+    /** The store failed to keep a room's change: not acknowledged. */
+    ROOM_NOT_SAVED(ErrorCode.UNAVAILABLE, "the room's change could not be stored (%s): it holds on this server"
+            + " until it restarts; try again"),
     INTERNAL(ErrorCode.INTERNAL, "the server failed on this request (it is logged); try again");
 
     private final String code;

@@ -1,11 +1,15 @@
 package dev.chat.server.rooms;
 
+import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.ChatMessage;
 import dev.chat.protocol.ServerMessage.Member;
 import dev.chat.server.config.ServerConfig;
 import dev.chat.server.core.Deadlines;
+import dev.chat.server.core.Delivery;
+import dev.chat.server.core.Moderation;
+import dev.chat.server.core.Refused;
 import dev.chat.server.core.HubBackend;
 import dev.chat.server.core.Lanes;
 import dev.chat.server.core.Outbox;
@@ -25,6 +29,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -109,7 +114,7 @@ public final class LocalRooms implements HubBackend {
     public Future<RoomView> join(Participant me, String name, long deadline) {
         Room room = rooms.get(name);
         if (room != null) {
-            return enter(me, room);
+            return enter(me, room, deadline);
         }
         Future<Room> loaded = loading.get(name);
         if (loaded == null) {
@@ -119,30 +124,31 @@ public final class LocalRooms implements HubBackend {
             if (Deadlines.passed(deadline, System.nanoTime())) {
                 return Future.failedFuture(Refusal.EXPIRED.refused()); // the client was told "not applied"
             }
-            return enter(me, r);
+            return enter(me, r, deadline);
         });
     }
 
-    /** Brings a room into memory with its numbering from the store. */
+    /** Brings a room into memory with its numbering and moderation from the store. */
     private Future<Room> load(String name) {
         if (rooms.size() + loading.size() >= config.maxRooms() && !dropIdleRoom()) {
             return Future.failedFuture(Refusal.ROOMS_EXHAUSTED.refused());
         }
         Promise<Room> done = Promise.promise();
         loading.put(name, done.future());
-        Future<Long> last;
+        Future<java.util.Optional<dev.chat.server.store.RoomInfo>> info;
         try {
-            last = store.lastSeq(name);
+            info = store.room(name);
         } catch (RuntimeException e) {
-            last = Future.failedFuture(e);
+            info = Future.failedFuture(e);
         }
-        last.onComplete(ar -> {
+        info.onComplete(ar -> {
             loading.remove(name);
             if (ar.failed()) {
                 done.fail(StoreRefusals.unreadable(ar.cause()));
                 return;
             }
-            Room r = new Room(name, ar.result());
+            Room r = ar.result().map(i -> new Room(name, i.lastSeq(), Moderation.load(name, i.topic(), i.attrs())))
+                    .orElseGet(() -> new Room(name, 0));
             rooms.put(name, r);
             if (cache != null) {
                 cache.open(name, r.lastSeq);
@@ -152,20 +158,84 @@ public final class LocalRooms implements HubBackend {
         return done.future();
     }
 
-    private Future<RoomView> enter(Participant me, Room room) {
+    private Future<RoomView> enter(Participant me, Room room, long deadline) {
         if (room.contains(me)) {
             return Future.succeededFuture(view(room));
         }
         if (room.size() >= config.maxRoomMembers()) {
             return Future.failedFuture(Refusal.ROOM_FULL.refused(room.name));
         }
+        Refused refused = room.rules.joinRefusal(me);
+        if (refused != null) {
+            return Future.failedFuture(refused);
+        }
         fanout(room, new Member(room.name, me.nick(), Member.JOIN, null), null);
         room.add(me);
+        if (room.rules.joined(me)) {
+            persist(room, new Moderation.Change(null, List.of(), null, true), deadline); // its first operator
+        }
         return Future.succeededFuture(view(room));
     }
 
     private static RoomView view(Room room) {
-        return new RoomView(room.nicks(), room.shownSeq);
+        return new RoomView(room.nicks(), room.shownSeq, room.rules.topicOrNull(),
+                room.rules.operatorNicks(room.members()), room.rules.voicedNicks(room.members()));
+    }
+
+    @Override
+    public RoomView view(String name) {
+        Room room = rooms.get(name);
+        return room == null ? new RoomView(List.of(), 0) : view(room);
+    }
+
+    @Override
+    public boolean secret(String name) {
+        Room room = rooms.get(name);
+        return room != null && room.rules.secret();
+    }
+
+    // ---- moderation ----
+
+    @Override
+    public Future<ServerMessage> moderate(Participant me, ClientMessage request, long deadline,
+                                          Consumer<Participant> kicked) {
+        String name = Moderation.roomOf(request);
+        Room room = rooms.get(name);
+        if (room == null) {
+            return Future.failedFuture(Refusal.NOT_IN_ROOM.refused(name)); // no members: nothing to see or do
+        }
+        Moderation.Change c = room.rules.apply(me, request, room.members(), clock.getAsLong());
+        if (c.kicked() != null) {
+            room.remove(c.kicked());
+            kicked.accept(c.kicked());
+        }
+        return persist(room, c, deadline);
+    }
+
+    /**
+     * Stores the room's moderation (if the change says so) after everything the store was given
+     * before, then delivers the change's events in the room's order (after the messages numbered
+     * before it) and completes with its reply.
+     */
+    private Future<ServerMessage> persist(Room room, Moderation.Change c, long deadline) {
+        if (!c.store() && c.events().isEmpty()) {
+            return Future.succeededFuture(c.reply());
+        }
+        Pending p = new Pending(room, c.events(), c.kicked(), deadline);
+        room.waiting(p);
+        inFlight.addLast(p);
+        Future<Void> stored;
+        try {
+            stored = c.store() ? store.saveRoom(room.name, room.rules.storedTopic(), room.rules.attrs())
+                    : Future.succeededFuture();
+        } catch (RuntimeException e) {
+            stored = Future.failedFuture(e);
+        }
+        stored.onComplete(ar -> {
+            p.settle(ar.failed() ? ar.cause() : null);
+            release(p.room);
+        });
+        return p.answer.future().map(v -> c.reply());
     }
 
     @Override
@@ -180,6 +250,7 @@ public final class LocalRooms implements HubBackend {
             return Future.failedFuture(Refusal.NOT_IN_ROOM.refused(name));
         }
         room.remove(me);
+        room.rules.left(me);
         fanout(room, new Member(name, me.nick(), Member.PART, null, reason), null);
         return Future.succeededFuture();
     }
@@ -195,6 +266,7 @@ public final class LocalRooms implements HubBackend {
             Room room = rooms.get(name);
             if (room != null && room.contains(me)) {
                 room.remove(me);
+                room.rules.left(me);
                 fanout(room, new Member(name, me.nick(), Member.QUIT, null, reason), null);
             }
         }
@@ -206,6 +278,7 @@ public final class LocalRooms implements HubBackend {
         for (String name : me.rooms()) {
             Room room = rooms.get(name);
             if (room != null) {
+                room.rules.renamed(oldNick);
                 fanout(room, new Member(name, me.nick(), Member.NICK, oldNick), me.who());
             }
         }
@@ -267,6 +340,10 @@ public final class LocalRooms implements HubBackend {
         if (room == null || !room.contains(me)) {
             return Future.failedFuture(Refusal.NOT_IN_ROOM_TO_SAY.refused(name));
         }
+        Refused muted = room.rules.sayRefusal(me);
+        if (muted != null) {
+            return Future.failedFuture(muted);
+        }
         ChatMessage msg = ChatMessage.inRoom(name, me.nick(), text, action, clock.getAsLong(), ++room.lastSeq);
         Pending p = new Pending(room, msg, deadline);
         room.waiting(p);
@@ -293,7 +370,9 @@ public final class LocalRooms implements HubBackend {
         while ((p = room.firstWaiting()) != null && p.settled()) {
             room.dropFirstWaiting();
             p.released();
-            if (p.failure() == null) {
+            if (p.message == null) {
+                changed(room, p);
+            } else if (p.failure() == null) {
                 room.shownSeq = p.message.seq();
                 if (cache != null) {
                     cache.add(p.stored);
@@ -306,6 +385,27 @@ public final class LocalRooms implements HubBackend {
         }
         while ((p = inFlight.peekFirst()) != null && p.isReleased()) {
             inFlight.pollFirst();
+        }
+    }
+
+    /**
+     * Delivers a moderation change's events to the members (and to the member it kicked), then
+     * answers it. Its state is in effect on this node even when the store failed to keep it; its
+     * requester is then told so ({@link Refusal#ROOM_NOT_SAVED}).
+     */
+    private void changed(Room room, Pending p) {
+        for (ServerMessage e : p.events) {
+            byte[] frame = MessageCodec.encodeFrame(e);
+            outbox.fanOut(e, frame, room.recipientsByLane(lanes), null, false);
+            if (p.kicked != null) {
+                Recipient r = p.kicked.who();
+                outbox.send(r.lane(), new Delivery(e, frame, new Recipient[] {r}, false));
+            }
+        }
+        if (p.failure() == null) {
+            p.answer.tryComplete();
+        } else {
+            p.answer.tryFail(StoreRefusals.notSaved(p.failure()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.chat.server.rooms;
 
+import dev.chat.server.core.Moderation;
 import dev.chat.server.core.Participant;
 import dev.chat.server.core.Recipient;
 import java.util.ArrayDeque;
@@ -25,11 +26,23 @@ final class Room {
     /** Compared by identity: one {@link Participant} per session (no boxed id per member). */
     private final Set<Participant> members = new LinkedHashSet<>();
     private Recipient[][] byLane; // null when membership changed since the last fan-out
+    /** Its topic, operators, bans and modes. */
+    final Moderation rules;
 
     Room(String name, long lastSeq) {
+        this(name, lastSeq, Moderation.fresh(name));
+    }
+
+    Room(String name, long lastSeq, Moderation rules) {
         this.name = name;
         this.lastSeq = lastSeq;
         this.shownSeq = lastSeq;
+        this.rules = rules;
+    }
+
+    /** The members in join order. Read only. */
+    Set<Participant> members() {
+        return java.util.Collections.unmodifiableSet(members);
     }
 
     void waiting(Pending p) {

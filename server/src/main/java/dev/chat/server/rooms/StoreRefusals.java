@@ -28,6 +28,14 @@ public final class StoreRefusals {
         return Refusal.NOT_STORED.refused(why(kind));
     }
 
+    /** The refusal of a room moderation change the store did not keep. */
+    public static Refused notSaved(Throwable failure) {
+        if (failure instanceof Refused r) {
+            return r;
+        }
+        return Refusal.ROOM_NOT_SAVED.refused(why(kindOf(failure)));
+    }
+
     /** The refusal of a request whose read from the store failed. */
     public static Refused unreadable(Throwable failure) {
         if (failure instanceof Refused r) {
