@@ -247,10 +247,17 @@ public final class InteractiveUi implements SessionListener, SlashCommands.Contr
         screen.info(format.status("connected to " + singleLine(w.server()) + " (node " + singleLine(w.node())
                 + ") at " + session.serverAddress() + " as " + v.nick()));
         for (String room : v.rooms()) {
-            List<String> members = session.state().members(room);
-            screen.show(screen.with(ws -> ws.room(room)), format.info("in #" + singleLine(room) + ": "
+            SessionState st = session.state();
+            List<String> members = st.members(room);
+            Window window = screen.with(ws -> ws.room(room));
+            screen.show(window, format.info("in #" + singleLine(room) + ": "
                     + members.size() + " member" + (members.size() == 1 ? "" : "s") + " ("
-                    + singleLine(String.join(", ", members)) + ")"), false, false);
+                    + ChatFormat.withRoles(members, st.operators(room), st.voiced(room)) + ")"), false, false);
+            String topic = st.topic(room);
+            if (!topic.isEmpty()) {
+                screen.show(window, format.topic(new ServerMessage.Topic(null, room, topic, null, null)), false,
+                        false);
+            }
         }
         screen.info(format.info("type to talk in this window; /help lists the commands, Alt+1..9 switch windows"));
     }
