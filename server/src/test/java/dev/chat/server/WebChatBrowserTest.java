@@ -276,4 +276,46 @@ class WebChatBrowserTest {
         browser.close();
         alice.focus();
     }
+
+    /** The member list as text: roles and nicks ({@code @olga}), then "you". */
+    private static String members(ChatPage page) {
+        return String.valueOf(page.script("return document.getElementById('member-list').textContent"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> systemLines(ChatPage page) {
+        return (List<String>) page.script("return [...document.querySelectorAll('#messages li.sys')].map(e => e.textContent)");
+    }
+
+    @Test
+    @Order(8)
+    void anOperatorsTopicVoiceAndKickShowOnThePage() throws Exception {
+        ChatClient olga = ChatClient.connect(web.server().tcpPort());
+        terminals.add(olga);
+        assertThat(olga.request(id -> new ClientMessage.Register(id, "olga", "correct horse battery")))
+                .isInstanceOf(ServerMessage.Welcome.class);
+        ServerMessage.Joined created = (ServerMessage.Joined) olga.request(id -> new ClientMessage.Join(id, "webmod"));
+        assertThat(created.operators()).containsExactly("olga"); // the first registered member runs a new room
+
+        alice.join("webmod");
+        alice.await("olga marked as operator", d -> members(alice).contains("@olga"));
+        assertThat(olga.request(id -> new ClientMessage.Topic(id, "webmod", "ship it on Friday")))
+                .isInstanceOf(ServerMessage.Topic.class);
+        alice.await("the topic under the title", d -> d.findElement(By.id("conv-sub")).getText().contains("ship it on Friday"));
+        alice.type("/topic");
+        alice.await("the topic asked for", d -> systemLines(alice).stream().anyMatch(l -> l.contains("Topic: ship it on Friday (set by olga)")));
+
+        alice.type("/kick olga");
+        alice.await("a guest cannot kick", d -> systemLines(alice).stream().anyMatch(l -> l.contains("operator")));
+        assertThat(olga.request(id -> new ClientMessage.Voice(id, "webmod", "alice"))).isInstanceOf(ServerMessage.Ok.class);
+        alice.await("alice voiced", d -> members(alice).contains("+alice"));
+
+        assertThat(olga.request(id -> new ClientMessage.Kick(id, "webmod", "alice", "enough for today")))
+                .isInstanceOf(ServerMessage.Ok.class);
+        alice.await("alice is told why", d -> systemLines(alice).stream()
+                .anyMatch(l -> l.contains("You were kicked from #webmod by olga: enough for today")));
+        assertThat(alice.element("room-list").getText()).doesNotContain("webmod");
+        assertThat(olga.request(id -> new ClientMessage.Who(id, "webmod")))
+                .isInstanceOfSatisfying(ServerMessage.WhoReply.class, w -> assertThat(w.members()).containsExactly("olga"));
+    }
 }

@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * {@code *nick* * nick waves} for actions), control characters made visible (so a message
  * is always one line); our own messages are left out, so a bot that answers what it reads
  * cannot talk to itself. {@code --json}: every event as one JSON line, exactly as the protocol
- * writes it ({@code message}, {@code member}, {@code presence}, {@code error}, {@code bye}),
+ * writes it ({@code message}, {@code member}, {@code topic}, {@code mode}, {@code invited}, {@code presence},
+ * {@code error}, {@code bye}),
  * our own messages included. Problems and connection news go to stderr.
  */
 final class ScriptOutput implements SessionListener {
@@ -62,6 +63,22 @@ final class ScriptOutput implements SessionListener {
         if (json) {
             json(topic);
         }
+    }
+
+    @Override
+    public void onModeChange(ServerMessage.ModeChange change) {
+        if (json) {
+            json(change);
+        }
+    }
+
+    @Override
+    public void onInvited(ServerMessage.Invited invited) {
+        if (json) {
+            json(invited);
+        }
+        err.println("chat client: " + TerminalText.singleLine(invited.by()) + " invites you to #"
+                + TerminalText.singleLine(invited.room()));
     }
 
     @Override

@@ -27,6 +27,11 @@ final class RoomState {
     /** Some live messages were not buffered: the catch-up must page again. */
     boolean overflowed;
     final TreeSet<String> members = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    /** Members who are operators, and voiced members (from {@code joined} and {@code member} events). */
+    final TreeSet<String> operators = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    final TreeSet<String> voiced = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    /** The room's topic, "" for none. */
+    String topic = "";
 
     RoomState(String name, long lastSeen) {
         this.name = name;

@@ -720,7 +720,14 @@ public final class Session implements AutoCloseable {
             } else if (m instanceof ServerMessage.Presence p) {
                 listener.onPresence(p);
             } else if (m instanceof ServerMessage.Topic t) {
-                listener.onTopic(t);
+                synchronized (state) {
+                    state.onTopic(t);
+                    listener.onTopic(t);
+                }
+            } else if (m instanceof ServerMessage.ModeChange change) {
+                listener.onModeChange(change);
+            } else if (m instanceof ServerMessage.Invited invited) {
+                listener.onInvited(invited);
             } else if (m instanceof ServerMessage.Bye bye) {
                 listener.onBye(bye);
             } else if (m instanceof ServerMessage.Error e) {

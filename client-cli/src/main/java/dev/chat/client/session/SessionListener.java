@@ -34,6 +34,14 @@ public interface SessionListener {
     default void onTopic(ServerMessage.Topic topic) {
     }
 
+    /** A room's settings changed: invite-only, moderated, secret, a ban (docs/PROTOCOL.md). */
+    default void onModeChange(ServerMessage.ModeChange change) {
+    }
+
+    /** An operator invited us to a room. */
+    default void onInvited(ServerMessage.Invited invited) {
+    }
+
     /** The server said {@code bye} and is about to close. */
     default void onBye(ServerMessage.Bye bye) {
     }

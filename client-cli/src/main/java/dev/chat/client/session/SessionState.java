@@ -2,6 +2,7 @@ package dev.chat.client.session;
 
 import dev.chat.protocol.Names;
 import dev.chat.protocol.ServerMessage.ChatMessage;
+import dev.chat.protocol.ServerMessage;
 import dev.chat.protocol.ServerMessage.Joined;
 import dev.chat.protocol.ServerMessage.Member;
 import java.util.ArrayList;
@@ -107,6 +108,32 @@ public final class SessionState {
         return r == null ? List.of() : List.copyOf(r.members);
     }
 
+    /** Operators among the members of a joined room, as last known. */
+    public synchronized List<String> operators(String room) {
+        RoomState r = rooms.get(room);
+        return r == null ? List.of() : List.copyOf(r.operators);
+    }
+
+    /** Voiced members of a joined room, as last known. */
+    public synchronized List<String> voiced(String room) {
+        RoomState r = rooms.get(room);
+        return r == null ? List.of() : List.copyOf(r.voiced);
+    }
+
+    /** The topic of a joined room ("" for none). */
+    public synchronized String topic(String room) {
+        RoomState r = rooms.get(room);
+        return r == null ? "" : r.topic;
+    }
+
+    /** A {@code topic} event or reply. */
+    public synchronized void onTopic(ServerMessage.Topic t) {
+        RoomState r = rooms.get(t.room());
+        if (r != null) {
+            r.topic = t.topic() == null ? "" : t.topic();
+        }
+    }
+
     /** Whether {@code room} was joined again after an outage and still has to fetch what it missed. */
     public synchronized boolean isCatchingUp(String room) {
         RoomState r = rooms.get(room);
@@ -156,6 +183,11 @@ public final class SessionState {
         }
         r.members.clear();
         r.members.addAll(j.members());
+        r.operators.clear();
+        r.operators.addAll(j.operators());
+        r.voiced.clear();
+        r.voiced.addAll(j.voiced());
+        r.topic = j.topic() == null ? "" : j.topic();
         if (current == null) {
             current = j.room();
         }
@@ -261,7 +293,10 @@ public final class SessionState {
         return show;
     }
 
-    /** Keeps member lists (and our own nick) up to date from {@code member} events. */
+    /**
+     * Keeps member lists (and our own nick) up to date from {@code member} events. A {@code kick}
+     * of ourselves takes the room off our list, so that a reconnect does not join it again.
+     */
     public synchronized void onMember(Member m) {
         if (Member.NICK.equals(m.event()) && m.old() != null && isMe(m.old())) {
             nick = m.nick();
@@ -270,19 +305,42 @@ public final class SessionState {
         if (r != null) {
             switch (m.event()) {
                 case Member.JOIN -> r.members.add(m.nick());
-                case Member.PART, Member.QUIT -> r.members.remove(m.nick());
+                case Member.PART, Member.QUIT -> forget(r, m.nick());
+                case Member.KICK -> {
+                    if (isMe(m.nick())) {
+                        onParted(m.room()); // not joined again after a reconnect
+                        return;
+                    }
+                    forget(r, m.nick());
+                }
                 case Member.NICK -> {
                     if (m.old() != null) {
                         r.members.remove(m.old());
+                        if (r.operators.remove(m.old())) {
+                            r.operators.add(m.nick());
+                        }
+                        if (r.voiced.remove(m.old())) {
+                            r.voiced.add(m.nick());
+                        }
                     }
                     r.members.add(m.nick());
                 }
+                case Member.OP -> r.operators.add(m.nick());
+                case Member.DEOP -> r.operators.remove(m.nick());
+                case Member.VOICE -> r.voiced.add(m.nick());
+                case Member.DEVOICE -> r.voiced.remove(m.nick());
                 default -> {
                     // a newer server's event: nothing to track
                 }
             }
         }
         publish();
+    }
+
+    private static void forget(RoomState r, String nick) {
+        r.members.remove(nick);
+        r.operators.remove(nick);
+        r.voiced.remove(nick);
     }
 
     private void publish() {

@@ -8,6 +8,8 @@ import dev.chat.protocol.ServerMessage.ChatMessage;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
@@ -118,12 +120,84 @@ public final class ChatFormat {
             case ServerMessage.Member.PART -> nick + " left " + room;
             case ServerMessage.Member.QUIT -> nick + " quit";
             case ServerMessage.Member.NICK -> singleLine(m.old()) + " is now " + nick;
+            case ServerMessage.Member.OP -> nick + " is an operator of " + room + by(m.by());
+            case ServerMessage.Member.DEOP -> nick + " is no longer an operator of " + room + by(m.by());
+            case ServerMessage.Member.VOICE -> nick + " may speak in " + room + by(m.by());
+            case ServerMessage.Member.DEVOICE -> nick + " is no longer voiced in " + room + by(m.by());
+            case ServerMessage.Member.KICK -> nick + " was kicked from " + room + by(m.by());
             default -> nick + " " + singleLine(m.event()) + " " + room;
         };
         if (m.reason() != null && !m.reason().isBlank()) {
             what += " (" + singleLine(m.reason()) + ")";
         }
         return new AttributedStringBuilder().styled(DIM, "-- " + what).toAttributedString();
+    }
+
+    private static String by(String nick) {
+        return nick == null ? "" : " (by " + singleLine(nick) + ")";
+    }
+
+    /** An operator changed a room's settings or its bans. */
+    public AttributedString modeChange(ServerMessage.ModeChange c) {
+        String room = "#" + singleLine(c.room());
+        String what;
+        if (c.inviteOnly() != null) {
+            what = room + (c.inviteOnly() ? " is invite-only now" : " is open to everyone now");
+        } else if (c.moderated() != null) {
+            what = room + (c.moderated() ? " is moderated now: only operators and voiced members speak"
+                    : " is not moderated any more");
+        } else if (c.secret() != null) {
+            what = room + (c.secret() ? " is secret now: hidden from those not in it" : " is public now");
+        } else if (c.ban() != null) {
+            what = singleLine(c.ban()) + " is banned from " + room;
+        } else if (c.unban() != null) {
+            what = singleLine(c.unban()) + " is no longer banned from " + room;
+        } else {
+            what = room + "'s settings changed";
+        }
+        return new AttributedStringBuilder().styled(DIM, "-- " + what + by(c.by())).toAttributedString();
+    }
+
+    /** An operator invited us. */
+    public AttributedString invited(ServerMessage.Invited i) {
+        String room = singleLine(i.room());
+        return new AttributedStringBuilder().styled(STATUS, "*** " + singleLine(i.by()) + " invites you to #" + room
+                + " (/join " + room + ")").toAttributedString();
+    }
+
+    /** Nicks with their roles, as IRC shows them: {@code @alice} (operator), {@code +bob} (voiced), {@code carol}. */
+    public static String withRoles(List<String> members, List<String> operators,
+                                   List<String> voiced) {
+        List<String> out = new ArrayList<>(members.size());
+        for (String n : members) {
+            out.add((contains(operators, n) ? "@" : contains(voiced, n) ? "+" : "") + singleLine(n));
+        }
+        return String.join(", ", out);
+    }
+
+    private static boolean contains(List<String> nicks, String nick) {
+        for (String n : nicks) {
+            if (n.equalsIgnoreCase(nick)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A room's settings: the answer to {@code /mode}. */
+    public AttributedString mode(ServerMessage.Mode m) {
+        List<String> flags = new ArrayList<>();
+        flags.add(m.inviteOnly() ? "invite-only" : "open");
+        flags.add(m.moderated() ? "moderated" : "not moderated");
+        flags.add(m.secret() ? "secret" : "public");
+        StringBuilder b = new StringBuilder("#" + singleLine(m.room()) + ": " + String.join(", ", flags));
+        b.append(String.format("%n  operators: %s", m.operators().isEmpty() ? "none here"
+                : singleLine(String.join(", ", m.operators()))));
+        if (!m.voiced().isEmpty()) {
+            b.append(String.format("%n  voiced: %s", singleLine(String.join(", ", m.voiced()))));
+        }
+        b.append(String.format("%n  bans: %s", m.bans().isEmpty() ? "none" : singleLine(String.join(", ", m.bans()))));
+        return new AttributedString(b.toString());
     }
 
     /** A room's topic: the answer to {@code /topic}, or someone changed it. */

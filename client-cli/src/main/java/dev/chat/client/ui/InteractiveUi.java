@@ -247,10 +247,17 @@ public final class InteractiveUi implements SessionListener, SlashCommands.Contr
         screen.info(format.status("connected to " + singleLine(w.server()) + " (node " + singleLine(w.node())
                 + ") at " + session.serverAddress() + " as " + v.nick()));
         for (String room : v.rooms()) {
-            List<String> members = session.state().members(room);
-            screen.show(screen.with(ws -> ws.room(room)), format.info("in #" + singleLine(room) + ": "
+            SessionState st = session.state();
+            List<String> members = st.members(room);
+            Window window = screen.with(ws -> ws.room(room));
+            screen.show(window, format.info("in #" + singleLine(room) + ": "
                     + members.size() + " member" + (members.size() == 1 ? "" : "s") + " ("
-                    + singleLine(String.join(", ", members)) + ")"), false, false);
+                    + ChatFormat.withRoles(members, st.operators(room), st.voiced(room)) + ")"), false, false);
+            String topic = st.topic(room);
+            if (!topic.isEmpty()) {
+                screen.show(window, format.topic(new ServerMessage.Topic(null, room, topic, null, null)), false,
+                        false);
+            }
         }
         screen.info(format.info("type to talk in this window; /help lists the commands, Alt+1..9 switch windows"));
     }
@@ -331,6 +338,41 @@ public final class InteractiveUi implements SessionListener, SlashCommands.Contr
         if (ServerMessage.Member.NICK.equals(m.event())) {
             screen.refreshPrompt();
         }
+        if (ServerMessage.Member.KICK.equals(m.event()) && session.state().isMe(m.nick())) {
+            kickedFrom(w, m);
+        }
+    }
+
+    /** We were kicked: the room's window closes (as after /part) and the current window says why. */
+    private void kickedFrom(Window w, ServerMessage.Member m) {
+        if (w != null) {
+            boolean wasCurrent = screen.with(ws -> {
+                boolean cur = ws.current() == w;
+                ws.close(w);
+                return cur;
+            });
+            if (wasCurrent) {
+                screen.switchTo(null);
+            }
+        }
+        screen.info(format.status("you were kicked from #" + m.room()
+                + (m.by() == null ? "" : " by " + m.by())
+                + (m.reason() == null || m.reason().isBlank() ? "" : ": " + m.reason())));
+    }
+
+    @Override
+    public void onModeChange(ServerMessage.ModeChange c) {
+        Window w = screen.with(ws -> ws.find(Window.roomKey(c.room())));
+        if (w != null) {
+            var line = format.modeChange(c);
+            screen.show(w, line, false, false);
+            log.event(w, System.currentTimeMillis(), line.toString());
+        }
+    }
+
+    @Override
+    public void onInvited(ServerMessage.Invited i) {
+        screen.info(format.invited(i));
     }
 
     @Override

@@ -42,9 +42,10 @@ final class Lookups {
                 error("who #" + room + ": " + describe(ex));
                 return;
             }
-            List<String> members = ((ServerMessage.WhoReply) m).members();
+            ServerMessage.WhoReply who = (ServerMessage.WhoReply) m;
+            List<String> members = who.members();
             info(format.info("#" + room + ": " + members.size() + " member" + (members.size() == 1 ? "" : "s")
-                    + (members.isEmpty() ? "" : ": " + singleLine(String.join(", ", members)))));
+                    + (members.isEmpty() ? "" : ": " + ChatFormat.withRoles(members, who.operators(), who.voiced()))));
         });
     }
 

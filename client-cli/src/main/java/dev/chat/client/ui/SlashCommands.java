@@ -102,6 +102,7 @@ final class SlashCommands {
         add("/me", "/me <text>", "an action: '* alice waves'", List.of(ChatCommand.Arg.TEXT), a -> text(a, true));
         add("/topic", "/topic [text]", "show or set the topic of this window's room", List.of(ChatCommand.Arg.TEXT),
                 this::topic);
+        new ModerationCommands(session, screen, format).fill(this::add);
         add("/nick", "/nick <nick>", "change your nick", List.of(), this::nick);
         add("/register", "/register <password>", "make your nick an account of yours (over TLS, or on this machine)",
                 List.of(), this::register);
@@ -232,11 +233,17 @@ final class SlashCommands {
                 return;
             }
             Window w = screen.with(ws -> ws.room(room));
-            List<String> members = ((ServerMessage.Joined) m).members();
+            ServerMessage.Joined joined = (ServerMessage.Joined) m;
+            List<String> members = joined.members();
             screen.switchTo(w);
             screen.show(w, format.info("joined #" + room + ": " + members.size() + " member"
-                    + (members.size() == 1 ? "" : "s") + " (" + singleLine(String.join(", ", members)) + ")"),
+                    + (members.size() == 1 ? "" : "s") + " ("
+                    + ChatFormat.withRoles(members, joined.operators(), joined.voiced()) + ")"),
                     false, false);
+            if (joined.topic() != null && !joined.topic().isEmpty()) {
+                screen.show(w, format.topic(new ServerMessage.Topic(null, room, joined.topic(), null, null)), false,
+                        false);
+            }
             session.state().setCurrentRoom(room);
         });
     }

@@ -118,6 +118,37 @@ class SessionStateTest {
     }
 
     @Test
+    void aKickOfUsTakesTheRoomOffOurListSoAReconnectDoesNotJoinItAgain() {
+        SessionState s = new SessionState("alice");
+        s.onJoined(new Joined(1L, "a", List.of("alice", "bob", "carol"), 0));
+        s.onJoined(new Joined(2L, "b", List.of("alice"), 0));
+        s.onMember(new Member("a", "bob", Member.KICK, null, "spam", "alice"));
+        assertThat(s.members("a")).containsExactly("alice", "carol");
+        s.onMember(new Member("a", "ALICE", Member.KICK, null, null, "carol"));
+        assertThat(s.isJoined("a")).isFalse();
+        assertThat(s.view().rooms()).containsExactly("b");
+        s.onDisconnected();
+        assertThat(s.rooms()).containsExactly("b");
+    }
+
+    @Test
+    void rolesAndTopicFollowTheEvents() {
+        SessionState s = new SessionState("alice");
+        s.onJoined(new Joined(1L, "a", List.of("alice", "bob", "carol"), 0, "old", List.of("alice"), List.of()));
+        assertThat(s.topic("a")).isEqualTo("old");
+        s.onTopic(new dev.chat.protocol.ServerMessage.Topic(null, "a", "release", "alice", 1L));
+        s.onMember(new Member("a", "bob", Member.OP, null, null, "alice"));
+        s.onMember(new Member("a", "carol", Member.VOICE, null, null, "alice"));
+        s.onMember(new Member("a", "caro", Member.NICK, "carol"));
+        s.onMember(new Member("a", "alice", Member.DEOP, null, null, "bob"));
+        assertThat(s.topic("a")).isEqualTo("release");
+        assertThat(s.operators("a")).containsExactly("bob");
+        assertThat(s.voiced("a")).containsExactly("caro");
+        s.onMember(new Member("a", "bob", Member.QUIT, null));
+        assertThat(s.operators("a")).isEmpty();
+    }
+
+    @Test
     void ourOwnRenameIsFollowed() {
         SessionState s = new SessionState("alice");
         s.onJoined(new Joined(1L, "a", List.of("alice"), 0));

@@ -43,6 +43,24 @@ class ChatFormatTest {
     }
 
     @Test
+    void moderationSaysWhoDidWhatToWhom() {
+        assertThat(format.member(new ServerMessage.Member("ops", "bob", "kick", null, "spam", "alice")).toString())
+                .isEqualTo("-- bob was kicked from #ops (by alice) (spam)");
+        assertThat(format.member(new ServerMessage.Member("ops", "bob", "op", null, null, "alice")).toString())
+                .isEqualTo("-- bob is an operator of #ops (by alice)");
+        assertThat(format.member(new ServerMessage.Member("ops", "bob", "devoice", null, null, "alice")).toString())
+                .isEqualTo("-- bob is no longer voiced in #ops (by alice)");
+        assertThat(format.modeChange(ServerMessage.ModeChange.moderated("ops", "alice", true)).toString())
+                .isEqualTo("-- #ops is moderated now: only operators and voiced members speak (by alice)");
+        assertThat(format.modeChange(ServerMessage.ModeChange.ban("ops", "alice", "troll*")).toString())
+                .isEqualTo("-- troll* is banned from #ops (by alice)");
+        assertThat(format.invited(new ServerMessage.Invited("ops", "alice")).toString())
+                .isEqualTo("*** alice invites you to #ops (/join ops)");
+        assertThat(ChatFormat.withRoles(java.util.List.of("alice", "bob", "carol"), java.util.List.of("Alice"),
+                java.util.List.of("bob"))).isEqualTo("@alice, +bob, carol");
+    }
+
+    @Test
     void topics() {
         assertThat(format.topic(new ServerMessage.Topic(null, "ops", "release on Friday", "alice", 0L)).toString())
                 .isEqualTo("-- topic of #ops: release on Friday (set by alice at 00:00)");

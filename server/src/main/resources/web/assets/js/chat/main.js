@@ -156,8 +156,76 @@ const HELP = [
   '/part — leave this room',
   '/msg nick text — a direct message',
   '/nick newnick — change your nick',
+  '/topic [text] — show or set this room\'s topic',
+  '/op nick, /deop nick, /voice nick, /devoice nick — roles in this room (operators)',
+  '/kick nick [reason], /ban mask, /unban mask — keep someone out (operators)',
+  '/mode [+i|-i +m|-m +s|-s] — this room\'s settings: invite-only, moderated, secret',
+  '/invite nick — invite someone to this room',
   '//text — send a line that starts with /',
 ];
+
+/** The room of the current conversation, or null after saying that the command needs one. */
+function currentRoom(cmd) {
+  const conv = store.current;
+  if (!conv || conv.kind !== 'room') {
+    report(conv, new Error(`/${cmd} works on a room: use it in a room`));
+    return null;
+  }
+  return conv;
+}
+
+/** The operators' commands and /topic: the result comes back as events; only refusals are shown here. */
+async function moderate(cmd, rest) {
+  const conv = currentRoom(cmd);
+  if (!conv) return;
+  const room = conv.name;
+  const [first, ...words] = rest;
+  let request;
+  switch (cmd) {
+    case 'topic':
+      request = { type: 'topic', room };
+      if (rest.length) request.topic = rest.join(' ');
+      break;
+    case 'op': case 'deop': case 'voice': case 'devoice': case 'invite':
+      if (!first || !validNick(first)) throw new Error(`Usage: /${cmd} nick`);
+      request = { type: cmd, room, nick: first };
+      break;
+    case 'kick':
+      if (!first || !validNick(first)) throw new Error('Usage: /kick nick [reason]');
+      request = { type: 'kick', room, nick: first };
+      if (words.length) request.reason = words.join(' ');
+      break;
+    case 'ban': case 'unban':
+      if (!first) throw new Error(`Usage: /${cmd} mask (a nick, or a pattern with * and ?)`);
+      request = { type: cmd, room, mask: first };
+      break;
+    case 'mode':
+      request = { type: 'mode', room };
+      for (const word of rest) {
+        const on = word[0] === '+';
+        if (word.length < 2 || (word[0] !== '+' && word[0] !== '-')) throw new Error('Usage: /mode [+i|-i] [+m|-m] [+s|-s]');
+        for (const c of word.slice(1)) {
+          const field = { i: 'invite_only', m: 'moderated', s: 'secret' }[c];
+          if (!field) throw new Error(`Unknown mode ${c}: i (invite-only), m (moderated), s (secret)`);
+          request[field] = on;
+        }
+      }
+      break;
+    default:
+      return;
+  }
+  const reply = await session.moderate(request);
+  if (reply.type === 'topic' && request.topic === undefined) {
+    store.addSystem(conv, reply.topic ? `Topic: ${reply.topic}${reply.by ? ` (set by ${reply.by})` : ''}` : 'No topic');
+  } else if (reply.type === 'mode' && rest.length === 0) {
+    const flags = [reply.invite_only ? 'invite-only' : 'open', reply.moderated ? 'moderated' : 'not moderated',
+      reply.secret ? 'secret' : 'public'];
+    store.addSystem(conv, `#${room}: ${flags.join(', ')}; operators: ${(reply.operators || []).join(', ') || 'none here'}`
+      + `; bans: ${(reply.bans || []).join(', ') || 'none'}`);
+  } else if (cmd === 'invite') {
+    store.addSystem(conv, `Invited ${first} to #${room}`);
+  }
+}
 
 async function command(line) {
   const [cmd, ...rest] = line.slice(1).split(/\s+/);
@@ -187,6 +255,10 @@ async function command(line) {
     case 'nick':
       if (!validNick(arg)) report(store.current, new Error('A nick is 1 to 32 letters, digits, _ or -.'));
       else session.changeNick(arg).catch((e) => report(store.current, e));
+      break;
+    case 'topic': case 'op': case 'deop': case 'voice': case 'devoice': case 'kick': case 'ban': case 'unban':
+    case 'mode': case 'invite':
+      await moderate(cmd.toLowerCase(), rest).catch((e) => report(store.current, e));
       break;
     case 'help':
       for (const h of HELP) store.addSystem(store.current, h);

@@ -162,7 +162,9 @@ export class ChatSession extends EventTarget {
     const conv = this.store.room(j.room);
     conv.wanted = false;
     conv.joined = true;
-    this.store.setMembers(conv, Array.isArray(j.members) ? j.members : []);
+    this.store.setMembers(conv, Array.isArray(j.members) ? j.members : [],
+      Array.isArray(j.operators) ? j.operators : [], Array.isArray(j.voiced) ? j.voiced : []);
+    this.store.setTopic(conv, j.topic);
     if (conv.maxSeq === 0 && conv.lastSeen === 0) {
       await this.loadLatest(c, conv, j.last_seq);
     } else {
@@ -275,9 +277,27 @@ export class ChatSession extends EventTarget {
         break;
       case 'member': {
         const conv = store.room(m.room, false);
-        if (conv && typeof m.nick === 'string') store.memberEvent(conv, m);
+        if (conv && typeof m.nick === 'string') {
+          store.memberEvent(conv, m);
+          if (m.event === 'kick' && store.isMe(m.nick)) this.kicked(conv, m);
+        }
         break;
       }
+      case 'topic': {
+        const conv = store.room(m.room, false);
+        if (conv) store.setTopic(conv, m.topic, m.by || null);
+        break;
+      }
+      case 'mode': {
+        const conv = store.room(m.room, false);
+        if (conv) store.modeEvent(conv, m);
+        break;
+      }
+      case 'invited':
+        if (typeof m.room === 'string') {
+          store.addSystem(store.current, `${m.by || 'Someone'} invites you to #${m.room}: /join ${m.room}`);
+        }
+        break;
       case 'bye':
         this.status('reconnecting', `The server said goodbye: ${m.reason || ''}`);
         break;
@@ -367,6 +387,26 @@ export class ChatSession extends EventTarget {
     for (const conv of this.store.dms.values()) {
       for (const p of conv.pending) if (p.state === 'queued') this.tryDirect(conv, p);
     }
+  }
+
+  /** We were kicked: the room is left (a reconnect does not join it again) and the reason shown where we are. */
+  kicked(conv, m) {
+    conv.joined = false;
+    conv.wanted = false;
+    this.store.removeRoom(conv);
+    if (!this.store.current) {
+      const next = this.store.conversations()[0];
+      if (next) this.store.select(next);
+    }
+    const why = `You were kicked from #${conv.name}${typeof m.by === 'string' ? ` by ${m.by}` : ''}${m.reason ? `: ${m.reason}` : ''}`;
+    this.store.addSystem(this.store.current, why, 'error');
+    this.refreshDirectory();
+  }
+
+  /** A room operator's request (topic, op, kick, ban, mode, invite...): the server's answer, or an Error. */
+  async moderate(request) {
+    if (!this.online) throw new Disconnected();
+    return this.conn.request(request);
   }
 
   async changeNick(nick) {

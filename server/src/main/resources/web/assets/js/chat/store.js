@@ -36,6 +36,9 @@ export class Conversation {
     this.unread = 0;
     this.mentions = 0;
     this.members = new Map(); // lower-case nick -> nick
+    this.operators = new Set(); // lower-case nicks of members who are operators
+    this.voiced = new Set(); // lower-case nicks of voiced members
+    this.topic = ''; // '' = none
     this.joined = false;
     this.phase = 'new'; // new | catching-up | live | stale
     this.sub = 0; // orders system lines and direct messages
@@ -222,9 +225,39 @@ export class Store extends EventTarget {
     this.insert(conv, { kind: 'sys', epoch: conv.epoch, seq: 0, sub: -1, text: note, ts: Date.now(), cls: 'divider' });
   }
 
-  setMembers(conv, nicks) {
+  setMembers(conv, nicks, operators = [], voiced = []) {
     conv.members = new Map(nicks.map((n) => [n.toLowerCase(), n]));
+    conv.operators = new Set(operators.filter((n) => typeof n === 'string').map((n) => n.toLowerCase()));
+    conv.voiced = new Set(voiced.filter((n) => typeof n === 'string').map((n) => n.toLowerCase()));
     this.emit('list');
+  }
+
+  /** A room's topic changed (or was told on join). */
+  setTopic(conv, topic, by) {
+    conv.topic = typeof topic === 'string' ? topic : '';
+    if (by !== undefined) {
+      this.addSystem(conv, conv.topic ? `${by || 'Someone'} set the topic: ${conv.topic}` : `${by || 'Someone'} cleared the topic`);
+    }
+    this.emit('list');
+  }
+
+  /** '@' for an operator, '+' for a voiced member, '' otherwise. */
+  roleOf(conv, nick) {
+    const key = nick.toLowerCase();
+    if (conv.operators.has(key)) return '@';
+    return conv.voiced.has(key) ? '+' : '';
+  }
+
+  /** An operator changed a room's settings or bans ({type:'mode'} event). */
+  modeEvent(conv, m) {
+    const by = typeof m.by === 'string' ? ` (by ${m.by})` : '';
+    let what = null;
+    if (typeof m.invite_only === 'boolean') what = m.invite_only ? 'The room is invite-only now' : 'The room is open to everyone now';
+    else if (typeof m.moderated === 'boolean') what = m.moderated ? 'The room is moderated now: only operators and voiced members speak' : 'The room is not moderated any more';
+    else if (typeof m.secret === 'boolean') what = m.secret ? 'The room is secret now' : 'The room is public now';
+    else if (typeof m.ban === 'string') what = `${m.ban} is banned from the room`;
+    else if (typeof m.unban === 'string') what = `${m.unban} is no longer banned`;
+    if (what) this.addSystem(conv, what + by);
   }
 
   memberEvent(conv, m) {
@@ -240,9 +273,32 @@ export class Store extends EventTarget {
         this.addSystem(conv, `${nick} ${m.event === 'part' ? 'left' : 'disconnected'}`);
         break;
       case 'nick':
-        if (typeof m.old === 'string') conv.members.delete(m.old.toLowerCase());
+        if (typeof m.old === 'string') {
+          const old = m.old.toLowerCase();
+          conv.members.delete(old);
+          if (conv.operators.delete(old)) conv.operators.add(nick.toLowerCase());
+          if (conv.voiced.delete(old)) conv.voiced.add(nick.toLowerCase());
+        }
         conv.members.set(nick.toLowerCase(), nick);
         this.addSystem(conv, `${m.old} is now ${nick}`);
+        break;
+      case 'op':
+      case 'deop':
+      case 'voice':
+      case 'devoice': {
+        const set = m.event.endsWith('op') ? conv.operators : conv.voiced;
+        if (m.event.startsWith('de')) set.delete(nick.toLowerCase());
+        else set.add(nick.toLowerCase());
+        const by = typeof m.by === 'string' ? ` (by ${m.by})` : '';
+        const text = { op: 'is an operator now', deop: 'is no longer an operator', voice: 'may speak now', devoice: 'is no longer voiced' }[m.event];
+        this.addSystem(conv, `${nick} ${text}${by}`);
+        break;
+      }
+      case 'kick':
+        conv.members.delete(nick.toLowerCase());
+        conv.operators.delete(nick.toLowerCase());
+        conv.voiced.delete(nick.toLowerCase());
+        this.addSystem(conv, `${nick} was kicked${typeof m.by === 'string' ? ` by ${m.by}` : ''}${m.reason ? ` (${m.reason})` : ''}`);
         break;
       default:
         return;

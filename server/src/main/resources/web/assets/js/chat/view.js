@@ -155,8 +155,7 @@ export class ChatView {
     if (!conv) {
       $('conv-sub').textContent = 'Join a room to start';
     } else if (conv.kind === 'room') {
-      const n = conv.members.size;
-      $('conv-sub').textContent = `${n} member${n === 1 ? '' : 's'}`;
+      $('conv-sub').textContent = roomSub(conv);
     } else {
       $('conv-sub').textContent = 'Direct messages are not kept by the server';
     }
@@ -221,8 +220,7 @@ export class ChatView {
   renderHeaderCounts() {
     const conv = this.store.current;
     if (conv && conv.kind === 'room') {
-      const n = conv.members.size;
-      $('conv-sub').textContent = `${n} member${n === 1 ? '' : 's'}`;
+      $('conv-sub').textContent = roomSub(conv);
     }
   }
 
@@ -242,7 +240,8 @@ export class ChatView {
         type: 'button',
         title: me ? 'you' : `write to ${nick}`,
         onclick: () => { if (!me) this.select(this.store.dm(nick)); },
-      }, el('span', { class: 'dot online' }), nickSpan(nick), me ? el('span', { class: 'you' }, 'you') : null)));
+      }, el('span', { class: 'dot online' }), roleSpan(this.store.roleOf(conv, nick)), nickSpan(nick),
+        me ? el('span', { class: 'you' }, 'you') : null)));
     }
   }
 
@@ -276,4 +275,17 @@ export class ChatView {
 
   /** Set by main.js: joins a room from the directory. */
   onJoin() {}
+}
+
+/** The line under a room's title: its member count and its topic. */
+function roomSub(conv) {
+  const n = conv.members.size;
+  const members = `${n} member${n === 1 ? '' : 's'}`;
+  return conv.topic ? `${members} · ${conv.topic}` : members;
+}
+
+/** '@' (operator) or '+' (voiced) before a member's nick. */
+function roleSpan(role) {
+  if (!role) return null;
+  return el('span', { class: 'role', title: role === '@' ? 'operator' : 'voiced' }, role);
 }
