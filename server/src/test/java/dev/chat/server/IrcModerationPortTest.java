@@ -100,7 +100,7 @@ class IrcModerationPortTest {
         bob.send("PRIVMSG " + channel + " :thank you");
         assertThat(alice.await(ChatMessage.class, m -> m.from().equals("bob")).text()).isEqualTo("thank you");
 
-        ok(alice, id -> new ClientMessage.Topic(id, room, "Only voices here"));
+        assertThat(alice.request(id -> new ClientMessage.Topic(id, room, "Only voices here"))).isInstanceOf(ServerMessage.Topic.class);
         bob.awaitLine(l -> l.equals(":alice!alice@chat TOPIC " + channel + " :Only voices here"));
         bob.send("TOPIC " + channel);
         assertThat(bob.awaitNumeric("332")).endsWith(" 332 bob " + channel + " :Only voices here");

@@ -214,7 +214,7 @@ final class SlashCommands {
                 error("this server has no topics");
             } else if (ex != null) {
                 error("topic of #" + room + ": " + describe(ex));
-            } else if (m instanceof ServerMessage.Topic topic) {
+            } else if (m instanceof ServerMessage.Topic topic && text == null) { // a change shows as its event
                 screen.show(screen.with(ws -> ws.room(topic.room())), format.topic(topic), false, false);
             }
         });

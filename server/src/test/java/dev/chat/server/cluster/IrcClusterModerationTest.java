@@ -92,7 +92,7 @@ class IrcClusterModerationTest {
 
         ok(alice, id -> new ClientMessage.Voice(id, "guild", "carol"));
         ok(alice, id -> new ClientMessage.Mode(id, "guild", null, true, null));
-        ok(alice, id -> new ClientMessage.Topic(id, "guild", "guild business"));
+        assertThat(alice.request(id -> new ClientMessage.Topic(id, "guild", "guild business"))).isInstanceOf(ServerMessage.Topic.class);
         for (IrcClient c : List.of(bob, carol)) {
             // in the room's order, on both nodes
             List<String> lines = c.awaitLines(l -> l.equals(":alice!alice@chat TOPIC #guild :guild business"));
