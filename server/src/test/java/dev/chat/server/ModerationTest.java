@@ -85,6 +85,23 @@ class ModerationTest {
     }
 
     @Test
+    void anOperatorWhoComesBackIsShownAsOperatorToTheOthers() throws Exception {
+        int port = start(ServerConfig.forTests());
+        try (ChatClient alice = account(port, "alice"); ChatClient bob = ChatClient.registered(port, "bob")) {
+            join(alice, "back");
+            join(bob, "back");
+            assertThat(alice.request(id -> new ClientMessage.Part(id, "back", null))).isInstanceOf(ServerMessage.Parted.class);
+            memberEvent(bob, Member.PART, "alice");
+            assertThat(join(alice, "back").operators()).containsExactly("alice");
+            memberEvent(bob, Member.JOIN, "alice");
+            Member role = memberEvent(bob, Member.OP, "alice");
+            assertThat(role.by()).as("the server's, not an operator's").isNull();
+            ServerMessage.WhoReply who = (ServerMessage.WhoReply) bob.request(id -> new ClientMessage.Who(id, "back"));
+            assertThat(who.operators()).containsExactly("alice");
+        }
+    }
+
+    @Test
     void theFirstLoggedInJoinerIsOperatorAndGuestsNeverAre() throws Exception {
         int port = start(ServerConfig.forTests());
         try (ChatClient alice = account(port, "alice"); ChatClient bob = ChatClient.registered(port, "bob")) {

@@ -321,8 +321,15 @@ final class RoomSequencer {
                 } else if (refused != null) {
                     reply.complete(Wire.error(refused.code(), refused.getMessage()));
                 } else {
+                    RoomMember joiner = new RoomMember(node, session, nick, account);
+                    ServerMessage.Member role = room.rules.roleOnJoin(joiner);
                     sequence(room, event(Wire.JOIN, node, session, nick).put(Wire.ACCOUNT, account), () -> joined(room),
                             reply);
+                    if (role != null) { // an operator back: every member sees its role, in the room's order
+                        sequence(room, event(Wire.MOD, node, session, nick) // no rules: it changes none
+                                .put(Wire.OUT, new String(MessageCodec.encode(role), StandardCharsets.UTF_8)),
+                                Wire::ok, Promise.promise());
+                    }
                 }
             }
             case Wire.MOD -> moderate(room, member, req, reply);

@@ -206,6 +206,22 @@ public final class Moderation {
 
     // ---- membership ----
 
+    /**
+     * What the other members are told after {@code p}'s {@code join} when it comes back as an
+     * operator or a voiced member: {@code member op} (or {@code voice}) without {@code by}, the
+     * server's, so that they show its role (IRC's {@code :server MODE #room +o nick}); null for
+     * anyone else. Asked before the join is applied.
+     */
+    public ServerMessage.Member roleOnJoin(Person p) {
+        if (isOperator(p)) {
+            return new ServerMessage.Member(room, p.nick(), ServerMessage.Member.OP, null, null, null);
+        }
+        if (isVoiced(p)) {
+            return new ServerMessage.Member(room, p.nick(), ServerMessage.Member.VOICE, null, null, null);
+        }
+        return null;
+    }
+
     /** Why {@code p} may not join, or null if it may. */
     public Refused joinRefusal(Person p) {
         if (isOperator(p)) {

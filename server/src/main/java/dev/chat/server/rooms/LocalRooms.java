@@ -174,7 +174,11 @@ public final class LocalRooms implements HubBackend {
         if (refused != null) {
             return Future.failedFuture(refused);
         }
+        Member role = room.rules.roleOnJoin(me);
         fanout(room, new Member(room.name, me.nick(), Member.JOIN, null), null);
+        if (role != null) {
+            fanout(room, role, null); // an operator back: the others see its role (its own joined says it)
+        }
         room.add(me);
         if (room.rules.joined(me)) {
             persist(room, new Moderation.Change(null, List.of(), null, true), deadline); // a room now, with its operator if any

@@ -161,6 +161,13 @@ class ClusterModerationTest {
                 ServerMessage.Mode mode = (ServerMessage.Mode) dave.request(id -> new ClientMessage.Mode(id, "guild"));
                 assertThat(mode.bans()).containsExactly("bob*");
                 assertThat(mode.inviteOnly()).isTrue();
+
+                // an operator on another node than the owner's leaves and comes back: the others see its role
+                assertThat(carol.request(id -> new ClientMessage.Part(id, "guild", null))).isInstanceOf(ServerMessage.Parted.class);
+                assertThat(join(carol, "guild").operators()).contains("carol");
+                Member role = dave.await(Member.class, m -> m.event().equals(Member.OP) && m.nick().equals("carol")
+                        && m.by() == null);
+                assertThat(role.room()).isEqualTo("guild");
             }
         }
     }
