@@ -241,10 +241,13 @@ final class ClusterRooms implements HubBackend {
 
     /** Each room's owner learns the member's account with a {@code nick} event (its old nick the same: no one is told). */
     @Override
-    public void accountChanged(Participant me) {
+    public Future<Void> accountChanged(Participant me) {
+        long deadline = deadlines.forHub(deadlines.forLoop(System.nanoTime()));
+        List<Future<JsonObject>> told = new ArrayList<>();
         for (String room : me.rooms()) {
-            callOwner(room, request(Wire.NICK, room, me), Deadlines.none());
+            told.add(callOwner(room, request(Wire.NICK, room, me), deadline));
         }
+        return Future.join(told).transform(ar -> Future.succeededFuture());
     }
 
     @Override

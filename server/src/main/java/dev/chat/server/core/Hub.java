@@ -315,11 +315,11 @@ public final class Hub {
                 return Future.succeededFuture(Refusal.NOT_LOGGED_IN.to(u));
             }
             String account = me.account();
-            return accounts.unregister(address(me.who()), account, u.password(), deadline).map(v -> {
-                if (account.equals(me.account())) {
-                    account(me, null, true); // a guest now, under the same nick
-                }
-                return new ServerMessage.Ok(u.id());
+            return accounts.unregister(address(me.who()), account, u.password(), deadline).compose(v -> {
+                ServerMessage ok = new ServerMessage.Ok(u.id());
+                return account.equals(me.account())
+                        ? account(me, null, true).map(x -> ok) // a guest now, under the same nick
+                        : Future.succeededFuture(ok);
             });
         }
         throw new IllegalArgumentException("the hub does not handle " + m.type());
@@ -454,12 +454,8 @@ public final class Hub {
             Future<ServerMessage> renamed = own && l.nick().equals(me.nick())
                     ? Future.succeededFuture(new ServerMessage.Ok(l.id()))
                     : changeNick(me, l, l.nick(), deadline);
-            return renamed.map(reply -> {
-                if (reply instanceof ServerMessage.Ok) {
-                    account(me, key, true);
-                }
-                return reply;
-            });
+            return renamed.compose(reply -> reply instanceof ServerMessage.Ok
+                    ? account(me, key, true).map(x -> reply) : Future.succeededFuture(reply));
         });
     }
 
@@ -472,11 +468,10 @@ public final class Hub {
         if (!key.equals(Names.nickKey(me.nick()))) {
             return Future.succeededFuture(Refusal.REGISTER_OTHER_NICK.to(r, me.nick()));
         }
-        return accounts.register(address(me.who()), key, me.nick(), r.password()).map(v -> {
-            if (key.equals(Names.nickKey(me.nick()))) {
-                account(me, key, true);
-            }
-            return new ServerMessage.Ok(r.id());
+        return accounts.register(address(me.who()), key, me.nick(), r.password()).compose(v -> {
+            ServerMessage ok = new ServerMessage.Ok(r.id());
+            return key.equals(Names.nickKey(me.nick())) ? account(me, key, true).map(x -> ok)
+                    : Future.succeededFuture(ok);
         });
     }
 
@@ -568,14 +563,19 @@ public final class Hub {
         });
     }
 
-    /** The session is logged in to {@code key} now (null: a guest); with {@code tell}, its rooms' members are told. */
-    private void account(Participant me, String key, boolean tell) {
+    /**
+     * The session is logged in to {@code key} (null: logged out); with {@code tell}, the members of
+     * its rooms hear it and the rooms' rules learn it: completes (never fails) once they did.
+     */
+    private Future<Void> account(Participant me, String key, boolean tell) {
         me.account(key);
         logins.put(Names.nickKey(me.nick()), key);
-        if (tell) {
-            logins.changed(me);
-            backend.accountChanged(me); // the rooms' owners learn it (who may be an operator)
+        if (!tell) {
+            return Future.succeededFuture();
         }
+        logins.changed(me);
+        // the rooms' owners learn it (who may be an operator) before the login is answered
+        return safely(() -> backend.accountChanged(me)).recover(e -> Future.succeededFuture());
     }
 
     private void rename(Participant me, String nick, String oldKey, String newKey) {

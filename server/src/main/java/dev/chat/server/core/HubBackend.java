@@ -84,10 +84,12 @@ public interface HubBackend {
 
     /**
      * The session logged in to an account, or out of it ({@link Participant#account()} is the new
-     * one): room rules that keep members' accounts learn it. A backend that reads
+     * one): room rules that keep members' accounts learn it; completes (never fails) once they
+     * did or could not, so that the answer to the login comes after. A backend that reads
      * {@link Participant#account()} when it needs it inherits this default, which does nothing.
      */
-    default void accountChanged(Participant me) {
+    default io.vertx.core.Future<Void> accountChanged(Participant me) {
+        return io.vertx.core.Future.succeededFuture();
     }
 
     /** A room's members' nicks in join order (empty if there is no such room). */
