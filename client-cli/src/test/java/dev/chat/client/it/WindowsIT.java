@@ -112,10 +112,12 @@ class WindowsIT {
             term.awaitScreen(r -> r.contains("*** search for 'DEPLOY': 1 line")
                     && hasLine(r, "  2:#ops " + TIME + "<bob> deploy is done"));
 
-            // topics are planned in the protocol; this server does not have them yet
+            // #lobby was made by a guest: no operator, so anyone in it sets the topic; shown once
             term.type("/topic release on Friday");
             term.keys("Enter");
-            term.awaitScreen(r -> r.contains("!!! this server has no topics"));
+            term.awaitScreen(r -> hasLine(r, "-- topic of #lobby: release on Friday \\(set by alice at " + TIME.strip()
+                    + "\\)"));
+            assertThat(term.screen().stream().filter(l -> l.contains("release on Friday"))).hasSize(1);
 
             term.type("/quit");
             term.keys("Enter");
@@ -127,7 +129,8 @@ class WindowsIT {
         String conversation = Files.readString(logs.resolve("bob.log"));
         assertThat(conversation).containsPattern("(?m)<bob> psst$").containsPattern("(?m)<alice> got it$")
                 .containsPattern("(?m)<alice> typed in the conversation$");
-        assertThat(logs.resolve("#lobby.log")).as("nothing was said in #lobby").doesNotExist();
+        assertThat(Files.readAllLines(logs.resolve("#lobby.log"))).as("nothing was said in #lobby: its topic only")
+                .singleElement().asString().contains("-- topic of #lobby: release on Friday (set by alice at ");
     }
 
     /** Reasons and actions from a server that sends them, and ours going out. */
