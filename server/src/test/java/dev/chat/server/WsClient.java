@@ -48,7 +48,9 @@ final class WsClient implements AutoCloseable {
     }
 
     static WsClient open(Vertx vertx, int httpPort) throws Exception {
-        return new WsClient(await(connect(vertx, httpPort, null)));
+        // handlers set on the connection's event loop as it opens: a server that answers at once and
+        // closes (server_full) cannot beat them
+        return await(connect(vertx, httpPort, null).map(WsClient::new));
     }
 
     /** Connected and registered as {@code nick}. */
