@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages are appended when committed (insert-if-absent: the same committed message written
  * twice, or by several nodes sharing one PostgreSQL, is one row). A room's row ({@code topic},
- * {@code attrs}: what a single node stores, plus {@value #KEY} for the cluster) is written at the
- * end of the event-loop turn in which its committed state changed, after that turn's messages, so
- * that the row never claims more than the messages before it in the writer's order. With a
- * PostgreSQL shared by every node only the room's owner writes its row.
+ * {@code attrs}: what a single node stores, plus {@value #KEY} for the cluster) is written at most
+ * {@link #ROW_EVERY_MS} after its committed state changed (a busy room writes its row a few
+ * times a second, not once per message), after the messages committed before it, so that the row
+ * never claims more than the messages before it in the writer's order. With a PostgreSQL shared by
+ * every node only the room's owner writes its row.
  *
  * <p>Hub context only.
  */
@@ -43,6 +44,8 @@ final class RoomStore {
     /** The key of the cluster's part of a room's {@code attrs}. */
     static final String KEY = "cluster";
     private static final long WARN_EVERY_MS = 10_000;
+    /** How long a room's changed row waits, at most, to be written with the next changes. */
+    static final long ROW_EVERY_MS = 100;
 
     private final MessageStore store;
     private final Context context;
@@ -88,7 +91,7 @@ final class RoomStore {
         append(new StoredMessage(room, m.seq(), m.from(), m.text(), m.ts(), m.action(), rid));
     }
 
-    /** The room's committed state changed: its row is written at the end of this event-loop turn. */
+    /** The room's committed state changed: its row is written within {@link #ROW_EVERY_MS}. */
     void changed(RoomReplica room) {
         if (shared && room.own == null) {
             return; // one database for every node: the owner writes the row
@@ -96,7 +99,7 @@ final class RoomStore {
         dirty.put(room.name, room);
         if (!scheduled) {
             scheduled = true;
-            context.runOnContext(v -> flush());
+            context.owner().setTimer(ROW_EVERY_MS, t -> flush());
         }
     }
 
