@@ -117,7 +117,7 @@ final class RoomStore {
             }
             Moderation rules = Moderation.fromState(r.name, r.committedRules);
             JsonObject cluster = new JsonObject().put("version", r.committed).put("version_epoch", r.committedEpoch)
-                    .put("epoch", r.epoch).put("owner", r.owner).put("seq", r.lastSeq);
+                    .put("epoch", r.epoch).put("owner", r.owner);
             if (r.committedRules != null) {
                 cluster.put("rules", r.committedRules);
             }
@@ -191,7 +191,9 @@ final class RoomStore {
         r.matched = r.committed;
         r.lastEpoch = r.committedEpoch;
         r.rules = Moderation.fromState(name, r.committedRules);
-        long seq = Math.max(info.lastSeq(), c == null ? 0 : c.getLong("seq", 0L));
+        // the numbering is the store's own (the highest seq appended: committed messages only; an
+        // owner's lastSeq may be ahead of what is committed, so it is not what the row keeps)
+        long seq = info.lastSeq();
         for (StoredMessage m : history) {
             replicas.history().append(name, m.toChatMessage());
             if (m.requestId() != null) {
