@@ -65,7 +65,10 @@ final class ClusterHubVerticle extends VerticleBase {
     /** Nodes being greeted by {@link #greetMissing}. */
     private final java.util.Set<String> greeting = new java.util.HashSet<>();
 
-    /** The node's store, for the accounts (null: no accounts, {@code AccountService.NONE}). */
+    /**
+     * The node's store, for the accounts (null: no accounts, {@code AccountService.NONE}) and the
+     * rooms ({@link RoomStore}: not with {@code --store memory}).
+     */
     private final dev.chat.server.store.MessageStore store;
     private dev.chat.server.core.AccountService accounts = dev.chat.server.core.AccountService.NONE;
     /** The rooms on this node's store; null: in memory only. */
