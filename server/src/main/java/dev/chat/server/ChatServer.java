@@ -195,7 +195,7 @@ public final class ChatServer {
         if (config.cluster()) {
             return ClusterBootstrap.start(config, vertxOptions(), busTls).compose(node -> {
                 ChatServer server = new ChatServer(node.vertx(), config, node.nodeId(), transports, tls);
-                // the cluster's hub keeps its rooms in memory until it persists them through server.store()
+                // the cluster's hub keeps its rooms in memory and on server.store() (cluster.RoomStore)
                 return launch(server, bound -> node.hubVerticle(bound, server.metrics, server.lanes, server.store));
             });
         }

@@ -86,6 +86,8 @@ public final class ClusterBootstrap {
         cfg.addMapConfig(new MapConfig("chat.*").setBackupCount(2));
         NetworkConfig net = cfg.getNetworkConfig();
         net.setPort(config.clusterPort()).setPortAutoIncrement(false);
+        // a node restarted at once binds its member port again, whatever the old connections' TIME_WAIT
+        net.setReuseAddress(true);
         net.getInterfaces().setEnabled(true).setInterfaces(Collections.singletonList(host));
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);

@@ -65,9 +65,14 @@ final class ClusterHubVerticle extends VerticleBase {
     /** Nodes being greeted by {@link #greetMissing}. */
     private final java.util.Set<String> greeting = new java.util.HashSet<>();
 
-    /** The node's store, for the accounts (null: no accounts, {@code AccountService.NONE}). */
+    /**
+     * The node's store, for the accounts (null: no accounts, {@code AccountService.NONE}) and the
+     * rooms ({@link RoomStore}: not with {@code --store memory}).
+     */
     private final dev.chat.server.store.MessageStore store;
     private dev.chat.server.core.AccountService accounts = dev.chat.server.core.AccountService.NONE;
+    /** The rooms on this node's store; null: in memory only. */
+    private RoomStore roomStore;
 
     ClusterHubVerticle(ServerConfig config, ServerMetrics metrics, HazelcastClusterManager manager, Lanes lanes) {
         this(config, metrics, manager, lanes, null);
@@ -103,6 +108,9 @@ final class ClusterHubVerticle extends VerticleBase {
             LOG.info("cluster of {} configured node(s): a majority is {}", size, size / 2 + 1);
             sequencer = new RoomSequencer(vertx, config, replicas, peers, directory, System::currentTimeMillis,
                     size / 2 + 1);
+            roomStore = RoomStore.of(store, config.storeConfig(), context);
+            replicas.persistTo(roomStore);
+            sequencer.durableRooms(roomStore != null);
             rooms = new ClusterRooms(vertx, config, peers, directory, replicas, sequencer, outbox);
             hub = new Hub(config, self, rooms, outbox, System::currentTimeMillis, accounts,
                     dev.chat.server.presence.BeaconKeys.of(vertx), dev.chat.server.core.Logins.of(vertx));
@@ -143,10 +151,30 @@ final class ClusterHubVerticle extends VerticleBase {
                     presence.peersOf(m.body()).onComplete(ar -> m.reply(ar.succeeded() ? ar.result()
                             : Refusal.PRESENCE_UNAVAILABLE.to(m.body()),
                             LocalCodec.LOCAL)));
-            return Future.all(
+            return restoreRooms().compose(restored -> Future.all(
                     HubEndpoint.register(vertx, config, hub, metrics),
-                    vertx.eventBus().<JsonObject>consumer(Addresses.node(self), this::onNode).completion());
+                    vertx.eventBus().<JsonObject>consumer(Addresses.node(self), this::onNode).completion()));
         }).compose(v -> joinCluster(self));
+    }
+
+    /** Brings this node's rooms back from its store, before it hears from anyone. */
+    private Future<Void> restoreRooms() {
+        if (roomStore == null) {
+            return Future.succeededFuture();
+        }
+        return roomStore.restore(replicas, config.maxRooms(), config.historyLimit()).map(n -> {
+            LOG.info("brought {} room(s) back from the store {}", n, store.describe());
+            return null;
+        });
+    }
+
+    /** Writes the rooms whose state changed since the last write (the store closes after this). */
+    @Override
+    public Future<?> stop() {
+        if (roomStore != null) {
+            roomStore.flush();
+        }
+        return Future.succeededFuture();
     }
 
     /** The cluster's accounts ({@link ClusterAccounts}), read before the hub serves anyone. */

@@ -227,9 +227,18 @@ final class ClusterRooms implements HubBackend {
 
     @Override
     public Future<Void> say(Participant me, String room, String text, long deadline) {
+        return say(me, room, text, false, deadline);
+    }
+
+    /** An action ({@code /me}) travels as {@link Wire#ACTION} in the request and in its event. */
+    @Override
+    public Future<Void> say(Participant me, String room, String text, boolean action, long deadline) {
         String rid = self + "/" + me.who().sessionId() + "/" + (++says);
-        return callOwner(room, request(Wire.SAY, room, me).put(TEXT, text).put(Wire.RID, rid), deadline)
-                .compose(ClusterRooms::success);
+        JsonObject req = request(Wire.SAY, room, me).put(TEXT, text).put(Wire.RID, rid);
+        if (action) {
+            req.put(Wire.ACTION, true);
+        }
+        return callOwner(room, req, deadline).compose(ClusterRooms::success);
     }
 
     @Override

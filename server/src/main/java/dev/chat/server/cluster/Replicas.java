@@ -62,6 +62,8 @@ final class Replicas {
     private BiConsumer<Long, String> kicked = (session, room) -> { };
     /** Counts uses of rooms (see {@link RoomReplica#used}). */
     private long useClock;
+    /** Where committed events are kept on disk; null: in memory only. */
+    private RoomStore durable;
 
     Replicas(String self, int lanes, int historyLimit, HistoryStore history, Outbox outbox,
              LongFunction<Recipient> locals) {
@@ -90,6 +92,18 @@ final class Replicas {
     /** Called with a session of this node and a room when an operator kicked the session out of the room. */
     void onKicked(BiConsumer<Long, String> kicked) {
         this.kicked = kicked;
+    }
+
+    /** Committed events go to {@code store} from now on (null: nowhere). */
+    void persistTo(RoomStore store) {
+        this.durable = store;
+    }
+
+    /** An event of the room is committed here: kept on this node's disk, if it has one. */
+    void committed(RoomReplica room, JsonObject ev) {
+        if (durable != null) {
+            durable.committed(room, ev);
+        }
     }
 
     RoomReplica get(String name) {
@@ -255,6 +269,7 @@ final class Replicas {
             room.committed = ev.getLong(VER);
             room.committedEpoch = ev.getLong(EPOCH);
             committedRules(room, ev);
+            committed(room, ev);
         }
         if (room.held != null && room.held.isEmpty()) {
             room.held = null;
@@ -328,6 +343,7 @@ final class Replicas {
 
     private Fanout change(RoomReplica room, JsonObject ev) {
         used(room);
+        room.restored = false;
         String node = ev.getString(NODE);
         long session = ev.getLong(SESSION);
         String nick = ev.getString(NICKNAME);
@@ -340,7 +356,8 @@ final class Replicas {
                 if (rid != null) {
                     room.recent.put(rid, seq);
                 }
-                ChatMessage m = ChatMessage.inRoom(room.name, nick, ev.getString(TEXT), ev.getLong(TS), seq);
+                ChatMessage m = ChatMessage.inRoom(room.name, nick, ev.getString(TEXT), ev.getBoolean(Wire.ACTION, false),
+                        ev.getLong(TS), seq);
                 return new Fanout(m, MessageCodec.encodeFrame(m), recipients(room), null, m);
             }
             case Wire.JOIN -> {
@@ -572,9 +589,13 @@ final class Replicas {
             }
             room.owner = owner;
             room.epoch = epoch;
+            room.restored = false;
         }
         if (ver > room.committed) {
             installCommitted(room, snap);
+            if (durable != null) {
+                durable.changed(room);
+            }
         }
         truncate(room, room.committed + 1);
         for (Object o : snap.getJsonArray(Wire.TAIL, new JsonArray())) {
@@ -589,6 +610,7 @@ final class Replicas {
 
     private void installCommitted(RoomReplica room, JsonObject snap) {
         String name = room.name;
+        room.restored = false;
         long delivered = room.lastSeq;
         room.held = null;
         room.committed = snap.getLong(VER);
@@ -619,8 +641,12 @@ final class Replicas {
         }
         JsonObject rids = snap.getJsonObject(Wire.RIDS, new JsonObject());
         room.recent.clear();
+        Map<Long, String> ridOf = durable == null ? Map.of() : new HashMap<>();
         for (String rid : rids.fieldNames()) {
             room.recent.put(rid, rids.getLong(rid));
+            if (durable != null) {
+                ridOf.put(rids.getLong(rid), rid);
+            }
         }
         Recipient[][] to = recipients(room);
         for (Object o : snap.getJsonArray(HISTORY)) {
@@ -628,6 +654,9 @@ final class Replicas {
             if (m.seq() > room.storedSeq) {
                 history.append(name, m);
                 room.storedSeq = m.seq();
+                if (durable != null) {
+                    durable.message(name, m, ridOf.get(m.seq()));
+                }
             }
             if (m.seq() > delivered) {
                 outbox.fanOut(m, MessageCodec.encodeFrame(m), to, null, true);

@@ -64,6 +64,11 @@ final class RoomReplica {
     boolean resyncing;
     /** The owner is checking the directory after seeing another owner's events. */
     boolean contested;
+    /**
+     * Brought back from this node's store at start and not touched since: nobody owns it until a
+     * member joins (then its directory entry is created and the freshest copy taken over).
+     */
+    boolean restored;
     /** Non-null while this node is the owner. */
     Ownership own;
     /** When the room was last used, on {@link Replicas}' use clock: the least recently used empty room makes way. */

@@ -88,6 +88,12 @@ final class RoomSequencer {
     private final String self;
     /** Nodes, this one included, that must hold an event before it is committed. */
     private final int majority;
+    /**
+     * Whether rooms live on the nodes' disks too ({@link RoomStore}): then even a room the
+     * directory does not know (the whole cluster was restarted) may have copies on other nodes,
+     * and whoever creates its entry takes it over first, as after its owner died.
+     */
+    private boolean durableRooms;
     /** Rooms whose owner is being looked up (or created, or taken over) in the directory. */
     private final Map<String, List<Queued>> resolving = new HashMap<>();
 
@@ -103,6 +109,11 @@ final class RoomSequencer {
         this.self = peers.self();
         this.majority = majority;
         replicas.onGap(this::resync);
+    }
+
+    /** See {@link #durableRooms}. */
+    void durableRooms(boolean on) {
+        this.durableRooms = on;
     }
 
     /** Whether this node reaches a majority of the cluster's configured nodes (itself included). */
@@ -209,7 +220,7 @@ final class RoomSequencer {
             if (created.failed()) {
                 decide(name, created);
             } else if (created.result() == null) {
-                own(name, epoch, known != null && known.version > 0);
+                own(name, epoch, durableRooms || (known != null && known.version > 0));
             } else {
                 decideWith(name, created.result());
             }
@@ -275,6 +286,7 @@ final class RoomSequencer {
     private void own(String name, long epoch, boolean sync) {
         List<Queued> queue = resolving.remove(name);
         RoomReplica room = replicas.getOrCreate(name, self, epoch);
+        room.restored = false;
         room.owner = self;
         room.epoch = Math.max(room.epoch, epoch);
         Ownership own = room.own;
@@ -374,6 +386,9 @@ final class RoomSequencer {
                 } else {
                     JsonObject ev = event(Wire.MSG, node, session, nick).put(TEXT, req.getString(TEXT))
                             .put(TS, clock.getAsLong()).put(SEQ, room.lastSeq + 1).put(Wire.RID, rid);
+                    if (req.getBoolean(Wire.ACTION, false)) {
+                        ev.put(Wire.ACTION, true);
+                    }
                     sequence(room, ev, Wire::ok, reply);
                 }
             }
@@ -512,6 +527,7 @@ final class RoomSequencer {
                 room.committedEpoch = head.event.getLong(EPOCH);
                 room.matched = room.committed;
                 Replicas.committedRules(room, head.event);
+                replicas.committed(room, head.event);
                 if (committed == null) {
                     committed = new ArrayList<>();
                 }
@@ -642,6 +658,24 @@ final class RoomSequencer {
      * room is served.
      */
     private void serve(RoomReplica room, Ownership own, Map<String, JsonObject> promised) {
+        long highestSeq = 0;
+        for (JsonObject p : promised.values()) {
+            highestSeq = Math.max(highestSeq, p.getLong(SEQ, 0L));
+        }
+        boolean heldSays = false;
+        if (room.held != null) {
+            for (JsonObject ev : room.held) {
+                heldSays |= Wire.MSG.equals(ev.getString(K));
+            }
+        }
+        if (!heldSays && highestSeq > room.lastSeq) {
+            // a node brought back from its disk has numbered further than the freshest copy (its
+            // store had messages the others had not written yet when the whole cluster stopped):
+            // those numbers are never given to other messages
+            LOG.info("room {}: numbering continues after seq {} (a copy restored from disk went that far)",
+                    room.name, highestSeq);
+            room.lastSeq = highestSeq;
+        }
         JsonObject install = null;
         for (Map.Entry<String, JsonObject> e : promised.entrySet()) {
             if (e.getValue().getLong(Wire.CV, 0L) < room.committed && peers.isLive(e.getKey())) {
@@ -709,6 +743,8 @@ final class RoomSequencer {
                 } else if (!room.own.syncing && hasMajority()) {
                     contest(room, room.epoch); // a takeover that failed: claim the room again
                 }
+            } else if (room.restored && room.members.isEmpty() && room.held == null) {
+                continue; // brought back from disk and not used yet: its first join takes it over
             } else if (!peers.isLive(room.owner) || room.owner.equals(self)) {
                 if (!resolving.containsKey(room.name) && self.equals(Rendezvous.pick(room.name, peers.candidates()))) {
                     resolve(room.name, new ArrayList<>());

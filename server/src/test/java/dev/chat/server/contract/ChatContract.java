@@ -62,7 +62,7 @@ abstract class ChatContract {
 
     /**
      * Whether a room dropped from memory to make way for another keeps its history and numbering
-     * in the store (the single node); the cluster still forgets it (until it persists its rooms).
+     * in the store (the single node); the cluster forgets it, on disk too.
      */
     boolean keepsHistoryOfDroppedRooms() {
         return true;

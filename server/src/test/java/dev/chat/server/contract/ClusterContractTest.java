@@ -44,7 +44,7 @@ class ClusterContractTest extends ChatContract {
 
     @Override
     boolean keepsHistoryOfDroppedRooms() {
-        return false; // the cluster keeps its rooms in memory until it persists them through the node's store
+        return false; // the cluster forgets a room it drops to make way, on every node's store too
     }
 
     @Override
