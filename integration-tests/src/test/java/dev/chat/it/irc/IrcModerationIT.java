@@ -45,7 +45,8 @@ class IrcModerationIT {
             irssi.type("/join #guild");
             irssi.awaitShown("[@alice", WAIT); // the names list, alice with her @
 
-            ok(alice, id -> new ClientMessage.Topic(id, "guild", "guild business only"));
+            assertThat(alice.request(id -> new ClientMessage.Topic(id, "guild", "guild business only")))
+                    .isInstanceOf(ServerMessage.Topic.class);
             irssi.awaitShown("alice changed the topic of #guild to: guild business only", WAIT);
             ok(alice, id -> new ClientMessage.Mode(id, "guild", null, true, null));
             irssi.awaitShown("mode/#guild [+m] by alice", WAIT);

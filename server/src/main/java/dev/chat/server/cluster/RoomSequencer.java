@@ -149,8 +149,15 @@ final class RoomSequencer {
             if (room.own.ready) {
                 process(room, q);
             } else if (!room.own.syncing) {
-                // the takeover failed (no majority) or is being retried: reconcile tries again
-                q.reply.complete(hasMajority() ? busy() : noMajority());
+                // the takeover failed (no majority then): with a majority now, claim the room again at
+                // once (not at the next reconcile) and have the asking node try again shortly, within
+                // the request's deadline, instead of refusing a request that can be served in a moment
+                if (hasMajority()) {
+                    contest(room, room.epoch);
+                    q.reply.complete(Wire.retry());
+                } else {
+                    q.reply.complete(noMajority());
+                }
             } else if (room.own.waiting.size() >= Ownership.MAX_QUEUED) {
                 q.reply.complete(busy());
             } else {
