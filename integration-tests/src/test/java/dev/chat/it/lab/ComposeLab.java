@@ -326,6 +326,36 @@ public final class ComposeLab implements AutoCloseable {
         awaitHealthy(List.of(service));
     }
 
+    /**
+     * Stops every one of {@code services} ({@code docker stop}: SIGTERM, then SIGKILL after 30 s),
+     * checks that none still runs, then starts them all again and waits until they are healthy:
+     * a cluster restarted whole, no process of it left in between. The containers keep their
+     * filesystems (their data directories) as {@code docker compose restart} does.
+     */
+    public void stopAllAndStart(List<String> services) {
+        List<String> stop = new ArrayList<>(List.of("stop", "-t", "30"));
+        services.forEach(s -> stop.add(container(s)));
+        docker.docker(Duration.ofMinutes(2), stop.toArray(String[]::new));
+        for (String s : services) {
+            String state = docker.docker(Duration.ofSeconds(30), "inspect", "-f", "{{.State.Status}}", container(s))
+                    .out().strip();
+            if (!state.equals("exited")) {
+                throw new IllegalStateException(s + " is " + state + " after docker stop, not exited");
+            }
+        }
+        List<String> start = new ArrayList<>(List.of("start"));
+        services.forEach(s -> start.add(container(s)));
+        docker.docker(Duration.ofMinutes(1), start.toArray(String[]::new));
+        awaitHealthy(services);
+    }
+
+    /** Runs {@code command} inside a compose service's container ({@code docker exec}); never throws on its exit code. */
+    public Command.Result exec(String service, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", container(service)));
+        args.addAll(List.of(command));
+        return docker.dockerMaybe(Duration.ofSeconds(30), args.toArray(String[]::new));
+    }
+
     /** {@code GET path} of a node's HTTP port from the lab host: what a monitor on the LAN sees, or null if it does not answer. */
     public String http(String node, String path) {
         Command.Result r = onLab(Duration.ofSeconds(30), null, "wget", "-q", "-O", "-", "http://" + node + ":7422" + path);
