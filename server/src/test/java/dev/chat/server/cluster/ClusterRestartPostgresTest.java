@@ -2,6 +2,8 @@ package dev.chat.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chat.protocol.ClientMessage;
+import dev.chat.protocol.ServerMessage;
 import dev.chat.server.store.PostgresExtension;
 import dev.chat.server.store.PostgresServer;
 import dev.chat.testsupport.ChatClient;
@@ -127,5 +129,66 @@ class ClusterRestartPostgresTest extends ClusterRestartFixture {
         stopAll();
         checkStored("porch", 10);
         assertThat(rows("porch")).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aRoomRowTheDatabaseRefusedIsWrittenWhenItAcceptsAgain() throws Exception {
+        startCluster();
+        List<String> ids = new ArrayList<>();
+        for (var n : nodes) {
+            ids.add(n.nodeId());
+        }
+        String room = null;
+        for (int r = 0; room == null; r++) {
+            if (ids.get(0).equals(Rendezvous.pick("yard" + r, ids))) {
+                room = "yard" + r; // sequenced by node 0, whose clients are none of the room's members
+            }
+        }
+        String name = room;
+        try (ChatClient alice = ChatClient.registered(port(1), "alice"); ChatClient dora = ChatClient.registered(port(2), "dora")) {
+            join(alice, name);
+            join(dora, name);
+            assertThat(alice.request(id -> new ClientMessage.Topic(id, name, "first"))).isInstanceOf(ServerMessage.Topic.class);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "first".equals(topicRow(name)));
+            // the database refuses the owner's write of the room's row for a while: only the owner
+            // writes it, so nothing else would ever put the new topic there, and the store retries
+            // the write until it goes through
+            try (Connection c = sql(); Statement st = c.createStatement()) {
+                st.execute("CREATE SEQUENCE refusals"); // nextval survives the rollback: it counts the refusals
+                st.execute("CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN PERFORM nextval('refusals'); RAISE EXCEPTION 'refused for the test'; END $$");
+                st.execute("CREATE TRIGGER refuse_rows BEFORE UPDATE ON rooms FOR EACH ROW"
+                        + " WHEN (NEW.topic = 'second') EXECUTE FUNCTION refuse_row()");
+            }
+            assertThat(alice.request(id -> new ClientMessage.Topic(id, name, "second"))).isInstanceOf(ServerMessage.Topic.class);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> refusals() > 0);
+            assertThat(topicRow(name)).as("refused").isEqualTo("first");
+            try (Connection c = sql(); Statement st = c.createStatement()) {
+                st.execute("DROP TRIGGER refuse_rows ON rooms");
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "second".equals(topicRow(name)));
+        }
+        stopAll();
+        startCluster();
+        try (ChatClient carol = ChatClient.registered(port(0), "carol")) {
+            assertThat(join(carol, name).topic()).isEqualTo("second");
+        }
+    }
+
+    private long refusals() throws Exception {
+        try (Connection c = sql(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM refusals")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private String topicRow(String room) throws Exception {
+        try (Connection c = sql(); PreparedStatement st = c.prepareStatement("SELECT topic FROM rooms WHERE name = ?")) {
+            st.setString(1, room);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 }
