@@ -172,7 +172,7 @@ final class ClusterHubVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         if (roomStore != null) {
-            roomStore.flush();
+            roomStore.stop();
         }
         return Future.succeededFuture();
     }

@@ -53,6 +53,7 @@ final class RoomStore {
     private final Map<String, RoomReplica> dirty = new LinkedHashMap<>();
     private Replicas replicas;
     private boolean scheduled;
+    private boolean stopping;
     private long lastWarning;
     private long failures;
 
@@ -122,8 +123,25 @@ final class RoomStore {
                 cluster.put("rules", r.committedRules);
             }
             store.saveRoom(r.name, rules.storedTopic(), rules.attrs().put(KEY, cluster))
-                    .onFailure(e -> failed("saving room " + r.name, e));
+                    .onFailure(e -> {
+                        failed("saving room " + r.name, e);
+                        // written again (with the state of then) until it goes through: the store
+                        // does not retry a failed write, and with a PostgreSQL shared by every node
+                        // no other node writes this row, so a whole-cluster restart would bring the
+                        // room back with its older topic and bans
+                        context.runOnContext(v -> {
+                            if (!stopping) {
+                                changed(r);
+                            }
+                        });
+                    });
         }
+    }
+
+    /** The node stops: writes the rooms that changed one last time (the store closes after this). */
+    void stop() {
+        stopping = true;
+        flush();
     }
 
     private void append(StoredMessage m) {

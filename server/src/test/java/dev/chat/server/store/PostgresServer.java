@@ -22,9 +22,9 @@ import java.util.stream.Stream;
  * loopback port with its socket in that directory, password authentication on. Nothing of the
  * machine's own clusters is touched. {@link PostgresExtension} starts one per test run.
  */
-final class PostgresServer implements AutoCloseable {
-    static final String USER = "postgres";
-    static final String PASSWORD = "chat-test-secret";
+public final class PostgresServer implements AutoCloseable {
+    public static final String USER = "postgres";
+    public static final String PASSWORD = "chat-test-secret";
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private final Path bin;
@@ -72,16 +72,16 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** The store URL of database {@code db}. */
-    String url(String db) {
+    public String url(String db) {
         return "postgresql://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + db;
     }
 
-    String jdbc(String db) {
+    public String jdbc(String db) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + db;
     }
 
     /** A new, empty database; returns its name. */
-    String createDatabase() throws Exception {
+    public String createDatabase() throws Exception {
         String name = "chat_test_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(jdbc("postgres"), USER, PASSWORD);
              Statement st = c.createStatement()) {
