@@ -21,6 +21,9 @@
 #   CHAT_JAVA_OPTS=...          extra JVM options of ./chat server (as the launcher takes them)
 #   CHAT_PROTOCOL=framed        how the generator talks to this server (irc: its IRC listener, found by the
 #                               READY key irc=; CHAT_IRC_PORT_ARGS overrides the default "--irc-port 0")
+#   CHAT_STORE=memory           this server's --store: memory by default, like the two IRC servers, which
+#                               keep no history; sqlite (the server's own default) writes every message
+#                               to a database in the run's directory before it is fanned out
 #   QUICKACK=1                  0 leaves the loopback route alone
 #   MAX_LOAD=                   wait (up to 10 min) until the 1-minute load average is below this
 #                               before each run (the machine may be shared)
@@ -51,6 +54,7 @@ prio() {
     fi
 }
 CHAT_PROTOCOL=${CHAT_PROTOCOL:-framed}
+CHAT_STORE=${CHAT_STORE:-memory}
 
 die() { echo "bench-anchors: $*" >&2; exit 1; }
 for tool in taskset python3 java ip; do command -v "$tool" >/dev/null || die "$tool not found"; done
@@ -120,7 +124,8 @@ start_server() {
         chat)
             # started as users start it: the launcher, its default JVM flags, plus CHAT_JAVA_OPTS
             (prio taskset -c 1 ./chat server --host 127.0.0.1 --tcp-port 0 --udp-port 0 --http-port 0 --tls-port off \
-                --rate-limit 0 --no-announce --max-connections 11000 --max-connections-per-ip 11000 --max-pending-per-ip 11000 ${CHAT_IRC_PORT_ARGS:---irc-port 0}) \
+                --rate-limit 0 --no-announce --max-connections 11000 --max-connections-per-ip 11000 --max-pending-per-ip 11000 ${CHAT_IRC_PORT_ARGS:---irc-port 0} \
+                --store "$CHAT_STORE" --data-dir "$dir/data") \
                 >"$dir/stdout" 2>"$dir/stderr" &
             server_pid=$!
             for _ in $(seq 1 600); do grep -q '^READY' "$dir/stdout" && break; kill -0 "$server_pid" || break; sleep 0.1; done

@@ -53,7 +53,11 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
     /** Lines held while the registration is answered; at this many the socket is not read until then. */
     static final int MAX_EARLY_LINES = 64;
     static final int MAX_CLOSE_ROUNDS = 12;
-    /** The first allocation of a pending buffer: a few lines; it grows as lines come. */
+    /**
+     * The smallest allocation of a pending buffer: a few lines. A buffer is allocated a quarter
+     * more than the last one handed to Netty held, so that a busy member's buffer is not grown
+     * (reallocated and copied) several times per flush.
+     */
     static final int MIN_PENDING = 1024;
 
     private final IrcFanout out;
@@ -79,6 +83,8 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
      */
     private ByteBuf pending;
     private int pendingLines;
+    /** Bytes of the last pending buffer handed to Netty: the next one is allocated from it. */
+    private int lastPendingBytes;
     /**
      * Lines read while the registration's {@code hello} is on its way (a client that sends
      * {@code JOIN} right after {@code NICK} and {@code USER}), or from a {@code QUIT} on while
@@ -359,7 +365,8 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
             return;
         }
         if (pending == null) {
-            pending = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(MIN_PENDING, lines.length));
+            int expected = Math.min(lastPendingBytes + (lastPendingBytes >> 2), IrcTransport.WRITE_QUEUE_BYTES);
+            pending = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(Math.max(MIN_PENDING, expected), lines.length));
         }
         pending.writeBytes(lines);
         pendingLines++;
@@ -460,6 +467,7 @@ final class IrcConnection extends ChannelInboundHandlerAdapter implements Connec
             pending = null;
             metrics.framesOut.add(pendingLines);
             metrics.bytesOut.add(b.readableBytes());
+            lastPendingBytes = b.readableBytes();
             pendingLines = 0;
             channel.write(b, channel.voidPromise()); // Netty releases it once written, or on close
         }
