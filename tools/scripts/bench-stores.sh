@@ -13,9 +13,12 @@
 # Environment (all optional):
 #   RUNS=2  DURATION=10s  WARMUP=3s
 #   STORES="memory sqlite sqlite-fsync postgresql"
-#   SCENARIOS="room1000 rooms100 paced10000"   room1000: one 1,000-member room, 10 senders, window 8;
-#                               rooms100: 1,000 clients in 100-member rooms, 10 senders, window 8;
+#   SCENARIOS="room1000 rooms100 paced10000"   room1000: one 1,000-member room, 10 senders, window WINDOW;
+#                               rooms100: 1,000 clients in 100-member rooms, 10 senders, window WINDOW;
 #                               paced10000: 100-member rooms, 10 senders, 10,000 messages/s
+#   WINDOW=8                    says in flight per sender in room1000 and rooms100; a window that
+#                               leaves the server's core idle while says wait for their commit
+#                               measures the commit's latency more than the server's throughput
 #   KEEP=DIR                    keep every JSON line and server log there
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,6 +29,7 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 STORES=${STORES:-"memory sqlite sqlite-fsync postgresql"}
 SCENARIOS=${SCENARIOS:-"room1000 rooms100 paced10000"}
+WINDOW=${WINDOW:-8}
 
 die() { echo "bench-stores: $*" >&2; exit 1; }
 for tool in taskset python3 java curl; do command -v "$tool" >/dev/null || die "$tool not found"; done
@@ -69,8 +73,8 @@ store_args() {
 
 bench_args() {
     case "$1" in
-        room1000) echo "--clients 1000 --senders 10 --room-size 1000 --window 8" ;;
-        rooms100) echo "--clients 1000 --senders 10 --room-size 100 --window 8" ;;
+        room1000) echo "--clients 1000 --senders 10 --room-size 1000 --window $WINDOW" ;;
+        rooms100) echo "--clients 1000 --senders 10 --room-size 100 --window $WINDOW" ;;
         paced*) echo "--clients 1000 --senders 10 --room-size 100 --rate ${1#paced}" ;;
         *) die "unknown scenario $1" ;;
     esac
@@ -129,7 +133,7 @@ for run in $(seq 1 "$RUNS"); do
             curl -s "http://127.0.0.1:$http/metrics" >"$work/m0"
             # shellcheck disable=SC2046
             line=$(taskset -c 0 java -jar tools/target/chat-tools.jar bench fanout --server "127.0.0.1:$tcp" \
-                $(bench_args "$scenario") --warmup 0s --duration "$DURATION" --text-size 100 2>/dev/null | grep '^{' | tail -1) || true
+                $(bench_args "$scenario") --warmup 0s --duration "$DURATION" --text-size 100 --server-pid "$server_pid" 2>/dev/null | grep '^{' | tail -1) || true
             curl -s "http://127.0.0.1:$http/metrics" >"$work/m1"
             kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
             commit=$(commit_stats "$work/m0" "$work/m1")
@@ -152,8 +156,8 @@ done
 python3 - "$results" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-print("| scenario | store | deliveries/s (each round) | p50 / p99 ms | commit mean / p99 ms | rows per commit |")
-print("|---|---|---|---|---|---|")
+print("| scenario | store | deliveries/s (each round) | p50 / p99 ms | server CPU | commit mean / p99 ms | rows per commit |")
+print("|---|---|---|---|---|---|---|")
 for sc in dict.fromkeys(r["scenario"] for r in rows):
     for st in dict.fromkeys(r["store"] for r in rows):
         rs = [r for r in rows if r["scenario"] == sc and r["store"] == st]
@@ -161,6 +165,7 @@ for sc in dict.fromkeys(r["scenario"] for r in rows):
         d = " / ".join("{:,.0f}".format(r.get("deliveries_per_s") or 0) + ("" if r.get("ok") else " (!)") for r in rs)
         lat = " ; ".join("%.1f / %.1f" % (r["latency_us"]["p50"] / 1000, r["latency_us"]["p99"] / 1000) for r in rs if r.get("latency_us"))
         cm = " ; ".join("%.2f / %s" % (r["commit_mean_ms"], r["commit_p99_ms"]) for r in rs if r.get("commit_mean_ms") is not None) or "-"
+        cpu = " / ".join("%.0f %%" % r["server_cpu_percent"] for r in rs if r.get("server_cpu_percent") is not None) or "-"
         rpc = " ; ".join("%.0f" % r["rows_per_commit"] for r in rs if r.get("rows_per_commit")) or "-"
-        print(f"| {sc} | {st} | {d} | {lat} | {cm} | {rpc} |")
+        print(f"| {sc} | {st} | {d} | {lat} | {cpu} | {cm} | {rpc} |")
 EOF

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -242,10 +243,17 @@ class WebNetworkBrowserTest {
         dark(false);
         browser.manage().window().setSize(new Dimension(390, 760));
         alice.await("phone layout", d -> d.findElement(By.id("menu-toggle")).isDisplayed());
+        // the side panels slide out (a CSS transition): shoot once they are off the screen
+        alice.await("side panels slid out", d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                "return document.getElementById('sidebar').getBoundingClientRect().right <= 0"
+                        + " && document.getElementById('members').getBoundingClientRect().left >= window.innerWidth")));
         shoot(dir.resolve("web-chat-phone.png"));
 
         network.focus();
         browser.manage().window().setSize(new Dimension(1360, 1900));
+        // a tab in the background polls rarely: wait for a poll that has both rooms and the three chatters
+        network.await("a fresh poll", d -> d.findElement(By.id("t-rooms")).getText().equals("2")
+                && Integer.parseInt(d.findElement(By.id("t-connections")).getText().replace("–", "0")) >= 3);
         network.await("charts with data", d -> d.findElements(By.cssSelector("#rate-chart canvas, #loss-chart canvas, #jitter-chart canvas")).size() == 3
                 && d.findElements(By.cssSelector("#frames li.frame")).size() >= 3);
         chooseWireRoom();

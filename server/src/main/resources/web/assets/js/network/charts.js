@@ -4,6 +4,8 @@ import uPlot from '../../../webjars/uplot/1.6.30/dist/uPlot.esm.js';
 
 /** Seconds of history kept and shown. */
 export const WINDOW_S = 300;
+/** The shortest time span drawn: a page open for less than WINDOW_S shows what it has, at least this wide. */
+const MIN_SPAN_S = 60;
 
 const PALETTE = ['#4f46e5', '#0ea5e9', '#16a34a', '#f59e0b', '#db2777', '#7c3aed', '#0d9488', '#dc2626'];
 export const colour = (i) => PALETTE[i % PALETTE.length];
@@ -81,7 +83,7 @@ export class TimeChart {
       width: Math.max(200, this.container.clientWidth),
       height: 220,
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true, range: (u, min, max) => [max - WINDOW_S, max] }, y: { range: (u, min, max) => [0, Math.max(this.max ?? 0, max * 1.15 || 1)] } },
+      scales: { x: { time: true, range: (u, min, max) => [Math.max(max - WINDOW_S, Math.min(min, max - MIN_SPAN_S)), max] }, y: { range: (u, min, max) => [0, Math.max(this.max ?? 0, max * 1.15 || 1)] } },
       axes: [axis, { ...axis, size: 56, values: (u, vals) => vals.map((v) => `${+v.toFixed(2)}`) }],
       series: [{}, ...this.names.map((name, i) => ({
         label: name, stroke: colour(i), width: 2, value: fmt, spanGaps: false, points: { show: false },

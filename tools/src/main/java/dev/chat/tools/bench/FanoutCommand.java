@@ -149,6 +149,7 @@ final class FanoutCommand implements Callable<Integer> {
                 .put("run_id", topology.runId)
                 .put("protocol", protocol.label())
                 .put("transport", run.transportName())
+                .put("tls_engine", run.tlsEngine())
                 .put("servers", servers.stream().map(ServerAddress::toString).toList())
                 .put("clients", clients)
                 .put("rooms", topology.rooms)

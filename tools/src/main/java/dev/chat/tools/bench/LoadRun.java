@@ -56,6 +56,11 @@ final class LoadRun implements AutoCloseable {
         control.setupInFlight = n;
     }
 
+    /** openssl, jdk, or null without TLS. */
+    String tlsEngine() {
+        return transport.tlsEngine();
+    }
+
     /** epoll or nio. */
     String transportName() {
         return transport.name();

@@ -94,6 +94,11 @@ final class Transport implements AutoCloseable {
         return wire;
     }
 
+    /** With {@code --tls}: {@code openssl} (BoringSSL through netty-tcnative) or {@code jdk}; else null. */
+    String tlsEngine() {
+        return ssl == null ? null : ssl instanceof io.netty.handler.ssl.OpenSslContext ? "openssl" : "jdk";
+    }
+
     /** epoll or nio. */
     String name() {
         return transportName;
