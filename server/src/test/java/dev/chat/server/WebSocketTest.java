@@ -301,4 +301,80 @@ class WebSocketTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> metrics.connections.get() == 2);
         }
     }
+
+    /**
+     * A burst of 1,000 messages of every length class of a WebSocket frame (7-bit, 16-bit; 1- to
+     * 4-byte UTF-8) reaches each of many WebSocket members whole and in order, while each also
+     * gets replies of its own in between; members that offered {@code permessage-deflate} (as
+     * browsers do) are answered without it and read the same frames.
+     */
+    @Test
+    void aBurstOf1000MessagesReachesEveryWebSocketMemberWholeAndInOrder() throws Exception {
+        start(ServerConfig.forTests().toBuilder().rateLimit(0).build());
+        int members = 24;
+        int burst = 1000;
+        java.util.List<WsClient> ws = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < members; i++) {
+                WsClient c = WsClient.open(vertx, httpPort(), i % 2 == 1);
+                ws.add(c);
+                assertThat(c.ws.headers().get("Sec-WebSocket-Extensions")).as("no compression is negotiated").isNull();
+                assertThat(c.request(msg("hello").put("nick", "m" + i)).getString("type")).isEqualTo("welcome");
+                assertThat(c.request(msg("join").put("room", "burst")).getString("type")).isEqualTo("joined");
+            }
+            WsClient sender = ws.get(0);
+            List<String> texts = new java.util.ArrayList<>();
+            for (int n = 0; n < burst; n++) {
+                String body = switch (n % 5) {
+                    case 0 -> "x";
+                    case 1 -> "é".repeat(60); // around the 7-bit length limit (125)
+                    case 2 -> "€".repeat(400);
+                    case 3 -> "😀".repeat(n % 50 == 3 ? 3990 : 40); // up to 15,960 bytes of 4-byte characters
+                    default -> "y".repeat(n % 200);
+                };
+                texts.add(n + ":" + body);
+            }
+            for (int n = 0; n < burst; n++) {
+                // not awaited: the whole burst is on its way at once
+                sender.ws.writeTextMessage(msg("say").put("id", "s" + n).put("room", "burst").put("text", texts.get(n)).encode());
+                if (n % 100 == 50) {
+                    for (int i = 1; i < members; i += 7) { // replies of their own, in between the room's messages
+                        ws.get(i).ws.writeTextMessage(msg("ping").put("id", "p" + n).encode());
+                    }
+                }
+            }
+            for (int i = 0; i < members; i++) {
+                WsClient c = ws.get(i);
+                int got = 0;
+                int pongs = 0;
+                int oks = 0;
+                while (got < burst) {
+                    JsonObject m = c.next();
+                    switch (m.getString("type")) {
+                        case "message" -> {
+                            assertThat(m.getString("from")).isEqualTo("m0");
+                            assertThat(m.getString("text")).as("member %d, message %d", i, got).isEqualTo(texts.get(got));
+                            got++;
+                        }
+                        case "pong" -> {
+                            assertThat(m.getString("id")).as("member %d's replies in order", i).isEqualTo("p" + (50 + 100 * pongs));
+                            pongs++;
+                        }
+                        case "ok" -> {
+                            assertThat(m.getString("id")).as("the sender's replies in order").isEqualTo("s" + oks);
+                            oks++;
+                        }
+                        case "member", "ping" -> { }
+                        default -> throw new AssertionError("member " + i + " got " + m);
+                    }
+                }
+                assertThat(c.closeStatus()).isNull();
+            }
+            assertThat(ws.get(1).request(msg("ping")).getString("type")).as("still served").isEqualTo("pong");
+        } finally {
+            for (WsClient c : ws) {
+                c.close();
+            }
+        }
+    }
 }

@@ -21,6 +21,7 @@ import java.util.function.Predicate;
 final class WsClient implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
     private static final java.util.Map<Vertx, WebSocketClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<Vertx, WebSocketClient> DEFLATE_CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     final WebSocket ws;
     private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
@@ -37,9 +38,15 @@ final class WsClient implements AutoCloseable {
 
     /** Connects to {@code /ws} of the HTTP port, with this {@code Origin} (null: none). */
     static Future<WebSocket> connect(Vertx vertx, int httpPort, String origin) {
+        return connect(vertx, httpPort, origin, false);
+    }
+
+    /** As {@link #connect(Vertx, int, String)}; {@code deflate}: offers {@code permessage-deflate}, as browsers do. */
+    static Future<WebSocket> connect(Vertx vertx, int httpPort, String origin, boolean deflate) {
         // kept referenced: Vert.x 5 closes an unreferenced client's connections (a handshake then fails at random)
-        WebSocketClient client = CLIENTS.computeIfAbsent(vertx, v -> v.createWebSocketClient(new WebSocketClientOptions()
-                .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024)));
+        WebSocketClient client = (deflate ? DEFLATE_CLIENTS : CLIENTS).computeIfAbsent(vertx, v -> v.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024)
+                .setTryUsePerMessageCompression(deflate)));
         WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(httpPort).setURI("/ws");
         if (origin != null) {
             o.addHeader("Origin", origin);
@@ -48,9 +55,13 @@ final class WsClient implements AutoCloseable {
     }
 
     static WsClient open(Vertx vertx, int httpPort) throws Exception {
+        return open(vertx, httpPort, false);
+    }
+
+    static WsClient open(Vertx vertx, int httpPort, boolean deflate) throws Exception {
         // handlers set on the connection's event loop as it opens: a server that answers at once and
         // closes (server_full) cannot beat them
-        return await(connect(vertx, httpPort, null).map(WsClient::new));
+        return await(connect(vertx, httpPort, null, deflate).map(WsClient::new));
     }
 
     /** Connected and registered as {@code nick}. */

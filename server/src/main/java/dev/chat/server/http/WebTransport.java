@@ -159,7 +159,11 @@ public final class WebTransport implements Transport {
                     .setIdleTimeout((int) idle).setIdleTimeoutUnit(TimeUnit.SECONDS)
                     .setMaxWebSocketFrameSize(twice(config.maxFrame()))
                     .setMaxWebSocketMessageSize(twice(config.maxFrame()))
-                    .setWebSocketClosingTimeout(5);
+                    .setWebSocketClosingTimeout(5)
+                    // no permessage-deflate: a room message goes out as the same bytes to every
+                    // member, laid out once per loop (WsConnection), not compressed per member
+                    .setPerMessageWebSocketCompressionSupported(false)
+                    .setPerFrameWebSocketCompressionSupported(false);
             if (tls != null) {
                 tls.applyTo(options, handshakeFailures);
             }
@@ -259,7 +263,7 @@ public final class WebTransport implements Transport {
                 return;
             }
             HttpConnection c = req.connection();
-            req.toWebSocket().onSuccess(ws -> WsConnection.serve(loop, ws, () -> release(c)))
+            req.toWebSocket().onSuccess(ws -> WsConnection.serve(loop, ws, c, () -> release(c)))
                     .onFailure(e -> {
                         LOG.debug("WebSocket handshake from {} failed: {}", req.remoteAddress(), e.toString());
                         awaitHead(c);

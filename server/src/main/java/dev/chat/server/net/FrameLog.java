@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One loop's outbound framed-JSON frames, each copied once into pooled direct memory however many
+ * One loop's outbound frames (framed JSON, or WebSocket text frames: {@link FrameLayout}), each copied once into pooled direct memory however many
  * connections it goes to: a room message for 1,000 members of this loop is one copy here, and
  * each member then refers to it by position ({@link TcpConnection#deliver(ByteBuf, int, int, int)}). Frames
  * a member receives one after the other lie side by side, so at the end of the loop's turn the
@@ -33,21 +33,33 @@ final class FrameLog {
      */
     static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
 
+    private final FrameLayout layout;
     private ByteBuf chunk;
     private final List<ByteBuf> retired = new ArrayList<>();
 
+    /** A log of frames laid out as {@code layout} says (the framed port's, or WebSocket text frames). */
+    FrameLog(FrameLayout layout) {
+        this.layout = layout;
+    }
+
+    FrameLayout layout() {
+        return layout;
+    }
+
     /**
-     * Copies a frame in; returns the chunk that holds it, from {@link ByteBuf#writerIndex()}
-     * minus the frame's length. The chunk stays valid until {@link #releaseRetired()}.
+     * Copies a frame in (a framed-JSON frame, laid out in this log's {@link FrameLayout}); returns
+     * the chunk that holds it, from {@link ByteBuf#writerIndex()} minus its
+     * {@link FrameLayout#size}. The chunk stays valid until {@link #releaseRetired()}.
      */
     ByteBuf append(byte[] frame) {
-        if (chunk == null || chunk.writableBytes() < frame.length) {
+        int size = layout.size(frame);
+        if (chunk == null || chunk.writableBytes() < size) {
             if (chunk != null) {
                 retired.add(chunk);
             }
-            chunk = ALLOC.directBuffer(Math.max(CHUNK, frame.length));
+            chunk = ALLOC.directBuffer(Math.max(CHUNK, size));
         }
-        chunk.writeBytes(frame);
+        layout.write(chunk, frame);
         return chunk;
     }
 

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One loop's output scheduler for framed JSON: when and how the frames of every framed
- * connection of the loop ({@link TcpConnection}) are written.
+ * One loop's output scheduler for one format: when and how the frames of every connection of the
+ * loop in that format are written: framed JSON ({@link TcpConnection}, {@link FrameLayout#FRAMED})
+ * or WebSocket text frames ({@link WsConnection}, {@link FrameLayout#WEBSOCKET_TEXT}); each is an
+ * {@link Outlet}.
  *
  * <ul>
  *   <li><b>Copy once per loop.</b> A fan-out frame is copied once into the loop's
@@ -50,18 +52,18 @@ public final class FrameScheduler implements Output {
     private RoomWire wire;
     /** Bytes on their way from a socket to a decoder (which copies what it keeps): one per loop. */
     private final byte[] scratch = new byte[64 * 1024];
-    private final ArrayDeque<TcpConnection> dirty = new ArrayDeque<>();
+    private final ArrayDeque<Outlet> dirty = new ArrayDeque<>();
     /** Frames for many connections (room messages, events). */
-    private final FrameLog log = new FrameLog();
+    private final FrameLog log;
     /** Frames for one connection (replies, direct messages). */
-    private final FrameLog directLog = new FrameLog();
+    private final FrameLog directLog;
     // the open run: consecutive frames for one recipient array, side by side in one chunk
     private Recipient[] runTo;
     private ByteBuf runChunk;
     private int runStart;
     private int runEnd;
     private int runFrames;
-    /** Identifies the open run (see {@link TcpConnection#asideIn}); incremented when it closes. */
+    /** Identifies the open run (see {@link Outlet#asideIn}); incremented when it closes. */
     private long runId;
     private final ArrayList<Aside> aside = new ArrayList<>();
     private boolean flushScheduled;
@@ -76,12 +78,20 @@ public final class FrameScheduler implements Output {
     private String textAnswer = FramedPort.TEXT_ANSWER;
 
     /** A frame for one connection, set aside while a run was open, and where in the run it came. */
-    private record Aside(TcpConnection to, int runPos, int runFramesBefore, ByteBuf chunk, int start, int length) {
+    private record Aside(Outlet to, int runPos, int runFramesBefore, ByteBuf chunk, int start, int length) {
     }
 
-    FrameScheduler(ChatLoop loop) {
+    /** The scheduler of one loop for connections written in {@code layout}. */
+    FrameScheduler(ChatLoop loop, FrameLayout layout) {
         this.loop = loop;
         this.metrics = loop.metrics();
+        this.log = new FrameLog(layout);
+        this.directLog = new FrameLog(layout);
+    }
+
+    /** How this scheduler's frames lie on the wire. */
+    FrameLayout layout() {
+        return log.layout();
     }
 
     /** The node's record of each room's frames (requests received are noted there). */
@@ -117,8 +127,8 @@ public final class FrameScheduler implements Output {
         return loop.loopContext();
     }
 
-    private static TcpConnection of(Recipient r) {
-        return (TcpConnection) ((Session) r).connection();
+    private static Outlet of(Recipient r) {
+        return (Outlet) ((Session) r).connection();
     }
 
     /** A delivery for this loop's framed connections. */
@@ -128,16 +138,17 @@ public final class FrameScheduler implements Output {
         Recipient[] to = d.to();
         if (to.length > 1) {
             ByteBuf chunk = log.append(frame); // once for all of this loop's recipients
-            int start = chunk.writerIndex() - frame.length;
+            int length = log.layout().size(frame);
+            int start = chunk.writerIndex() - length;
             if (runTo == to && runChunk == chunk && runEnd == start) {
-                runEnd += frame.length;
+                runEnd += length;
                 runFrames++;
             } else {
                 closeRun();
                 runTo = to;
                 runChunk = chunk;
                 runStart = start;
-                runEnd = start + frame.length;
+                runEnd = start + length;
                 runFrames = 1;
                 scheduleFlush();
             }
@@ -153,17 +164,18 @@ public final class FrameScheduler implements Output {
     }
 
     /** A frame for one connection: queued now, or set aside to keep its place after an open run's frames. */
-    void deliverOne(TcpConnection c, byte[] frame) {
+    void deliverOne(Outlet c, byte[] frame) {
         ByteBuf chunk = directLog.append(frame);
-        int start = chunk.writerIndex() - frame.length;
+        int length = directLog.layout().size(frame);
+        int start = chunk.writerIndex() - length;
         if (runTo != null && aside.size() >= MAX_ASIDE) {
             closeRun();
         }
         if (runTo == null) {
-            c.deliver(chunk, start, frame.length, 1);
+            c.deliver(chunk, start, length, 1);
         } else {
-            aside.add(new Aside(c, runEnd, runFrames, chunk, start, frame.length));
-            c.asideIn = runId;
+            aside.add(new Aside(c, runEnd, runFrames, chunk, start, length));
+            c.asideIn(runId);
         }
     }
 
@@ -192,12 +204,12 @@ public final class FrameScheduler implements Output {
             return;
         }
         for (Recipient r : to) {
-            TcpConnection c = of(r);
-            if (c.asideIn != id) {
+            Outlet c = of(r);
+            if (c.asideIn() != id) {
                 c.deliver(chunk, start, end - start, frames);
                 continue;
             }
-            c.asideIn = -1; // a member: what was set aside for it is placed here
+            c.asideIn(-1); // a member: what was set aside for it is placed here
             int pos = start;
             int done = 0;
             for (Aside a : aside) {
@@ -217,18 +229,18 @@ public final class FrameScheduler implements Output {
         List<Aside> rest = new ArrayList<>(aside);
         aside.clear();
         for (Aside a : rest) {
-            if (a.to.asideIn == id) { // not a member of the run
+            if (a.to.asideIn() == id) { // not a member of the run
                 a.to.deliver(a.chunk, a.start, a.length, 1);
             }
         }
         for (Aside a : rest) {
-            if (a.to.asideIn == id) {
-                a.to.asideIn = -1;
+            if (a.to.asideIn() == id) {
+                a.to.asideIn(-1);
             }
         }
     }
 
-    void markDirty(TcpConnection c) {
+    void markDirty(Outlet c) {
         dirty.add(c);
         scheduleFlush();
     }
@@ -253,7 +265,7 @@ public final class FrameScheduler implements Output {
         flushScheduled = false;
         lastFlushAt = System.nanoTime();
         closeRun();
-        TcpConnection c;
+        Outlet c;
         while ((c = dirty.poll()) != null) {
             c.flush();
         }

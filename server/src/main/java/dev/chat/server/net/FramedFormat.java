@@ -22,6 +22,6 @@ public final class FramedFormat implements Format {
 
     @Override
     public Output newOutput(ChatLoop loop) {
-        return new FrameScheduler(loop);
+        return new FrameScheduler(loop, FrameLayout.FRAMED);
     }
 }

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * socket's queue is full, frames are copied into the connection's backlog, and past
  * {@code --max-backlog} the session is dropped as a slow consumer. Loop thread only.
  */
-final class TcpConnection extends ChannelInboundHandlerAdapter implements Connection, FrameDecoder.FrameSink {
+final class TcpConnection extends ChannelInboundHandlerAdapter implements Connection, Outlet, FrameDecoder.FrameSink {
     private static final int MIN_BUFFER = 256;
     /**
      * Segments shorter than this are written as copies, longer ones as slices of the log's
@@ -68,7 +68,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
     private ByteBuf copies;
     private int pendingFrames;
     /** The scheduler's run in which frames for this connection were set aside, or -1. */
-    long asideIn = -1;
+    private long asideIn = -1;
     private boolean dirty;
     private boolean waitingDrain;
 
@@ -227,12 +227,23 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
         }
     }
 
+    @Override
+    public long asideIn() {
+        return asideIn;
+    }
+
+    @Override
+    public void asideIn(long run) {
+        asideIn = run;
+    }
+
     /**
      * Queues the frame at {@code [start, start + length)} of a {@link FrameLog} chunk: it extends
      * the segment queued last when it follows it, which is the common case under fan-out.
      * {@code frames} is how many frames that is (for the metrics).
      */
-    void deliver(ByteBuf chunk, int start, int length, int frames) {
+    @Override
+    public void deliver(ByteBuf chunk, int start, int length, int frames) {
         if (closing) {
             return;
         }
@@ -271,7 +282,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
      * Hands what is queued to Netty and flushes. When the socket's queue is full after that,
      * later frames wait here (copied, see {@link #copies}) until it drains.
      */
-    void flush() {
+    @Override
+    public void flush() {
         dirty = false;
         if (closing || waitingDrain || (segment == null && copies == null)) {
             return; // while waiting for the drain, what is copied stays here: it is the bounded backlog

@@ -2,15 +2,19 @@ package dev.chat.server.net;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.ShutdownEvent;
+import io.vertx.core.net.impl.VertxHandler;
 import java.util.Locale;
 
 /**
@@ -23,6 +27,9 @@ import java.util.Locale;
  *       place of Vert.x's ({@code NetSocketInternal}): its per-socket queues are most of an idle
  *       connection's memory, and its write queue would copy heap buffers. Vert.x still owns the
  *       channel's accept, its place in the server's channel group and the server's close sequence.
+ *   <li>{@link #addBelow}: a handler of our own in an accepted WebSocket's pipeline, just below
+ *       Vert.x's ({@code ConnectionBase}, {@code VertxHandler}): the chat writes its text frames there as bytes, once
+ *       encoded for every member, instead of one Vert.x frame object and write per message.
  *   <li>{@link #isShutdown}: the event Vert.x's close sequence ({@code NetServer.shutdown}) sends
  *       through each connection's pipeline, asking it to close gracefully.
  *   <li>{@link #eventLoop}: a context's Netty event loop, to schedule a flush with sub-millisecond
@@ -49,6 +56,30 @@ public final class VertxNetty {
         }
         vertxHandler.pipeline().replace(vertxHandler.handler(), name, handler);
         return vertxHandler.pipeline().context(handler);
+    }
+
+    /**
+     * Adds {@code handler} to the pipeline of an accepted WebSocket ({@code upgraded}: the HTTP
+     * connection it was upgraded from, whose channel it keeps), just below Vert.x's own handler
+     * (the one {@code VertxHandler}, which the upgrade replaced with the WebSocket's): bytes it
+     * writes pass the WebSocket encoder untouched (it encodes frame objects only) and go to the
+     * socket (through TLS, for {@code wss://}) in order with Vert.x's own writes, since both are made
+     * on the connection's event loop. Vert.x keeps the handshake, the inbound frames, pings, the
+     * close handshake and the server's close sequence. (The connection, not the
+     * {@code ServerWebSocket}: Vert.x Web hands out a wrapper of the latter.) Must be called on
+     * that event loop, after the upgrade.
+     */
+    public static ChannelHandlerContext addBelow(HttpConnection upgraded, String name, ChannelHandler handler) {
+        ChannelPipeline pipeline = ((ConnectionBase) upgraded).channel().pipeline();
+        ChannelHandlerContext vertxHandler = pipeline.context(VertxHandler.class);
+        if (vertxHandler == null) {
+            throw new IllegalStateException("no Vert.x handler in the pipeline " + pipeline.names());
+        }
+        if (!vertxHandler.executor().inEventLoop()) {
+            throw new IllegalStateException("WebSocket served off its event loop");
+        }
+        pipeline.addBefore(vertxHandler.name(), name, handler);
+        return pipeline.context(handler);
     }
 
     /** Whether a user event is Vert.x's request to close the connection (the server shuts down). */

@@ -10,13 +10,15 @@ import dev.chat.server.core.ChatLoop;
 import dev.chat.server.core.Connection;
 import dev.chat.server.core.Format;
 import dev.chat.server.core.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 
 /**
  * One browser (or other WebSocket client) on {@code /ws}: the same adapter as
@@ -25,11 +27,21 @@ import java.util.ArrayDeque;
  * TCP frame would carry and goes through the same decoding and the same rules ({@link Inbound});
  * each server message goes out as one text frame. Bad input as on TCP: a message longer than
  * {@code --max-frame} gets {@code frame_too_large} and the close (status 1009); a binary message
- * gets {@code bad_json} and the connection stays open. Output is bounded like TCP's: while the
- * socket's write queue is full, messages wait here, and past {@code --max-backlog} bytes the
- * session is closed as a slow consumer (status 1008). Loop thread only.
+ * gets {@code bad_json} and the connection stays open.
+ *
+ * <p>Inbound, pings, the close handshake and the server's close sequence are Vert.x's. Outbound
+ * is the framed port's design ({@link FrameScheduler}, {@link FrameLayout#WEBSOCKET_TEXT}): each
+ * delivery's text frame is laid out once per loop, and this connection, a handler of its own just
+ * below Vert.x's in the channel's pipeline ({@link VertxNetty#addBelow}), writes the frames
+ * queued for it as slices of that log, one write and one flush per loop flush. Everything the
+ * chat sends this client goes that way (fan-out, replies, errors, the last message), so it stays
+ * in order; Vert.x's own writes (pongs, the close frame) are whole frames made on the same event
+ * loop, after ours. Output is bounded like TCP's: the socket's queue up to
+ * {@link TcpTransport#WRITE_QUEUE_BYTES}, then frames are copied into this connection's backlog,
+ * and past {@code --max-backlog} bytes the session is closed as a slow consumer (status 1008).
+ * Loop thread only.
  */
-public final class WsConnection implements Connection {
+public final class WsConnection extends ChannelInboundHandlerAdapter implements Connection, Outlet {
     /** Close status for a normal end (quit, hello timeout). */
     static final short NORMAL = 1000;
     /** The server is going away (shutdown, or a {@code bye}). */
@@ -40,9 +52,12 @@ public final class WsConnection implements Connection {
     static final short TOO_BIG = 1009;
     /** Try again later: the server is full. */
     static final short TRY_LATER = 1013;
+    private static final int MIN_BUFFER = 256;
+    /** As {@link TcpConnection}'s: shorter segments are copied, longer ones written as slices. */
+    private static final int SLICE_AT_LEAST = FrameLog.CHUNK / 16;
 
     private final ServerWebSocket ws;
-    private final WsOutput out;
+    private final FrameScheduler out;
     private final ChatLoop loop;
     private final int maxFrame;
     private final Runnable onClose;
@@ -53,11 +68,23 @@ public final class WsConnection implements Connection {
     private boolean partialBinary;
     private int partialBytes;
     private long incompleteSince = Long.MIN_VALUE;
-    /** Messages waiting while the socket's write queue is full; {@link #backlogBytes} bytes in all. */
-    private final ArrayDeque<String> backlog = new ArrayDeque<>();
-    private long backlogBytes;
+    /** This handler's place in the channel's pipeline: frames go to the socket from here. */
+    private ChannelHandlerContext channel;
+    /** Queued frames, not handed to Netty yet: a piece of the loop's {@link FrameLog}, or null. */
+    private ByteBuf segment;
+    private int segmentStart;
+    private int segmentEnd;
+    /**
+     * Frames copied (pooled, direct) rather than sliced: short segments, and everything while the
+     * socket's queue is full (then this is the backlog the slow-consumer limit applies to); or null.
+     */
+    private ByteBuf copies;
+    private int pendingFrames;
+    private long asideIn = -1;
+    private boolean dirty;
+    private boolean waitingDrain;
 
-    private WsConnection(ServerWebSocket ws, WsOutput out, Runnable closed) {
+    private WsConnection(ServerWebSocket ws, FrameScheduler out, Runnable closed) {
         this.ws = ws;
         this.onClose = closed;
         this.out = out;
@@ -66,16 +93,18 @@ public final class WsConnection implements Connection {
     }
 
     /**
-     * Serves an accepted WebSocket on this loop (the caller runs on the loop's context);
+     * Serves an accepted WebSocket on this loop (the caller runs on the loop's context, which is
+     * the connection's event loop); {@code upgraded} is the HTTP connection it came from;
      * {@code closed} runs once it is closed.
      */
-    public static void serve(ChatLoop loop, ServerWebSocket ws, Runnable closed) {
-        WsConnection c = new WsConnection(ws, (WsOutput) loop.output(WsFormat.INSTANCE), closed);
+    public static void serve(ChatLoop loop, ServerWebSocket ws, HttpConnection upgraded, Runnable closed) {
+        WsConnection c = new WsConnection(ws, (FrameScheduler) loop.output(WsFormat.INSTANCE), closed);
         ws.frameHandler(c::onFrame);
-        ws.drainHandler(v -> c.onDrain());
         ws.closeHandler(v -> c.onClosed());
         ws.exceptionHandler(e -> c.onError(e));
         ws.shutdownHandler(v -> c.onShutdown());
+        c.channel = VertxNetty.addBelow(upgraded, "chat-ws", c);
+        c.channel.channel().config().setWriteBufferWaterMark(TcpTransport.WRITE_QUEUE);
         c.session = loop.open(c);
     }
 
@@ -176,8 +205,7 @@ public final class WsConnection implements Connection {
     private void onClosed() {
         onClose.run();
         closing = true;
-        backlog.clear();
-        backlogBytes = 0;
+        release();
         if (session != null) {
             loop.closed(session);
         }
@@ -220,38 +248,105 @@ public final class WsConnection implements Connection {
     @Override
     public void send(ServerMessage m) {
         if (!closing) {
-            byte[] json = MessageCodec.encode(m);
-            write(new String(json, StandardCharsets.UTF_8), json.length);
+            out.deliverOne(this, MessageCodec.encodeFrame(m));
         }
     }
 
-    /** One message ({@code bytes} of UTF-8) for this client: written now, or queued while the socket is full. */
-    void write(String text, int bytes) {
-        if (closing || ws.isClosed()) {
-            return; // closed by the peer: closeHandler is on its way (Vert.x throws on a closed socket's queue)
-        }
-        if (!backlog.isEmpty() || ws.writeQueueFull()) {
-            backlog.addLast(text);
-            backlogBytes += bytes;
-            if (backlogBytes > out.maxBacklog() && session != null) {
-                loop.slowConsumer(session);
-            }
+    @Override
+    public long asideIn() {
+        return asideIn;
+    }
+
+    @Override
+    public void asideIn(long run) {
+        asideIn = run;
+    }
+
+    /**
+     * Queues the frames at {@code [start, start + length)} of a {@link FrameLog} chunk: they
+     * extend the segment queued last when they follow it, the common case under fan-out.
+     */
+    @Override
+    public void deliver(ByteBuf chunk, int start, int length, int frames) {
+        if (closing) {
             return;
         }
-        writeNow(text, bytes);
+        pendingFrames += frames;
+        if (waitingDrain) {
+            copy(chunk, start, length);
+            if (copies.readableBytes() > out.maxBacklog() && session != null) {
+                loop.slowConsumer(session);
+            }
+            return; // onDrain flushes
+        }
+        if (segment == chunk && segmentEnd == start) {
+            segmentEnd += length;
+        } else {
+            if (segment != null) {
+                closeSegment();
+                if (!channel.channel().isWritable()) {
+                    flush(); // a burst filled the socket's queue within this turn: write it now
+                    if (waitingDrain) {
+                        copy(chunk, start, length);
+                        return;
+                    }
+                }
+            }
+            segment = chunk;
+            segmentStart = start;
+            segmentEnd = start + length;
+        }
+        if (!dirty) {
+            dirty = true;
+            out.markDirty(this);
+        }
     }
 
-    private void writeNow(String text, int bytes) {
-        out.countOut(bytes);
-        ws.writeTextMessage(text);
+    /**
+     * Hands what is queued to Netty and flushes. When the socket's queue is full after that,
+     * later frames wait here (copied) until it drains.
+     */
+    @Override
+    public void flush() {
+        dirty = false;
+        if (closing || waitingDrain || (segment == null && copies == null)) {
+            return; // while waiting for the drain, what is copied stays here: it is the bounded backlog
+        }
+        if (ws.isClosed()) {
+            release(); // closed by the peer (its close frame came): closeHandler is on its way
+            return;
+        }
+        writeQueued();
+        channel.flush();
+        if (!channel.channel().isWritable()) {
+            waitingDrain = true; // channelWritabilityChanged ends it
+        }
     }
 
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            onDrain();
+        }
+        ctx.fireChannelWritabilityChanged(); // Vert.x's own writes (pongs, the close frame) wait for it too
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        release();
+        ctx.fireChannelInactive(); // Vert.x's close handler tells the loop
+    }
+
+    /** The socket's queue went below its low-water mark. */
     private void onDrain() {
-        while (!backlog.isEmpty() && !closing && !ws.isClosed() && !ws.writeQueueFull()) {
-            String text = backlog.pollFirst();
-            int bytes = text.getBytes(StandardCharsets.UTF_8).length;
-            backlogBytes -= bytes;
-            writeNow(text, bytes);
+        if (!waitingDrain) {
+            return;
+        }
+        waitingDrain = false;
+        if (copies != null && !dirty && !closing) {
+            dirty = true;
+            out.markDirty(this);
         }
     }
 
@@ -261,28 +356,85 @@ public final class WsConnection implements Connection {
         if (closing) {
             return;
         }
-        String text;
-        while ((text = backlog.pollFirst()) != null && !ws.isClosed()) {
-            writeNow(text, text.getBytes(StandardCharsets.UTF_8).length); // bounded by --max-backlog
-        }
-        backlog.clear();
-        backlogBytes = 0;
-        if (last != null && !ws.isClosed()) {
-            byte[] json = MessageCodec.encode(last);
-            writeNow(new String(json, StandardCharsets.UTF_8), json.length);
-        }
+        out.closeRun(); // frames this loop was given before the close go out before it
         closing = true;
-        if (!ws.isClosed()) {
-            ws.close(status(last), reason(last));
+        if (ws.isClosed()) {
+            release();
+            return;
+        }
+        writeQueued(); // bounded by --max-backlog
+        if (last != null) {
+            byte[] frame = MessageCodec.encodeFrame(last);
+            int size = out.layout().size(frame);
+            ByteBuf b = FrameLog.ALLOC.directBuffer(size, size);
+            out.layout().write(b, frame);
+            pendingFrames++;
+            write(b);
+        }
+        channel.flush();
+        ws.close(status(last), reason(last)); // Vert.x's close frame, after ours
+    }
+
+    /** Drops what waits here for a slow reader (whole frames), then closes. */
+    @Override
+    public void abandon(ServerMessage last) {
+        out.closeRun();
+        release();
+        close(last);
+    }
+
+    private void release() {
+        if (copies != null) {
+            copies.release();
+            copies = null;
+        }
+        segment = null;
+        pendingFrames = 0;
+    }
+
+    /** Writes (without flushing) everything queued, in order. */
+    private void writeQueued() {
+        if (segment != null) {
+            closeSegment();
+        }
+        writeCopies();
+    }
+
+    /**
+     * Ends the open segment: a long one is written as a slice of its chunk (after the copies
+     * queued before it); a short one, or any while the socket is full, is copied, since a slice
+     * keeps its whole chunk alive until written.
+     */
+    private void closeSegment() {
+        int length = segmentEnd - segmentStart;
+        if (waitingDrain || length < SLICE_AT_LEAST) {
+            copy(segment, segmentStart, length);
+        } else {
+            writeCopies();
+            write(segment.retainedSlice(segmentStart, length));
+        }
+        segment = null;
+    }
+
+    private void copy(ByteBuf chunk, int start, int length) {
+        if (copies == null) {
+            copies = FrameLog.ALLOC.directBuffer(Math.max(MIN_BUFFER, length));
+        }
+        copies.writeBytes(chunk, start, length);
+    }
+
+    private void writeCopies() {
+        if (copies != null) {
+            ByteBuf b = copies;
+            copies = null;
+            write(b);
         }
     }
 
-    /** Drops what waits for a slow reader (whole messages: Vert.x writes each frame whole), then closes. */
-    @Override
-    public void abandon(ServerMessage last) {
-        backlog.clear();
-        backlogBytes = 0;
-        close(last);
+    private void write(ByteBuf b) {
+        out.countOut(pendingFrames, b.readableBytes());
+        pendingFrames = 0;
+        channel.write(b, channel.voidPromise()); // Netty releases it once written, or on close
     }
 
     private static short status(ServerMessage last) {

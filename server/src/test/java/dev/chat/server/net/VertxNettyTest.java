@@ -116,4 +116,44 @@ class VertxNettyTest {
         channel.finishAndReleaseAll();
         assertThat(VertxNetty.transportName(vertx)).isIn("nio", "epoll", "kqueue", "iouring", "io_uring");
     }
+
+    /** Sees writability changes, and passes every inbound event on. */
+    static final class Below extends ChannelInboundHandlerAdapter {
+        volatile int writabilityChanges;
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            writabilityChanges++;
+            ctx.fireChannelWritabilityChanged();
+        }
+    }
+
+    @Test
+    void aHandlerBelowVertxsWebSocketWritesFramesAsBytesInOrderWithVertxsOwnWrites() throws Exception {
+        Below below = new Below();
+        CompletableFuture<List<String>> pipeline = new CompletableFuture<>();
+        io.vertx.core.http.HttpServer server = vertx.createHttpServer().requestHandler(req ->
+                req.toWebSocket().onSuccess(ws -> {
+                    ChannelHandlerContext ctx = VertxNetty.addBelow(req.connection(), "below", below);
+                    pipeline.complete(ctx.pipeline().names());
+                    ByteBuf frame = Unpooled.buffer();
+                    FrameLayout.WEBSOCKET_TEXT.write(frame, java.nio.ByteBuffer.allocate(9).putInt(5).put("first".getBytes(StandardCharsets.US_ASCII)).array());
+                    ctx.write(frame); // not flushed: Vert.x's write below goes out after it
+                    ws.writeTextMessage("second");
+                    ws.textMessageHandler(t -> ws.writeTextMessage("echo " + t)); // inbound still Vert.x's
+                }));
+        int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        List<String> got = new CopyOnWriteArrayList<>();
+        io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient();
+        // the handler set on the connection's event loop as it opens: the server writes at once
+        io.vertx.core.http.WebSocket ws = client.connect(port, "127.0.0.1", "/").map(w -> w.textMessageHandler(got::add))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ws.writeTextMessage("third");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(got).hasSize(3));
+        assertThat(got).containsExactly("first", "second", "echo third");
+        List<String> names = pipeline.get(5, TimeUnit.SECONDS);
+        assertThat(names.indexOf("below")).as("just below Vert.x's handler").isEqualTo(names.indexOf("handler") - 1);
+        ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        client.close();
+    }
 }

@@ -262,6 +262,44 @@ class TlsPortTest {
         }
     }
 
+    /** {@code wss://}: the chat's WebSocket frames, written as bytes below Vert.x, go through TLS whole and in order. */
+    @Test
+    void aWebSocketOverTheHttpsPortGetsARoomsMessagesInOrder() throws Exception {
+        server = ChatServer.start(config(dir).rateLimit(0).build()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try (ChatClient framed = ChatClient.registered(server.tcpPort(), "framed")) {
+            java.util.concurrent.BlockingQueue<io.vertx.core.json.JsonObject> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+                    .setSsl(true).setTrustAll(true).setVerifyHost(false));
+            io.vertx.core.http.WebSocket ws = client.connect(server.port("https"), "127.0.0.1", "/ws")
+                    .map(w -> w.textMessageHandler(t -> got.add(new io.vertx.core.json.JsonObject(t))))
+                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertThat(ws.isSsl()).isTrue();
+            ws.writeTextMessage("{\"type\":\"hello\",\"nick\":\"secure\"}");
+            ws.writeTextMessage("{\"type\":\"join\",\"room\":\"vault\",\"id\":1}");
+            io.vertx.core.json.JsonObject m;
+            do {
+                m = got.poll(20, TimeUnit.SECONDS);
+                assertThat(m).as("the join's answer").isNotNull();
+            } while (!"joined".equals(m.getString("type")));
+            framed.request(id -> new ClientMessage.Join(id, "vault"));
+            String long1 = "x".repeat(3000);
+            for (int i = 0; i < 200; i++) {
+                framed.send(new ClientMessage.Say(null, "vault", i + ":" + (i % 2 == 0 ? long1 : "short")));
+            }
+            for (int i = 0; i < 200; i++) {
+                do {
+                    m = got.poll(20, TimeUnit.SECONDS);
+                    assertThat(m).as("message %d", i).isNotNull();
+                } while (!"message".equals(m.getString("type")));
+                assertThat(m.getString("text")).isEqualTo(i + ":" + (i % 2 == 0 ? long1 : "short"));
+            }
+            ws.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+    }
+
     /** A TLS socket, handshake done, that accepts the server only with this certificate fingerprint. */
     @Test
     void ircAndHttpsSpeakInsideTlsWithTheSameCertificate() throws Exception {

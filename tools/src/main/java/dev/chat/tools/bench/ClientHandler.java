@@ -3,7 +3,6 @@ package dev.chat.tools.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -33,6 +32,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            Transport.readWebSocketRaw(ctx.pipeline());
             loop.connected(c);
         } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             loop.lost(c, "WebSocket handshake timed out");
@@ -46,15 +46,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         long now = loop.control.now();
         if (msg instanceof ByteBuf b) {
-            loop.stream(c, b, now); // releases b
-        } else if (msg instanceof TextWebSocketFrame f) {
-            try {
-                loop.message(c, f.content(), now);
-            } finally {
-                f.release();
-            }
+            loop.stream(c, b, now); // releases b (TCP, TLS, or a WebSocket's frames: Transport.readWebSocketRaw)
         } else {
-            ReferenceCountUtil.release(msg); // binary, ping, pong: not part of the protocol here
+            ReferenceCountUtil.release(msg); // nothing else comes: WebSocket frames are read as bytes too
         }
     }
 

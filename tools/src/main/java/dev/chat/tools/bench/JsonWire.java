@@ -7,11 +7,13 @@ import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
 /**
  * This server's JSON wire protocol (docs/PROTOCOL.md): framed over TCP (4-byte length, then the
- * payload) or one payload per WebSocket text message. Registers with {@code hello}, joins with
+ * payload) or one payload per WebSocket text message (the server's frames read from the byte
+ * stream too, {@link #readWebSocket}). Registers with {@code hello}, joins with
  * {@code join}, counts {@code ok}s; received payloads are told apart by a few bytes
  * ({@link Inbound}) and only rare ones are decoded in full.
  */
@@ -55,10 +57,8 @@ final class JsonWire implements Wire {
 
     @Override
     public void read(LoadLoop loop, Conn c, ByteBuf in, long now) {
-        if (websocket) { // one whole message
-            loop.frames++;
-            payload(loop, c, in, in.readerIndex(), in.readableBytes(), now);
-            in.skipBytes(in.readableBytes());
+        if (websocket) {
+            readWebSocket(loop, c, in, now);
             return;
         }
         while (in.readableBytes() >= 4) {
@@ -74,6 +74,65 @@ final class JsonWire implements Wire {
             loop.frames++;
             payload(loop, c, in, p + 4, len, now);
             in.readerIndex(p + 4 + len);
+            if (c.state == Conn.CLOSED) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The server's WebSocket frames, read from the byte stream ({@link Transport#readWebSocketRaw}):
+     * unmasked, each text message in one frame (the server never fragments); pings answered,
+     * pongs ignored, a close frame closes the connection.
+     */
+    private void readWebSocket(LoadLoop loop, Conn c, ByteBuf in, long now) {
+        while (in.readableBytes() >= 2) {
+            int p = in.readerIndex();
+            int b0 = in.getUnsignedByte(p);
+            int b1 = in.getUnsignedByte(p + 1);
+            int header = 2;
+            long len = b1 & 0x7F;
+            if (len == 126) {
+                if (in.readableBytes() < 4) {
+                    return;
+                }
+                len = in.getUnsignedShort(p + 2);
+                header = 4;
+            } else if (len == 127) {
+                if (in.readableBytes() < 10) {
+                    return;
+                }
+                len = in.getLong(p + 2);
+                header = 10;
+            }
+            if ((b1 & 0x80) != 0 || len < 0 || len > MAX_FRAME) {
+                loop.lost(c, "the server sent a WebSocket frame " + ((b1 & 0x80) != 0 ? "masked" : "of length " + len));
+                return;
+            }
+            if (in.readableBytes() - header < len) {
+                return;
+            }
+            int start = p + header;
+            int n = (int) len;
+            switch (b0 & 0x8F) {
+                case 0x81 -> { // FIN + text
+                    loop.frames++;
+                    payload(loop, c, in, start, n, now);
+                }
+                case 0x89 -> loop.write(c, new PongWebSocketFrame(in.retainedSlice(start, n))); // ping
+                case 0x8A -> { } // pong
+                case 0x88 -> { // close
+                    in.readerIndex(start + n);
+                    c.channel.close();
+                    return;
+                }
+                default -> {
+                    loop.lost(c, "the server sent a WebSocket frame with first byte 0x" + Integer.toHexString(b0)
+                            + " (a fragment, or binary): not expected");
+                    return;
+                }
+            }
+            in.readerIndex(start + n);
             if (c.state == Conn.CLOSED) {
                 return;
             }

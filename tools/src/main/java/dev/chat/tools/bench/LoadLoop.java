@@ -21,7 +21,7 @@ import org.HdrHistogram.Histogram;
  */
 final class LoadLoop {
     /** A carried partial frame larger than this: the server is not speaking the protocol. */
-    private static final int MAX_CARRY = JsonWire.MAX_FRAME + 8;
+    private static final int MAX_CARRY = JsonWire.MAX_FRAME + 16; // a WebSocket frame's header is up to 10 bytes
     private static final long HIGHEST_LATENCY = 60_000_000_000L;
     private static final long SECOND = 1_000_000_000L;
     private static final long PUBLISH_EVERY = 2_000_000L;
@@ -336,7 +336,7 @@ final class LoadLoop {
 
     // ---- receiving
 
-    /** Bytes read from a stream connection (TCP or TLS): complete units go to the wire, the rest is carried. */
+    /** Bytes read from a connection (TCP, TLS, WebSocket): complete units go to the wire, the rest is carried. */
     void stream(Conn c, ByteBuf in, long now) {
         bytesIn += in.readableBytes();
         ByteBuf b = in;
@@ -364,12 +364,6 @@ final class LoadLoop {
                 b.release();
             }
         }
-    }
-
-    /** One whole message (WebSocket); the caller releases it. */
-    void message(Conn c, ByteBuf in, long now) {
-        bytesIn += in.readableBytes();
-        wire.read(this, c, in, now);
     }
 
     /** A bench message's text, whose marker byte is at {@code q}, reached member {@code c}. */

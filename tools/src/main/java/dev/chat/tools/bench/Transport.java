@@ -148,6 +148,26 @@ final class Transport implements AutoCloseable {
         };
     }
 
+    /**
+     * Once the WebSocket handshake is done: the server's frames are read straight from the byte
+     * stream by the client's own handler ({@link JsonWire#read}), as framed ones are, instead of
+     * one frame object per message, an aggregator and a UTF-8 validator in between. The frame
+     * encoder stays: what the client sends is masked, as RFC 6455 requires.
+     */
+    static void readWebSocketRaw(ChannelPipeline p) {
+        List<String> names = new ArrayList<>();
+        for (java.util.Map.Entry<String, io.netty.channel.ChannelHandler> e : p) {
+            if (e.getValue() instanceof io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder
+                    || e.getValue() instanceof WebSocketFrameAggregator
+                    || e.getValue() instanceof io.netty.handler.codec.http.websocketx.Utf8FrameValidator) {
+                names.add(e.getKey());
+            }
+        }
+        for (String name : names) {
+            p.remove(name); // a decoder hands on what it holds, as bytes; the server sends nothing before hello
+        }
+    }
+
     private URI uri(InetSocketAddress to) {
         String host = to.getAddress().getHostAddress();
         if (host.indexOf(':') >= 0) {
