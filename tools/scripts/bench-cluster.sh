@@ -4,7 +4,8 @@
 #   tools/scripts/bench-cluster.sh NODES [bench fanout options...]
 # NODES = 1 (a plain node, no --cluster) or 3 (a Hazelcast cluster of three on loopback).
 # Prints the generator's JSON line plus the servers' CPU use over the run (from /proc).
-# Needs the jars: ./chat build. SERVER_JVM_EXTRA adds JVM options to every node (e.g. JFR).
+# Needs the jars: ./chat build. SERVER_JVM_EXTRA adds JVM options to every node (e.g. JFR);
+# SERVER_ARGS adds server options to every node (e.g. "--cluster-tls --tls-cert C --tls-key K").
 # PREWARM=SECONDS first runs the same load, unmeasured, for that long: three JVMs sharing one
 # core spend minutes compiling (JIT) before they reach their steady state.
 # At the end: the servers' CPU over the measured run, and how much of it was JIT compiler threads.
@@ -26,7 +27,7 @@ for i in $(seq 0 $((nodes - 1))); do
     extra=()
     [ "$nodes" -gt 1 ] && extra=(--cluster --cluster-port "${cports[$i]}" --cluster-members "$list")
     taskset -c 1 java "${jvm[@]}" -jar server/target/chat-server.jar --host 127.0.0.1 --tcp-port 0 \
-        --udp-port 0 --http-port 0 --tls-port off --irc-port 0 --data-dir "$work/data$i" --rate-limit 0 --max-connections-per-ip 100000 --max-pending-per-ip 100000 --no-announce "${extra[@]}" \
+        --udp-port 0 --http-port 0 --tls-port off --irc-port 0 --data-dir "$work/data$i" --rate-limit 0 --max-connections-per-ip 100000 --max-pending-per-ip 100000 --no-announce "${extra[@]}" ${SERVER_ARGS:-} \
         >"$work/out$i" 2>"$work/err$i" &
     pids+=($!)
 done

@@ -63,7 +63,7 @@ for run in $(seq 1 "$RUNS"); do
         esac
         # shellcheck disable=SC2086
         line=$(taskset -c 0 java -jar tools/target/chat-tools.jar bench fanout "${target[@]}" $LOAD \
-            --warmup "$WARMUP" --duration "$DURATION" 2>>"$work/bench.log" | grep '^{' | tail -1) || true
+            --warmup "$WARMUP" --duration "$DURATION" --server-pid "$server_pid" 2>>"$work/bench.log" | grep '^{' | tail -1) || true
         kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
         python3 - "$transport" "$run" "$line" >>"$results" <<'EOF'
 import json, sys
@@ -81,13 +81,14 @@ python3 - "$results" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 base = {r["round"]: r.get("deliveries_per_s") or 0 for r in rows if r["transport"] == "framed"}
-print("| transport | deliveries/s (each round) | against framed, same round | p50 / p99 ms | loss, errors |")
-print("|---|---|---|---|---|")
+print("| transport | deliveries/s (each round) | against framed, same round | p50 / p99 ms | server CPU | generator CPU | loss, errors |")
+print("|---|---|---|---|---|---|---|")
 for t in dict.fromkeys(r["transport"] for r in rows):
     rs = [r for r in rows if r["transport"] == t]
     d = " / ".join("{:,.0f}".format(r.get("deliveries_per_s") or 0) + ("" if r.get("ok") else " (!)") for r in rs)
     x = " / ".join("%.2f×" % ((r.get("deliveries_per_s") or 0) / base[r["round"]]) if base.get(r["round"]) else "-" for r in rs)
     lat = " ; ".join("%.1f / %.1f" % (r["latency_us"]["p50"] / 1000, r["latency_us"]["p99"] / 1000) for r in rs if r.get("latency_us"))
     err = " ; ".join("%s, %s" % (r.get("loss"), r.get("errors")) for r in rs)
-    print(f"| {t} | {d} | {x} | {lat} | {err} |")
+    pct = lambda k: " / ".join("%.0f %%" % r[k] if r.get(k) is not None else "-" for r in rs)
+    print(f"| {t} | {d} | {x} | {lat} | {pct('server_cpu_percent')} | {pct('generator_cpu_percent')} | {err} |")
 EOF
