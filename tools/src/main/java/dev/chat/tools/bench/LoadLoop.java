@@ -373,7 +373,10 @@ final class LoadLoop {
             return;
         }
         long tag = Inbound.digits(b, q + 20, 6);
-        Schedule s = schedule;
+        // the run's schedule, not this loop's copy: another loop may start sending (and this one
+        // receive its messages) before this loop has run its startSending task, and those
+        // deliveries were counted as outside the window, and so as lost
+        Schedule s = control.schedule;
         boolean measured = s != null && s.measured(stamp);
         if (c.say != null && tag == c.senderTag) {
             echoes++;

@@ -4,7 +4,6 @@ import dev.chat.protocol.ClientMessage;
 import dev.chat.protocol.MessageCodec;
 import dev.chat.protocol.ProtocolException;
 import dev.chat.protocol.ServerMessage;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -55,10 +54,7 @@ final class BenchFixtures implements AutoCloseable {
     int irc(boolean tls) throws Exception {
         // connections come on several event loops: members are added on one and read on others
         Map<String, List<NetSocket>> channels = new ConcurrentHashMap<>();
-        // each socket is written on its own event loop only, as a server does: no writes from other threads
-        Map<NetSocket, Context> contexts = new ConcurrentHashMap<>();
         NetServer server = vertx.createNetServer(options(tls)).connectHandler(so -> {
-            contexts.put(so, Vertx.currentContext());
             String[] nick = {"*"};
             RecordParser lines = RecordParser.newDelimited("\n", line -> {
                 String l = line.toString(StandardCharsets.UTF_8).replace("\r", "");
@@ -75,9 +71,8 @@ final class BenchFixtures implements AutoCloseable {
                     case "PRIVMSG" -> {
                         Buffer out = Buffer.buffer(":" + nick[0] + "!u@127.0.0.1 " + l + "\r\n");
                         for (NetSocket member : channels.getOrDefault(w[1], List.of())) {
-                            Context own = contexts.get(member);
-                            if (member != so && own != null) {
-                                own.runOnContext(v -> member.write(out));
+                            if (member != so) {
+                                member.write(out);
                             }
                         }
                     }
@@ -86,10 +81,7 @@ final class BenchFixtures implements AutoCloseable {
                 }
             });
             so.handler(lines);
-            so.closeHandler(v -> {
-                channels.values().forEach(m -> m.remove(so));
-                contexts.remove(so);
-            });
+            so.closeHandler(v -> channels.values().forEach(m -> m.remove(so)));
         });
         return await(server.listen()).actualPort();
     }
