@@ -32,13 +32,6 @@ import java.util.concurrent.TimeUnit;
  * {@code --max-backlog} the session is dropped as a slow consumer. Loop thread only.
  */
 final class TcpConnection extends ChannelInboundHandlerAdapter implements Connection, Outlet, FrameDecoder.FrameSink {
-    private static final int MIN_BUFFER = 256;
-    /**
-     * Segments shorter than this are written as copies, longer ones as slices of the log's
-     * chunk. A slice keeps its whole chunk alive until written, so only slices of at least a
-     * sixteenth of a chunk are worth it: a client's 128 KiB socket queue then pins at most 2 MiB.
-     */
-    private static final int SLICE_AT_LEAST = FrameLog.CHUNK / 16;
     /**
      * How long a closing connection may go without reading any of its last frames before it is
      * cut off; one that keeps reading gets up to {@link #MAX_CLOSE_ROUNDS} of these.
@@ -57,25 +50,14 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
     /** Nothing was received yet: the first byte decides whether this is a framed client at all. */
     private boolean fresh = true;
     private boolean closing;
-    /** Queued frames, not handed to Netty yet: a piece of the loop's {@link FrameLog}, or null. */
-    private ByteBuf segment;
-    private int segmentStart;
-    private int segmentEnd;
-    /**
-     * Frames copied (pooled, direct) rather than sliced: short segments, and everything while the
-     * socket's queue is full (then this is the backlog the slow-consumer limit applies to); or null.
-     */
-    private ByteBuf copies;
-    private int pendingFrames;
-    /** The scheduler's run in which frames for this connection were set aside, or -1. */
-    private long asideIn = -1;
-    private boolean dirty;
-    private boolean waitingDrain;
+    /** What is queued for the socket and not handed to Netty yet. */
+    private final OutletQueue queued;
 
     TcpConnection(FrameScheduler out, int maxFrame) {
         this.out = out;
         this.loop = out.loop();
         this.decoder = new FrameDecoder(maxFrame);
+        this.queued = new OutletQueue(out, this);
     }
 
     /** Registers with the loop; false if the loop refused it (then it is closing). */
@@ -122,6 +104,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx;
+        queued.channel(ctx);
     }
 
     // ---- inbound ----
@@ -187,14 +170,14 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            onDrain();
+            queued.onDrain(closing);
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        release();
+        queued.release();
         if (session != null) {
             loop.closed(session);
         }
@@ -229,82 +212,24 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
 
     @Override
     public long asideIn() {
-        return asideIn;
+        return queued.asideIn();
     }
 
     @Override
     public void asideIn(long run) {
-        asideIn = run;
+        queued.asideIn(run);
     }
 
-    /**
-     * Queues the frame at {@code [start, start + length)} of a {@link FrameLog} chunk: it extends
-     * the segment queued last when it follows it, which is the common case under fan-out.
-     * {@code frames} is how many frames that is (for the metrics).
-     */
     @Override
     public void deliver(ByteBuf chunk, int start, int length, int frames) {
-        if (closing) {
-            return;
-        }
-        pendingFrames += frames;
-        if (waitingDrain) {
-            copy(chunk, start, length);
-            if (copies.readableBytes() > out.maxBacklog()) {
-                loop.slowConsumer(session);
-            }
-            return; // onDrain flushes
-        }
-        if (segment == chunk && segmentEnd == start) {
-            segmentEnd += length;
-        } else {
-            if (segment != null) {
-                closeSegment();
-                if (!channel.channel().isWritable()) {
-                    flush(); // a burst filled the socket's queue within this turn: write it now
-                    if (waitingDrain) {
-                        copy(chunk, start, length);
-                        return;
-                    }
-                }
-            }
-            segment = chunk;
-            segmentStart = start;
-            segmentEnd = start + length;
-        }
-        if (!dirty) {
-            dirty = true;
-            out.markDirty(this);
+        if (!closing && queued.deliver(chunk, start, length, frames)) {
+            loop.slowConsumer(session);
         }
     }
 
-    /**
-     * Hands what is queued to Netty and flushes. When the socket's queue is full after that,
-     * later frames wait here (copied, see {@link #copies}) until it drains.
-     */
     @Override
     public void flush() {
-        dirty = false;
-        if (closing || waitingDrain || (segment == null && copies == null)) {
-            return; // while waiting for the drain, what is copied stays here: it is the bounded backlog
-        }
-        writeQueued();
-        channel.flush();
-        if (!channel.channel().isWritable()) {
-            waitingDrain = true; // channelWritabilityChanged ends it
-        }
-    }
-
-    /** The socket's queue went below its low-water mark. */
-    private void onDrain() {
-        if (!waitingDrain) {
-            return;
-        }
-        waitingDrain = false;
-        if (copies != null && !dirty && !closing) {
-            dirty = true;
-            out.markDirty(this);
-        }
+        queued.flush(closing);
     }
 
     /** Writes the last message (if any) after everything queued, flushes and closes. */
@@ -314,11 +239,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
             return;
         }
         out.closeRun(); // frames this loop was given before the close go out before it
-        writeQueued();
+        queued.writeQueued();
         if (last != null) {
             byte[] frame = MessageCodec.encodeFrame(last);
-            pendingFrames++;
-            write(FrameLog.ALLOC.directBuffer(frame.length, frame.length).writeBytes(frame));
+            queued.writeFrame(FrameLog.ALLOC.directBuffer(frame.length, frame.length).writeBytes(frame));
         }
         closing = true;
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE); // after the rest
@@ -356,7 +280,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
     @Override
     public void abandon(ServerMessage last) {
         out.closeRun();
-        release();
+        queued.release();
         dropQueuedBeyondCurrentFrame();
         close(last);
     }
@@ -413,59 +337,5 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Connec
         closing = true;
         channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)).addListener(ChannelFutureListener.CLOSE);
         loop.close(session, reason, null);
-    }
-
-    private void release() {
-        if (copies != null) {
-            copies.release();
-            copies = null;
-        }
-        segment = null;
-        pendingFrames = 0;
-    }
-
-    /** Writes (without flushing) everything queued, in order. */
-    private void writeQueued() {
-        if (segment != null) {
-            closeSegment();
-        }
-        writeCopies();
-    }
-
-    /**
-     * Ends the open segment: a long one is written as a slice of its chunk (after the copies
-     * queued before it); a short one, or any while the socket is full, is copied, since a slice
-     * keeps its whole chunk alive until written.
-     */
-    private void closeSegment() {
-        int length = segmentEnd - segmentStart;
-        if (waitingDrain || length < SLICE_AT_LEAST) {
-            copy(segment, segmentStart, length);
-        } else {
-            writeCopies();
-            write(segment.retainedSlice(segmentStart, length));
-        }
-        segment = null;
-    }
-
-    private void copy(ByteBuf chunk, int start, int length) {
-        if (copies == null) {
-            copies = FrameLog.ALLOC.directBuffer(Math.max(MIN_BUFFER, length));
-        }
-        copies.writeBytes(chunk, start, length);
-    }
-
-    private void writeCopies() {
-        if (copies != null) {
-            ByteBuf b = copies;
-            copies = null;
-            write(b);
-        }
-    }
-
-    private void write(ByteBuf b) {
-        out.countOut(pendingFrames, b.readableBytes());
-        pendingFrames = 0;
-        channel.write(b, channel.voidPromise()); // Netty releases it once written, or on close
     }
 }

@@ -52,9 +52,6 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     static final short TOO_BIG = 1009;
     /** Try again later: the server is full. */
     static final short TRY_LATER = 1013;
-    private static final int MIN_BUFFER = 256;
-    /** As {@link TcpConnection}'s: shorter segments are copied, longer ones written as slices. */
-    private static final int SLICE_AT_LEAST = FrameLog.CHUNK / 16;
 
     private final ServerWebSocket ws;
     private final FrameScheduler out;
@@ -70,19 +67,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private long incompleteSince = Long.MIN_VALUE;
     /** This handler's place in the channel's pipeline: frames go to the socket from here. */
     private ChannelHandlerContext channel;
-    /** Queued frames, not handed to Netty yet: a piece of the loop's {@link FrameLog}, or null. */
-    private ByteBuf segment;
-    private int segmentStart;
-    private int segmentEnd;
-    /**
-     * Frames copied (pooled, direct) rather than sliced: short segments, and everything while the
-     * socket's queue is full (then this is the backlog the slow-consumer limit applies to); or null.
-     */
-    private ByteBuf copies;
-    private int pendingFrames;
-    private long asideIn = -1;
-    private boolean dirty;
-    private boolean waitingDrain;
+    /** What is queued for the socket and not handed to Netty yet. */
+    private final OutletQueue queued;
 
     private WsConnection(ServerWebSocket ws, FrameScheduler out, Runnable closed) {
         this.ws = ws;
@@ -90,6 +76,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         this.out = out;
         this.loop = out.loop();
         this.maxFrame = loop.serverConfig().maxFrame();
+        this.queued = new OutletQueue(out, this);
     }
 
     /**
@@ -104,6 +91,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         ws.exceptionHandler(e -> c.onError(e));
         ws.shutdownHandler(v -> c.onShutdown());
         c.channel = VertxNetty.addBelow(upgraded, "chat-ws", c);
+        c.queued.channel(c.channel);
         c.channel.channel().config().setWriteBufferWaterMark(TcpTransport.WRITE_QUEUE);
         c.session = loop.open(c);
     }
@@ -205,7 +193,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private void onClosed() {
         onClose.run();
         closing = true;
-        release();
+        queued.release();
         if (session != null) {
             loop.closed(session);
         }
@@ -254,79 +242,35 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public long asideIn() {
-        return asideIn;
+        return queued.asideIn();
     }
 
     @Override
     public void asideIn(long run) {
-        asideIn = run;
+        queued.asideIn(run);
     }
 
-    /**
-     * Queues the frames at {@code [start, start + length)} of a {@link FrameLog} chunk: they
-     * extend the segment queued last when they follow it, the common case under fan-out.
-     */
     @Override
     public void deliver(ByteBuf chunk, int start, int length, int frames) {
-        if (closing) {
-            return;
-        }
-        pendingFrames += frames;
-        if (waitingDrain) {
-            copy(chunk, start, length);
-            if (copies.readableBytes() > out.maxBacklog() && session != null) {
-                loop.slowConsumer(session);
-            }
-            return; // onDrain flushes
-        }
-        if (segment == chunk && segmentEnd == start) {
-            segmentEnd += length;
-        } else {
-            if (segment != null) {
-                closeSegment();
-                if (!channel.channel().isWritable()) {
-                    flush(); // a burst filled the socket's queue within this turn: write it now
-                    if (waitingDrain) {
-                        copy(chunk, start, length);
-                        return;
-                    }
-                }
-            }
-            segment = chunk;
-            segmentStart = start;
-            segmentEnd = start + length;
-        }
-        if (!dirty) {
-            dirty = true;
-            out.markDirty(this);
+        if (!closing && queued.deliver(chunk, start, length, frames) && session != null) {
+            loop.slowConsumer(session);
         }
     }
 
-    /**
-     * Hands what is queued to Netty and flushes. When the socket's queue is full after that,
-     * later frames wait here (copied) until it drains.
-     */
     @Override
     public void flush() {
-        dirty = false;
-        if (closing || waitingDrain || (segment == null && copies == null)) {
-            return; // while waiting for the drain, what is copied stays here: it is the bounded backlog
-        }
         if (ws.isClosed()) {
-            release(); // closed by the peer (its close frame came): closeHandler is on its way
+            queued.flush(true);
+            queued.release(); // closed by the peer (its close frame came): closeHandler is on its way
             return;
         }
-        writeQueued();
-        channel.flush();
-        if (!channel.channel().isWritable()) {
-            waitingDrain = true; // channelWritabilityChanged ends it
-        }
+        queued.flush(closing);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            onDrain();
+            queued.onDrain(closing);
         }
         ctx.fireChannelWritabilityChanged(); // Vert.x's own writes (pongs, the close frame) wait for it too
     }
@@ -334,20 +278,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        release();
+        queued.release();
         ctx.fireChannelInactive(); // Vert.x's close handler tells the loop
-    }
-
-    /** The socket's queue went below its low-water mark. */
-    private void onDrain() {
-        if (!waitingDrain) {
-            return;
-        }
-        waitingDrain = false;
-        if (copies != null && !dirty && !closing) {
-            dirty = true;
-            out.markDirty(this);
-        }
     }
 
     /** Writes what waits, then {@code last} (if not null), then closes with the status that fits it. */
@@ -359,17 +291,16 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         out.closeRun(); // frames this loop was given before the close go out before it
         closing = true;
         if (ws.isClosed()) {
-            release();
+            queued.release();
             return;
         }
-        writeQueued(); // bounded by --max-backlog
+        queued.writeQueued(); // bounded by --max-backlog
         if (last != null) {
             byte[] frame = MessageCodec.encodeFrame(last);
             int size = out.layout().size(frame);
             ByteBuf b = FrameLog.ALLOC.directBuffer(size, size);
             out.layout().write(b, frame);
-            pendingFrames++;
-            write(b);
+            queued.writeFrame(b);
         }
         channel.flush();
         ws.close(status(last), reason(last)); // Vert.x's close frame, after ours
@@ -379,62 +310,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     @Override
     public void abandon(ServerMessage last) {
         out.closeRun();
-        release();
+        queued.release();
         close(last);
-    }
-
-    private void release() {
-        if (copies != null) {
-            copies.release();
-            copies = null;
-        }
-        segment = null;
-        pendingFrames = 0;
-    }
-
-    /** Writes (without flushing) everything queued, in order. */
-    private void writeQueued() {
-        if (segment != null) {
-            closeSegment();
-        }
-        writeCopies();
-    }
-
-    /**
-     * Ends the open segment: a long one is written as a slice of its chunk (after the copies
-     * queued before it); a short one, or any while the socket is full, is copied, since a slice
-     * keeps its whole chunk alive until written.
-     */
-    private void closeSegment() {
-        int length = segmentEnd - segmentStart;
-        if (waitingDrain || length < SLICE_AT_LEAST) {
-            copy(segment, segmentStart, length);
-        } else {
-            writeCopies();
-            write(segment.retainedSlice(segmentStart, length));
-        }
-        segment = null;
-    }
-
-    private void copy(ByteBuf chunk, int start, int length) {
-        if (copies == null) {
-            copies = FrameLog.ALLOC.directBuffer(Math.max(MIN_BUFFER, length));
-        }
-        copies.writeBytes(chunk, start, length);
-    }
-
-    private void writeCopies() {
-        if (copies != null) {
-            ByteBuf b = copies;
-            copies = null;
-            write(b);
-        }
-    }
-
-    private void write(ByteBuf b) {
-        out.countOut(pendingFrames, b.readableBytes());
-        pendingFrames = 0;
-        channel.write(b, channel.voidPromise()); // Netty releases it once written, or on close
     }
 
     private static short status(ServerMessage last) {
